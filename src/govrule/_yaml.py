@@ -1,0 +1,226 @@
+"""Safe YAML loading that keeps the line and column of every node.
+
+PyYAML's safe loader is the parser; on top of it this module rejects what a ruleset
+must never contain (duplicate keys, tags outside the YAML core schema, alias bombs,
+runaway nesting, oversize files, bytes that are not UTF-8) and records, for every path
+inside the document, where its key and its value start, so later errors can point at
+``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "load_text", "read_source"]
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+Path = tuple[str | int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """The plain data of a YAML document and the positions of its nodes."""
+
+    data: Any
+    values: dict[Path, tuple[int, int]]
+    keys: dict[Path, tuple[int, int]]
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the node at ``path``, or of its nearest ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if not key and probe in self.keys:
+                return self.keys[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+
+class _Fail(Exception):
+    def __init__(self, line: int, column: int, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
+
+
+def read_source(file: str) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 text, refusing oversize files before reading them."""
+    import os
+
+    try:
+        size = os.path.getsize(file)
+    except OSError as exc:
+        return None, [Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
+    if size > MAX_BYTES:
+        return None, [
+            Problem(file, 1, 1, "", f"file is {size:,} bytes; rulesets are limited to {MAX_BYTES:,} bytes")
+        ]
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
+    return decode(raw, file)
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Decode bytes as UTF-8, locating the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(file, 1, 1, "", f"input exceeds {MAX_BYTES:,} bytes")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Problem(file, line, column, "", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    "save the file as UTF-8")
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting from the event stream, before PyYAML recurses into it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = _pos(event.start_mark)
+                raise _Fail(line, col, f"nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions as it goes."""
+
+    def __init__(self) -> None:
+        self.constructor = yaml.SafeLoader("")
+        self.values: dict[Path, tuple[int, int]] = {}
+        self.keys: dict[Path, tuple[int, int]] = {}
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        # The node graph may share subtrees through aliases; building expands them,
+        # so the count below is what stops an alias bomb.
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, col = _pos(node.start_mark)
+            raise _Fail(line, col, f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)",
+                        "rulesets should not need YAML aliases on this scale")
+        self.values[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                raise self._tag(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = _pos(key_node.start_mark)
+                    raise _Fail(line, col, "merge keys (<<) are not allowed in rulesets")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, col = _pos(key_node.start_mark)
+                    raise _Fail(line, col, "mapping keys must be plain scalars")
+                key = self._scalar(key_node)
+                if not isinstance(key, str | int | bool) or key is None:
+                    key = str(key)
+                if isinstance(key, bool | int):
+                    key = str(key).lower() if isinstance(key, bool) else str(key)
+                if key in result:
+                    line, col = _pos(key_node.start_mark)
+                    first = self.keys.get((*path, key), (0, 0))
+                    raise _Fail(line, col, f"duplicate key {key!r} (first defined at line {first[0]})",
+                                "each key may appear once in a mapping")
+                self.keys[(*path, key)] = _pos(key_node.start_mark)
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self._tag(node)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            raise self._tag(node)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self._tag(node)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            line, col = _pos(node.start_mark)
+            raise _Fail(line, col, f"invalid value {node.value!r}: {exc}") from None
+
+    @staticmethod
+    def _tag(node: yaml.Node) -> _Fail:
+        line, col = _pos(node.start_mark)
+        return _Fail(line, col, f"tag {node.tag!r} is not allowed; rulesets use plain YAML values only")
+
+
+def load_text(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
+    """Parse one YAML document safely; on failure return the problem with its position."""
+    try:
+        _check_depth(text)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            return None, [Problem(file, 1, 1, "", "the file is empty; a ruleset is a YAML mapping")]
+        builder = _Builder()
+        data = builder.build(node, ())
+    except _Fail as fail:
+        return None, [Problem(file, fail.line, fail.column, "", fail.message, fail.hint)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark)
+        message = str(exc.problem or exc.context or "YAML syntax error")
+        return None, [Problem(file, line, col, "", f"YAML syntax error: {message}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(file, 1, 1, "", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "", "document nested too deeply")]
+    return Loaded(data, builder.values, builder.keys), []
+
+
+def iter_paths(data: Any, path: Path = ()) -> Iterator[Path]:
+    """Every path inside plain data, depth first."""
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_paths(value, (*path, i))

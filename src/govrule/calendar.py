@@ -1,0 +1,569 @@
+"""Working days for Chinese government time limits, from the official holiday schedule.
+
+The schedule (statutory holidays and the weekend days worked in exchange, 调休上班) comes
+from the maintained ``chinesecalendar`` package; calendar files can add years it does not
+cover yet or correct a year.  A year that no calendar covers is never guessed from
+weekends alone: anything that needs it raises :class:`~govrule.errors.CalendarError`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CalendarError, GovruleError
+
+__all__ = [
+    "UNITS",
+    "CalendarYear",
+    "WorkCalendar",
+    "default_calendar",
+    "load_calendar_file",
+]
+
+UNITS: tuple[str, ...] = ("working_days", "calendar_days", "months", "years")
+"""The period units :meth:`WorkCalendar.add_period` understands."""
+
+_FILE_KEYS = ("year", "holidays", "workdays")
+_RANGE_KEYS = ("from", "to", "name")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MAX_ORDINAL = date.max.toordinal()
+
+_Path = str | os.PathLike[str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CalendarYear:
+    """One year's official schedule: the days off and the weekend days worked."""
+
+    year: int
+    holidays: frozenset[date]
+    """Days off; weekend days inside a holiday block may be listed too (the package does)."""
+    workdays: frozenset[date]
+    """Weekend days that are adjusted workdays (调休上班)."""
+    names: tuple[tuple[date, str], ...] = ()
+    """(day, name) for the days whose source gave a name, sorted by day."""
+    source: str = ""
+    """Where the year came from: a file path or the package and its version."""
+
+    def working_ordinals(self) -> tuple[int, ...]:
+        """The ordinals (``date.toordinal()``) of the year's working days, ascending."""
+        first = date(self.year, 1, 1).toordinal()
+        last = date(self.year, 12, 31).toordinal()
+        off = {d.toordinal() for d in self.holidays}
+        on = {d.toordinal() for d in self.workdays}
+        # (ordinal + 6) % 7 is date.weekday() without building a date per day.
+        return tuple(
+            o for o in range(first, last + 1) if o in on or ((o + 6) % 7 < 5 and o not in off)
+        )
+
+
+class WorkCalendar:
+    """Immutable; safe to share between threads.
+
+    Built from the package's schedule (unless ``use_package=False``) with each calendar
+    file's year replacing whatever the package says about that year.
+    """
+
+    __slots__ = ("_layers", "_segments", "_workday_sets", "_years")
+
+    _layers: Mapping[int, CalendarYear]
+    _years: tuple[int, ...]
+    _workday_sets: Mapping[int, frozenset[int]]
+    # (first ordinal, last ordinal, first year, last year, working-day ordinals) per run of
+    # consecutive covered years, so one bisect answers any count inside a run.
+    _segments: tuple[tuple[int, int, int, int, tuple[int, ...]], ...]
+
+    def __init__(self, *, use_package: bool = True, files: Sequence[_Path] = ()) -> None:
+        """Build the calendar from the package schedule and the given calendar files."""
+        layers: dict[int, CalendarYear] = dict(_package_layers()) if use_package else {}
+        layers.update(_load_files(files))
+        self._setup(layers)
+
+    @classmethod
+    def _from_layers(cls, layers: Iterable[CalendarYear]) -> WorkCalendar:
+        """A calendar made of exactly these years, skipping the package and the files."""
+        cal = object.__new__(cls)
+        cal._setup({layer.year: layer for layer in layers})
+        return cal
+
+    def _setup(self, layers: Mapping[int, CalendarYear]) -> None:
+        years = tuple(sorted(layers))
+        per_year = {y: layers[y].working_ordinals() for y in years}
+        runs: list[list[int]] = []
+        for y in years:
+            if runs and runs[-1][-1] == y - 1:
+                runs[-1].append(y)
+            else:
+                runs.append([y])
+        segments = tuple(
+            (
+                date(run[0], 1, 1).toordinal(),
+                date(run[-1], 12, 31).toordinal(),
+                run[0],
+                run[-1],
+                tuple(o for y in run for o in per_year[y]),
+            )
+            for run in runs
+        )
+        # object.__setattr__ because __setattr__ below refuses every assignment.
+        object.__setattr__(self, "_layers", MappingProxyType({y: layers[y] for y in years}))
+        object.__setattr__(self, "_years", years)
+        object.__setattr__(
+            self, "_workday_sets", MappingProxyType({y: frozenset(o) for y, o in per_year.items()})
+        )
+        object.__setattr__(self, "_segments", segments)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse: a calendar is shared between threads and must not change."""
+        raise AttributeError(f"WorkCalendar is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        """Refuse: a calendar is shared between threads and must not change."""
+        raise AttributeError(f"WorkCalendar is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[CalendarYear, ...]]]:
+        """Pickle as the list of years, since the slots cannot be set back one by one."""
+        return (_rebuild, (tuple(self._layers.values()),))
+
+    def __repr__(self) -> str:
+        return f"WorkCalendar(years={_spans(self._years) or 'none'})"
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The covered years, sorted."""
+        return self._years
+
+    @property
+    def layers(self) -> Mapping[int, CalendarYear]:
+        """The schedule of each covered year, with its source."""
+        return self._layers
+
+    def is_workday(self, day: date) -> bool:
+        """Whether ``day`` is a working day; raises CalendarError outside the covered years."""
+        days = self._workday_sets.get(day.year)
+        if days is None:
+            raise self._missing(day.year)
+        return day.toordinal() in days
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start`` (before it when ``n`` is negative).
+
+        ``start`` itself is never counted, whether or not it is a working day, because the
+        day on which a period begins does not count (期间开始的日，不计算在内).  ``n == 0``
+        returns ``start`` unchanged.  Only the days strictly between ``start`` and the answer
+        (and the answer) are consulted, so CalendarError names the first uncovered year the
+        count actually runs into.
+        """
+        if n == 0:
+            return start
+        s = start.toordinal()
+        if n > 0:
+            probe = s + 1
+            for lo, hi, _first, last, ords in self._segments:
+                if lo <= probe <= hi:
+                    i = bisect.bisect_right(ords, s) + n - 1
+                    if i < len(ords):
+                        return date.fromordinal(ords[i])
+                    raise self._missing(last + 1)
+        else:
+            probe = s - 1
+            for lo, hi, first, _last, ords in self._segments:
+                if lo <= probe <= hi:
+                    i = bisect.bisect_left(ords, s) + n
+                    if i >= 0:
+                        return date.fromordinal(ords[i])
+                    raise self._missing(first - 1)
+        raise self._missing(_year_of_ordinal(probe))
+
+    def add_period(self, start: date, amount: int, unit: str, *, back: bool = False) -> date:
+        """The day ``amount`` ``unit`` after ``start``, or before it when ``back`` is true.
+
+        ``working_days`` counts as :meth:`add_working_days`.  ``calendar_days`` is plain
+        arithmetic: the rules that say 天 do not roll a deadline off a holiday.  ``months``
+        and ``years`` land on the same day of the month, or on the month's last day when it
+        has no such day (Jan 31 + 1 month = Feb 28/29).  Only ``working_days`` needs the
+        holiday schedule, so only it can raise CalendarError.
+        """
+        n = -amount if back else amount
+        if unit == "working_days":
+            return self.add_working_days(start, n)
+        if unit == "calendar_days":
+            try:
+                return start + timedelta(days=n)
+            except OverflowError:
+                raise _out_of_range(start, n, unit) from None
+        if unit == "months":
+            return _add_months(start, n, unit)
+        if unit == "years":
+            return _add_months(start, 12 * n, unit)
+        raise GovruleError(f"unknown period unit {unit!r}; allowed units: {', '.join(UNITS)}")
+
+    def with_files(self, *files: _Path) -> WorkCalendar:
+        """A new calendar with these calendar files layered on top; each file's year replaces."""
+        layers = dict(self._layers)
+        layers.update(_load_files(files))
+        return WorkCalendar._from_layers(layers.values())
+
+    def _missing(self, year: int) -> CalendarError:
+        """The CalendarError for an uncovered ``year``, describing what is covered."""
+        if not self._years:
+            return CalendarError(year, detail="no calendar years are loaded")
+        covered = (self._years[0], self._years[-1])
+        contiguous = len(self._segments) == 1
+        detail = "" if contiguous else f"covered years: {_spans(self._years)}"
+        return CalendarError(year, covered=covered, detail=detail)
+
+
+def _rebuild(layers: tuple[CalendarYear, ...]) -> WorkCalendar:
+    """Unpickle a WorkCalendar."""
+    return WorkCalendar._from_layers(layers)
+
+
+def _year_of_ordinal(ordinal: int) -> int:
+    """The year of a day ordinal, also for the one day past either end of ``date``'s range."""
+    if ordinal < 1:
+        return 0
+    if ordinal > _MAX_ORDINAL:
+        return date.max.year + 1
+    return date.fromordinal(ordinal).year
+
+
+def _spans(years: Sequence[int]) -> str:
+    """Years as ``2004-2026, 2028``."""
+    parts: list[str] = []
+    i = 0
+    while i < len(years):
+        j = i
+        while j + 1 < len(years) and years[j + 1] == years[j] + 1:
+            j += 1
+        parts.append(str(years[i]) if i == j else f"{years[i]}-{years[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def _add_months(start: date, months: int, unit: str) -> date:
+    """``start`` moved by whole months, clamped to the last day of a shorter month."""
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    if not date.min.year <= year <= date.max.year:
+        amount = months // 12 if unit == "years" else months
+        raise _out_of_range(start, amount, unit)
+    month = month0 + 1
+    last = _DAYS_IN_MONTH[month]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return start.replace(year=year, month=month, day=min(start.day, last))
+
+
+def _out_of_range(start: date, amount: int, unit: str) -> GovruleError:
+    return GovruleError(
+        f"{start.isoformat()} {'+' if amount >= 0 else '-'} {abs(amount)} {unit} "
+        f"falls outside the years {date.min.year}-{date.max.year}"
+    )
+
+
+@functools.cache
+def _package_layers() -> Mapping[int, CalendarYear]:
+    """The package's schedule, one CalendarYear per year it has holidays for."""
+    import chinese_calendar  # type: ignore[import-untyped]
+    from chinese_calendar import constants
+
+    holidays: Mapping[date, str] = constants.holidays
+    workdays: Mapping[date, str] = constants.workdays
+    # Every published year has at least 元旦, so the years with holidays are exactly the
+    # years the package covers; this follows package updates without a hard-coded range.
+    years = sorted({d.year for d in holidays})
+    source = f"chinesecalendar {chinese_calendar.__version__}"
+
+    def chinese_name(english: str) -> str:
+        # The package stores English names; its Holiday enum knows the Chinese ones that
+        # calendar files use, so both kinds of year read alike.
+        try:
+            return str(constants.Holiday(english).chinese)
+        except (ValueError, AttributeError):
+            return english
+
+    by_year: dict[int, tuple[set[date], set[date], dict[date, str]]] = {
+        y: (set(), set(), {}) for y in years
+    }
+    for day, name in holidays.items():
+        by_year[day.year][0].add(day)
+        by_year[day.year][2][day] = chinese_name(name)
+    for day, name in workdays.items():
+        if day.year in by_year:
+            by_year[day.year][1].add(day)
+            by_year[day.year][2][day] = chinese_name(name)
+    return MappingProxyType(
+        {
+            y: CalendarYear(
+                year=y,
+                holidays=frozenset(off),
+                workdays=frozenset(on),
+                names=tuple(sorted(names.items())),
+                source=source,
+            )
+            for y, (off, on, names) in by_year.items()
+        }
+    )
+
+
+_DEFAULT_LOCK = threading.Lock()
+
+
+@functools.cache
+def default_calendar() -> WorkCalendar:
+    """The package's schedule as a WorkCalendar, built once and shared."""
+    # functools.cache alone may run the body twice when two threads miss at once; the lock
+    # and the inner cache make every caller get the very same instance.
+    with _DEFAULT_LOCK:
+        return _build_default()
+
+
+@functools.cache
+def _build_default() -> WorkCalendar:
+    return WorkCalendar()
+
+
+def _load_files(files: Sequence[_Path] | _Path) -> dict[int, CalendarYear]:
+    """Parse calendar files; two files for one year in the same batch is an error."""
+    # A lone path is a Sequence[str] too; iterating it would open one-letter files.
+    if isinstance(files, (str, os.PathLike)):
+        files = (files,)
+    loaded: dict[int, CalendarYear] = {}
+    for path in files:
+        cal = load_calendar_file(path)
+        if cal.year in loaded:
+            raise GovruleError(
+                f"calendar files {loaded[cal.year].source} and {cal.source} both give {cal.year}; "
+                "keep one"
+            )
+        loaded[cal.year] = cal
+    return loaded
+
+
+def load_calendar_file(path: _Path) -> CalendarYear:
+    """Parse and validate one calendar file; raises GovruleError naming the file and problem.
+
+    The file is YAML with ``year``, ``holidays`` (days or ``{from, to, name}`` ranges off
+    work) and ``workdays`` (weekend days worked).  It describes its year completely.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise GovruleError(f"calendar file {name}: cannot read it: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise GovruleError(f"calendar file {name}: not UTF-8 text") from None
+    return _parse_calendar(text, name)
+
+
+@dataclasses.dataclass(slots=True)
+class _Entry:
+    """One item of a holidays or workdays list, with the line it was written on."""
+
+    first: date
+    last: date
+    name: str | None
+    line: int
+
+
+class _FileParser:
+    """Walks the YAML node tree so every problem can be reported with its line."""
+
+    def __init__(self, name: str, loader: yaml.SafeLoader) -> None:
+        self.name = name
+        self.loader = loader
+        self.problems: list[tuple[int, str]] = []
+
+    def problem(self, node: Node | None, message: str) -> None:
+        self.problems.append((_line(node), message))
+
+    def problem_at(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def value(self, node: Node) -> object:
+        """Construct a node's Python value, reporting a bad scalar instead of crashing."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            # PyYAML raises a bare ValueError for a date such as 2027-02-30.
+            self.problem(node, f"{_scalar(node)!r} is not a valid value: {exc}")
+            return _BAD
+
+    def day(self, node: Node, what: str) -> date | None:
+        raw = self.value(node)
+        if raw is _BAD:
+            return None
+        if isinstance(raw, date) and not hasattr(raw, "hour"):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        self.problem(node, f"{what} must be a date written YYYY-MM-DD, not {_scalar(node)!r}")
+        return None
+
+    def entries(self, node: Node | None, key: str) -> list[_Entry]:
+        if node is None or (isinstance(node, ScalarNode) and self.value(node) is None):
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{key} must be a list of dates or {{from, to, name}} ranges")
+            return []
+        found: list[_Entry] = []
+        for item in node.value:
+            if isinstance(item, MappingNode):
+                entry = self.range_entry(item, key)
+            else:
+                day = self.day(item, f"an item of {key}")
+                entry = None if day is None else _Entry(day, day, None, _line(item))
+            if entry is not None:
+                found.append(entry)
+        return found
+
+    def range_entry(self, node: MappingNode, key: str) -> _Entry | None:
+        fields = self.mapping(node, _RANGE_KEYS, f"a range in {key}")
+        for required in ("from", "to"):
+            if required not in fields:
+                self.problem(node, f"a range in {key} needs '{required}'")
+        if "from" not in fields or "to" not in fields:
+            return None
+        first = self.day(fields["from"], "'from'")
+        last = self.day(fields["to"], "'to'")
+        label: str | None = None
+        if "name" in fields:
+            raw = self.value(fields["name"])
+            if isinstance(raw, str) and raw.strip():
+                label = raw.strip()
+            elif raw is not _BAD:
+                self.problem(fields["name"], "'name' must be a non-empty text")
+        if first is None or last is None:
+            return None
+        if first > last:
+            self.problem(node, f"range from {first} to {last} ends before it starts")
+            return None
+        return _Entry(first, last, label, _line(node))
+
+    def mapping(self, node: MappingNode, allowed: Sequence[str], what: str) -> dict[str, Node]:
+        fields: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                shown = _scalar(key_node)
+                self.problem(
+                    key_node, f"unknown key {shown!r} in {what}; allowed: {', '.join(allowed)}"
+                )
+            elif key in fields:
+                self.problem(key_node, f"key {key!r} appears twice in {what}")
+            else:
+                fields[key] = value_node
+        return fields
+
+    def error(self) -> GovruleError:
+        problems = sorted(set(self.problems))
+        if len(problems) == 1:
+            line, message = problems[0]
+            return GovruleError(f"calendar file {self.name}:{line}: {message}")
+        lines = "\n".join(f"{self.name}:{line}: {message}" for line, message in problems)
+        return GovruleError(f"calendar file {self.name} has {len(problems)} problems:\n{lines}")
+
+
+_BAD = object()
+
+
+def _line(node: Node | None) -> int:
+    return 1 if node is None else node.start_mark.line + 1
+
+
+def _scalar(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else f"<{type(node).__name__}>"
+
+
+def _parse_calendar(text: str, name: str) -> CalendarYear:
+    """Parse one calendar file's text; ``name`` is used in messages."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise GovruleError(f"calendar file {name}{line}: not valid YAML: {problem}") from None
+        parser = _FileParser(name, loader)
+        if not isinstance(root, MappingNode):
+            parser.problem(root, f"must be a mapping with the keys {', '.join(_FILE_KEYS)}")
+            raise parser.error()
+        return _check_calendar(parser, root)
+    finally:
+        loader.dispose()
+
+
+def _check_calendar(parser: _FileParser, root: MappingNode) -> CalendarYear:
+    fields = parser.mapping(root, _FILE_KEYS, "a calendar file")
+    year: int | None = None
+    if "year" not in fields:
+        parser.problem(root, "missing key 'year'")
+    else:
+        raw = parser.value(fields["year"])
+        if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= date.max.year:
+            year = raw
+        elif raw is not _BAD:
+            parser.problem(fields["year"], f"year must be a whole year such as 2027, not {raw!r}")
+    reported = len(parser.problems)
+    holidays = parser.entries(fields.get("holidays"), "holidays")
+    # Every published schedule has at least 元旦; a year without holidays would be a
+    # weekend-only guess under another name.
+    if "holidays" not in fields:
+        parser.problem(root, "missing key 'holidays' (the year's days off)")
+    elif not holidays and len(parser.problems) == reported:
+        parser.problem(fields["holidays"], "holidays must list at least one day")
+    workdays = parser.entries(fields.get("workdays"), "workdays")
+
+    off: dict[date, _Entry] = {}
+    on: dict[date, _Entry] = {}
+    names: dict[date, str] = {}
+    for entries, days in ((holidays, off), (workdays, on)):
+        for entry in entries:
+            if year is not None and (entry.first.year != year or entry.last.year != year):
+                outside = entry.first if entry.first.year != year else entry.last
+                parser.problem_at(entry.line, f"{outside} is outside the file's year {year}")
+                continue
+            for ordinal in range(entry.first.toordinal(), entry.last.toordinal() + 1):
+                day = date.fromordinal(ordinal)
+                days.setdefault(day, entry)
+                if entry.name is not None:
+                    names[day] = entry.name
+    for day, entry in sorted(on.items()):
+        if day in off:
+            parser.problem_at(
+                entry.line,
+                f"{day} is listed both as a holiday (line {off[day].line}) and as a workday",
+            )
+        elif day.weekday() < 5:
+            parser.problem_at(
+                entry.line,
+                f"workday {day} is a {_WEEKDAY_NAMES[day.weekday()]}; workdays lists only "
+                "weekend days that are worked (调休上班)",
+            )
+    if parser.problems or year is None:
+        raise parser.error()
+    return CalendarYear(
+        year=year,
+        holidays=frozenset(off),
+        workdays=frozenset(on),
+        names=tuple(sorted(names.items())),
+        source=parser.name,
+    )

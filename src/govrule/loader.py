@@ -1,0 +1,401 @@
+"""Reading a ruleset file: YAML, the models, then the cross-references, all located.
+
+``parse_file`` returns a validated ``RulesetFile`` or raises ``RulesetError`` carrying
+every problem found, each at ``file:line:column`` with its path inside the document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from pathlib import Path as FsPath
+from typing import Any
+
+import pydantic
+
+from . import _yaml, conditions, model
+from .errors import Problem, RulesetError
+
+__all__ = ["Source", "format_path", "parse_file", "parse_text", "validate"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """A validated ruleset file and where its parts are, for later findings."""
+
+    file: str
+    spec: model.RulesetFile
+    loaded: _yaml.Loaded
+    conditions: Mapping[tuple[str | int, ...], conditions.Cond]
+
+    def where(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Line and column of a path inside the file."""
+        return self.loaded.where(path)
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``('signing', 0, 'rules', 4)`` -> ``signing[0].rules[4]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validate(file: str | FsPath) -> tuple[Problem, ...]:
+    """Every problem in a ruleset file, sorted; ``()`` when it is valid."""
+    try:
+        parse_file(file)
+    except RulesetError as exc:
+        return exc.problems
+    return ()
+
+
+def parse_file(file: str | FsPath) -> Source:
+    """Read and validate one ruleset file."""
+    name = str(file)
+    text, problems = _yaml.read_source(name)
+    if text is None:
+        raise RulesetError(problems)
+    return parse_text(text, name)
+
+
+def parse_text(text: str, file: str = "<string>") -> Source:
+    """Validate ruleset text; ``file`` is the name problems will carry."""
+    loaded, problems = _yaml.load_text(text, file)
+    if loaded is None:
+        raise RulesetError(problems)
+    if not isinstance(loaded.data, dict):
+        line, col = loaded.where(())
+        raise RulesetError(
+            [Problem(file, line, col, "", f"the top level must be a mapping of keys, not a {_kind(loaded.data)}",
+                     "a ruleset starts with `id:`, `kind:`, `meta:` ...")]
+        )
+    try:
+        spec = model.RulesetFile.model_validate(loaded.data)
+    except pydantic.ValidationError as exc:
+        raise RulesetError(_model_problems(exc, loaded, file)) from None
+    conds, problems = _semantic_problems(spec, loaded, file)
+    if problems:
+        raise RulesetError(problems)
+    return Source(file, spec, loaded, types.MappingProxyType(conds))
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+# --------------------------------------------------------------------------------------
+# Model errors -> located problems
+# --------------------------------------------------------------------------------------
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+    """Keep the parts of a pydantic location that index into the data (drops union tags)."""
+    path: list[str | int] = []
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            path.append(part)
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            path.append(part)
+            cur = cur[part]
+        elif isinstance(cur, dict) and part == "in_" and "in" in cur:
+            path.append("in")
+            cur = cur["in"]
+    return tuple(path)
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, pydantic.BaseModel)]
+            if models:
+                tp = models[0]
+                continue
+            return args[0] if len(args) == 1 else tp
+        return tp
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[pydantic.BaseModel] | None:
+    """The model class that describes the mapping at ``path``, if there is one."""
+    tp: Any = model.RulesetFile
+    for part in path:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                field = next((f for f in tp.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return None
+            tp = field.annotation
+            continue
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is tuple and args:
+            tp = args[0]
+        elif origin is dict and len(args) == 2:
+            tp = args[1]
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel) else None
+
+
+def _allowed_keys(cls: type[pydantic.BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        path = _data_path(loc, loaded.data)
+        hint = None
+        if kind == "extra_forbidden":
+            key = loc[-1]
+            parent = path[:-1] if path and path[-1] == key else path
+            cls = _model_at(parent)
+            allowed = _allowed_keys(cls) if cls else []
+            message = f"unknown key {key!r}"
+            if allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = (f"did you mean {close[0]!r}? " if close else "") + f"allowed keys: {', '.join(allowed)}"
+            line, col = loaded.where((*parent, key), key=True)
+            problems.append(Problem(file, line, col, format_path((*parent, key)), message, hint))
+            continue
+        if kind == "missing":
+            key = loc[-1]
+            line, col = loaded.where(path, key=True)
+            problems.append(Problem(file, line, col, format_path(path), f"missing required key {key!r}"))
+            continue
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        value = err.get("input")
+        if kind in ("literal_error", "enum") and isinstance(err.get("ctx"), dict):
+            expected = err["ctx"].get("expected", "")
+            message = f"{value!r} is not allowed here; expected {expected}"
+            choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ",").split(",")]
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else None
+        elif kind.startswith(("date", "datetime")):
+            message = f"bad date {value!r}: {message}; write dates as YYYY-MM-DD"
+        elif kind == "string_pattern_mismatch":
+            message = f"{value!r} is not a valid id here: {message}"
+            hint = "ids are ASCII snake_case, e.g. executive_deputy_head; rule ids may use dots (sign.request)"
+        elif isinstance(value, dict | list | str | int | float | bool) and kind not in ("model_type",):
+            shown = value if not isinstance(value, dict | list) else _kind(value)
+            message = f"{message} (got {shown!r})"
+        line, col = loaded.where(path)
+        problems.append(Problem(file, line, col, format_path(path), message, hint))
+    return _dedupe(problems)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    # A value that fits no branch of a union yields one error per branch at the same
+    # place; one message per place is enough for a person to act on.
+    seen: dict[tuple[int, int, str], Problem] = {}
+    for p in problems:
+        seen.setdefault((p.line, p.column, p.path), p)
+    return sorted(seen.values())
+
+
+# --------------------------------------------------------------------------------------
+# Cross-references and conditions
+# --------------------------------------------------------------------------------------
+
+
+def _rules(spec: model.RulesetFile) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every rule of the file (anything with an id and a citation) with its path."""
+    for key, meeting in spec.meetings.items():
+        yield ("meetings", key), meeting
+        for part in ("frequency", "quorum", "minutes"):
+            sub = getattr(meeting, part)
+            if sub is not None:
+                yield ("meetings", key, part), sub
+    for t, table in enumerate(spec.signing):
+        for r, rule in enumerate(table.rules):
+            yield ("signing", t, "rules", r), rule
+    for section in ("agenda", "deadlines", "substitutions", "delegations", "leave", "quotas"):
+        for i, rule in enumerate(getattr(spec, section)):
+            yield (section, i), rule
+    if spec.acting_head is not None:
+        yield ("acting_head",), spec.acting_head
+    if spec.meta.precedence is not None:
+        yield ("meta", "precedence"), spec.meta.precedence
+
+
+def rule_ids(spec: model.RulesetFile) -> dict[str, tuple[str | int, ...]]:
+    """Rule id -> path of its first definition."""
+    out: dict[str, tuple[str | int, ...]] = {}
+    for path, rule in _rules(spec):
+        out.setdefault(rule.id, path)
+    return out
+
+
+def vocabulary(spec: model.RulesetFile, fields: Mapping[str, str]) -> conditions.Vocabulary:
+    """The words conditions of this ruleset may use over the given input fields."""
+    return conditions.Vocabulary(
+        fields=fields,
+        enums={
+            "issuer": model.ISSUERS,
+            "document_kind": model.DOCUMENT_KINDS,
+            "recipient": model.RECIPIENTS,
+            "agenda_kind": model.AGENDA_KINDS,
+        },
+        roles=frozenset(spec.roles),
+        meetings=frozenset(spec.meetings),
+        events=frozenset(model.EVENTS) | frozenset(spec.events),
+    )
+
+
+def _semantic_problems(
+    spec: model.RulesetFile, loaded: _yaml.Loaded, file: str
+) -> tuple[dict[tuple[str | int, ...], conditions.Cond], list[Problem]]:
+    problems: list[Problem] = []
+    roles = sorted(spec.roles)
+    meetings = sorted(spec.meetings)
+    events = sorted(set(model.EVENTS) | set(spec.events))
+
+    def add(path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
+        line, col = loaded.where(path)
+        problems.append(Problem(file, line, col, format_path(path), message, hint))
+
+    roles_at = loaded.where(("roles",), key=True)
+
+    def need_role(path: tuple[str | int, ...], role: str) -> None:
+        if role not in spec.roles:
+            close = difflib.get_close_matches(role, roles, n=1)
+            hint = (f"did you mean {close[0]!r}? " if close else "") + f"roles are defined at {file}:{roles_at[0]}:{roles_at[1]}"
+            add(path, f"undefined role {role!r}", hint)
+
+    def need_meeting(path: tuple[str | int, ...], meeting: str) -> None:
+        if meeting not in spec.meetings:
+            close = difflib.get_close_matches(meeting, meetings, n=1)
+            add(path, f"undefined meeting {meeting!r}; defined: {', '.join(meetings) or '(none)'}",
+                f"did you mean {close[0]!r}?" if close else None)
+
+    def need_roles(path: tuple[str | int, ...], values: tuple[str, ...] | None) -> None:
+        for i, role in enumerate(values or ()):
+            need_role((*path, i), role)
+
+    # Roles referenced anywhere.
+    for key, meeting in spec.meetings.items():
+        base = ("meetings", key)
+        for part in ("members", "convener", "chair", "entrusted_chair", "observers"):
+            need_roles((*base, part), getattr(meeting, part))
+        if meeting.minutes is not None:
+            need_roles((*base, "minutes", "signers"), meeting.minutes.signers)
+    for t, table in enumerate(spec.signing):
+        for r, rule in enumerate(table.rules):
+            for s, step in enumerate(rule.steps):
+                need_roles(("signing", t, "rules", r, "steps", s, "roles"), step.roles)
+            if table.hit_policy == "priority" and rule.priority is None:
+                add(("signing", t, "rules", r), f"rule {rule.id!r} of a priority table needs `priority`")
+        for field in table.domain:
+            if field not in model.DOCUMENT_FIELDS:
+                add(("signing", t, "domain", field), f"unknown field {field!r} in domain; allowed: {', '.join(model.DOCUMENT_FIELDS)}")
+    if spec.acting_head is not None:
+        need_roles(("acting_head", "roles"), spec.acting_head.roles)
+    for i, sub in enumerate(spec.substitutions):
+        need_role(("substitutions", i, "role"), sub.role)
+        need_roles(("substitutions", i, "substitutes"), sub.substitutes)
+    for i, dele in enumerate(spec.delegations):
+        need_role(("delegations", i, "role"), dele.role)
+        need_roles(("delegations", i, "delegates"), dele.delegates)
+    for i, leave in enumerate(spec.leave):
+        need_role(("leave", i, "role"), leave.role)
+        need_roles(("leave", i, "approvers"), leave.approvers)
+        need_roles(("leave", i, "notify"), leave.notify)
+        if leave.via is not None:
+            need_role(("leave", i, "via"), leave.via)
+    for i, quota in enumerate(spec.quotas):
+        need_roles(("quotas", i, "roles"), quota.roles)
+    for i, rule in enumerate(spec.agenda):
+        for j, meeting_id in enumerate(rule.meetings):
+            need_meeting(("agenda", i, "meetings", j), meeting_id)
+
+    # Events.
+    seen_events: dict[str, int] = {}
+    for i, rule in enumerate(spec.deadlines):
+        if rule.event not in events:
+            close = difflib.get_close_matches(rule.event, events, n=1)
+            add(("deadlines", i, "event"), f"undefined event {rule.event!r}",
+                (f"did you mean {close[0]!r}? " if close else "") + "declare new events under `events:`")
+        if rule.event in seen_events:
+            add(("deadlines", i, "event"),
+                f"event {rule.event!r} already has a time limit (deadlines[{seen_events[rule.event]}]); "
+                "one rule per event")
+        seen_events.setdefault(rule.event, i)
+
+    # Rule ids are unique; coverage and overrides name real rules.
+    ids: dict[str, tuple[str | int, ...]] = {}
+    for path, rule in _rules(spec):
+        if rule.id in ids:
+            add((*path, "id"), f"duplicate rule id {rule.id!r} (first at {format_path(ids[rule.id])})")
+        else:
+            ids[rule.id] = path
+        if getattr(rule, "overrides", ()) and spec.kind != "supplement":
+            add((*path, "overrides"), "only a supplement overrides rules (this ruleset is kind: base)")
+    covered: set[str] = set()
+    articles: dict[str, int] = {}
+    for i, entry in enumerate(spec.coverage):
+        if entry.article in articles:
+            add(("coverage", i, "article"), f"article {entry.article} listed twice (first at coverage[{articles[entry.article]}])")
+        articles.setdefault(entry.article, i)
+        for j, rid in enumerate(entry.rules):
+            covered.add(rid)
+            if rid not in ids:
+                close = difflib.get_close_matches(rid, list(ids), n=1)
+                add(("coverage", i, "rules", j), f"undefined rule {rid!r}", f"did you mean {close[0]!r}?" if close else None)
+    if spec.coverage:
+        for rid, path in ids.items():
+            if rid not in covered:
+                add((*path, "id"), f"rule {rid!r} is not listed under any article in `coverage`")
+
+    # Supplements name their base; bases name none.
+    if spec.kind == "supplement" and spec.meta.supplements is None:
+        add(("meta",), "a supplement names the document it supplements in meta.supplements")
+    if spec.kind == "base" and spec.meta.supplements is not None:
+        add(("meta", "supplements"), "a base document does not supplement another; use kind: supplement")
+
+    # Conditions.
+    conds: dict[tuple[str | int, ...], conditions.Cond] = {}
+    doc_vocab = vocabulary(spec, model.DOCUMENT_FIELDS)
+    item_vocab = vocabulary(spec, model.AGENDA_FIELDS)
+    for t, table in enumerate(spec.signing):
+        for r, rule in enumerate(table.rules):
+            path = ("signing", t, "rules", r, "when")
+            cond, errs = conditions.parse_condition(rule.when, doc_vocab, path)
+            conds[path] = cond
+            for e in errs:
+                add(e.path, e.message, e.hint)
+        for field, values in table.domain.items():
+            for k, value in enumerate(values):
+                _, errs = conditions.parse_condition({field: value}, doc_vocab, ("signing", t, "domain", field, k))
+                for e in errs:
+                    add(e.path[:-1], e.message, e.hint)
+    for i, rule in enumerate(spec.agenda):
+        for part in ("when", "require"):
+            data = getattr(rule, part)
+            if data is None:
+                continue
+            path = ("agenda", i, part)
+            cond, errs = conditions.parse_condition(data, item_vocab, path)
+            conds[path] = cond
+            for e in errs:
+                add(e.path, e.message, e.hint)
+    return conds, problems

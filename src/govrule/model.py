@@ -1,0 +1,635 @@
+"""Frozen pydantic models of the ruleset file format: shape only, no behaviour.
+
+A ruleset file is one YAML document that encodes one rules document (政府工作规则).
+Every encoded provision is a *rule*: it has a stable ``id``, a ``cite`` (article and
+item as the source numbers them), the clause's ``text`` copied from the source, and a
+``note`` where the reading needed a repair of the captured text.
+
+The models are strict (``extra="forbid"``) and immutable (frozen, tuples, read-only
+mappings), so an unknown key is an error and a loaded ruleset cannot be changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+__all__ = [
+    "ACTIONS",
+    "AGENDA_KINDS",
+    "AGENDA_FIELDS",
+    "DOCUMENT_FIELDS",
+    "DOCUMENT_KINDS",
+    "EVENTS",
+    "ISSUERS",
+    "MEETINGS",
+    "PROCEDURES",
+    "RECIPIENTS",
+    "ROLES",
+    "UNITS",
+    "ActingHeadRule",
+    "AgendaRule",
+    "Condition",
+    "CoverageEntry",
+    "DeadlineRule",
+    "DecisionTable",
+    "DelegationRule",
+    "DocumentRef",
+    "Frequency",
+    "LeaveRule",
+    "Meeting",
+    "Meta",
+    "MinutesRule",
+    "Period",
+    "Precedence",
+    "QuorumRule",
+    "QuotaRule",
+    "Role",
+    "RulesetFile",
+    "SigningRule",
+    "Step",
+    "SubstitutionRule",
+]
+
+# --------------------------------------------------------------------------------------
+# The canonical vocabulary of the contract (section 3). Rulesets may define more roles
+# and meetings; the Document and AgendaItem vocabularies are closed.
+# --------------------------------------------------------------------------------------
+
+ROLES: Mapping[str, str] = types.MappingProxyType(
+    {
+        "head": "市长/区长",
+        "executive_deputy_head": "常务副市长（负责常务工作的副市长/副区长）",
+        "deputy_head": "副市长/副区长",
+        "deputy_head_in_charge": "分管副市长/副区长",
+        "deputy_head_foreign_affairs": "分管外事工作的副市长",
+        "leader_in_charge": "分管领导同志",
+        "secretary_general": "秘书长",
+        "deputy_secretary_general": "副秘书长",
+        "office_director": "办公室（办公厅）主任",
+        "office_deputy_director": "办公室（办公厅）副主任",
+        "department_head": "部门主要负责人",
+        "meeting_chair": "会议主持人",
+        "entrusting_leader": "委托召开会议的领导同志",
+    }
+)
+RELATIONAL_ROLES = frozenset(
+    {
+        "deputy_head_in_charge",
+        "deputy_head_foreign_affairs",
+        "leader_in_charge",
+        "meeting_chair",
+        "entrusting_leader",
+    }
+)
+MEETINGS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "plenary": "全体会议",
+        "executive": "常务会议",
+        "head_office": "市长/区长办公会议",
+        "topical": "专题会议",
+        "study": "学习会",
+    }
+)
+ISSUERS = ("government", "office", "party_group", "joint")
+DOCUMENT_KINDS = (
+    "request",
+    "report",
+    "motion",
+    "regulation",
+    "normative_document",
+    "decision",
+    "order",
+    "personnel_appointment",
+    "outbound_travel_approval",
+    "minutes",
+    "work_bulletin",
+    "routine",
+    "consultation",
+    "reply",
+    "other",
+)
+RECIPIENTS = (
+    "state_council",
+    "state_council_department",
+    "higher_government",
+    "party_committee",
+    "people_congress",
+    "cppcc",
+    "peer_government_office",
+    "subordinate",
+    "public",
+)
+AGENDA_KINDS = (*DOCUMENT_KINDS, "major_decision", "funding", "staffing", "briefing")
+PROCEDURES = (
+    "public_participation",
+    "expert_review",
+    "risk_assessment",
+    "legality_review",
+    "fair_competition_review",
+    "social_stability_assessment",
+)
+EVENTS = (
+    "meeting_documents_issuance",
+    "revised_documents_issuance",
+    "consultation_reply",
+    "agenda_materials_submission",
+    "departure_notice",
+    "implementing_document_draft",
+    "normative_document_validity",
+    "provisional_normative_document_validity",
+    "normative_document_cleanup",
+    "monthly_report",
+)
+UNITS = ("working_days", "calendar_days", "months", "years")
+ACTIONS = ("review", "cosign", "approve", "sign", "report", "file")
+
+# Field name -> kind of value, for the condition language. "enum:<name>" fields take
+# one word of a closed vocabulary; "set" fields are tuples of words; "bool" and "int"
+# are what they say; "role" and "meeting" take ids the ruleset defines.
+DOCUMENT_FIELDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "issuer": "enum:issuer",
+        "kind": "enum:document_kind",
+        "recipient": "enum:recipient",
+        "portfolios": "set",
+        "portfolio_count": "int",
+        "major": "bool",
+        "important": "bool",
+        "broad_scope": "bool",
+        "decided_by": "meeting",
+        "routine_approval": "bool",
+        "meeting": "meeting",
+        "entrusted": "bool",
+        "subject_matter": "set",
+    }
+)
+AGENDA_FIELDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "title": "str",
+        "kind": "enum:agenda_kind",
+        "proposed_by": "role",
+        "reviewed_by_leader_in_charge": "bool",
+        "approved_by_head": "bool",
+        "involves_other_departments": "bool",
+        "consulted": "bool",
+        "cosigned": "bool",
+        "disagreement": "bool",
+        "coordination_note": "bool",
+        "within_own_authority": "bool",
+        "procedures_done": "set",
+        "materials_submitted": "date",
+        "ad_hoc": "bool",
+        "subject_matter": "set",
+    }
+)
+
+# --------------------------------------------------------------------------------------
+# Building blocks
+# --------------------------------------------------------------------------------------
+
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_RULE_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+Ident = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=64)]
+RuleId = Annotated[str, StringConstraints(pattern=_RULE_ID_PATTERN, max_length=120)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Roles = tuple[Ident, ...]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _freeze(value: dict[Any, Any]) -> Mapping[Any, Any]:
+    return types.MappingProxyType(value)
+
+
+def _thaw(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    return dict(value)
+
+
+#: A mapping that is read-only once validated (a ``types.MappingProxyType``).
+FrozenDict = Annotated[
+    dict[K, V],
+    AfterValidator(_freeze),
+    PlainSerializer(_thaw),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Provision(_Strict):
+    """What every encoded rule carries: a stable id, its citation and the source clause."""
+
+    id: RuleId
+    cite: Text = Field(description="Article and item as the source numbers them, e.g. 五十六（一） or 第五十条第（一）项.")
+    text: Text = Field(description="The clause this rule encodes, copied from the source in its own script.")
+    note: str | None = Field(
+        default=None,
+        description="Why this reading: repairs of the captured text (quoting it), or why a general clause applies.",
+    )
+    overrides: tuple[RuleId, ...] = Field(
+        default=(),
+        description="In a supplement: ids of the base's rules this rule replaces.",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Conditions: data, never code
+# --------------------------------------------------------------------------------------
+
+Scalar = Union[bool, int, str, dt.date]
+
+
+class Comparison(_Strict):
+    """Comparison operators on one field; several given together must all hold."""
+
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    in_: tuple[Scalar, ...] | None = Field(default=None, alias="in")
+    not_in: tuple[Scalar, ...] | None = None
+    gt: int | dt.date | None = None
+    gte: int | dt.date | None = None
+    lt: int | dt.date | None = None
+    lte: int | dt.date | None = None
+    contains: str | None = None
+    contains_all: tuple[str, ...] | None = None
+    contains_any: tuple[str, ...] | None = None
+    known: bool | None = Field(default=None, description="true: the fact is supplied; false: it is left unknown.")
+    on_or_before_deadline: Ident | None = Field(
+        default=None,
+        description="A date field compared with a deadline event counted from the meeting date (lead times).",
+    )
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> Comparison:
+        if not self.model_fields_set:
+            raise ValueError("a comparison needs at least one operator")
+        return self
+
+
+FieldTest = Union[Scalar, tuple[Scalar, ...], Comparison]
+
+#: A condition: a mapping of field -> value (equality), list (membership) or comparison,
+#: all of which must hold, plus the connectives ``all``, ``any`` and ``not``.
+Condition = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "field: value | [values] | {eq|ne|in|not_in|gt|gte|lt|lte|contains|contains_all|"
+            "contains_any|known|on_or_before_deadline: ...}; connectives all: [..], any: [..], not: {..}",
+            "properties": {
+                "all": {"type": "array", "items": {"$ref": "#/$defs/Condition"}},
+                "any": {"type": "array", "items": {"$ref": "#/$defs/Condition"}},
+                "not": {"$ref": "#/$defs/Condition"},
+            },
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": ["string", "integer", "boolean"]},
+                    {"type": "array", "items": {"type": ["string", "integer", "boolean"]}},
+                    {"$ref": "#/$defs/Comparison"},
+                ]
+            },
+        }
+    ),
+    AfterValidator(lambda v: _freeze_condition(v)),
+]
+
+
+def _freeze_condition(value: Any) -> Any:
+    if isinstance(value, dict):
+        return types.MappingProxyType({k: _freeze_condition(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze_condition(v) for v in value)
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# Metadata
+# --------------------------------------------------------------------------------------
+
+
+class DocumentRef(_Strict):
+    """Another document this one supersedes or supplements."""
+
+    number: str | None = Field(default=None, description="文号, e.g. 日政发〔2012〕8号.")
+    title: str | None = None
+    date: dt.date | None = Field(default=None, description="The date the text gives for it, if any.")
+    cite: str | None = Field(default=None, description="Where the text says so.")
+    text: str | None = None
+    note: str | None = None
+
+
+class Precedence(_Strict):
+    """A supplement's statement that it prevails where its base disagrees with it."""
+
+    id: RuleId
+    cite: Text
+    text: Text
+    prevails: Literal["supplement", "base"] = "supplement"
+    note: str | None = None
+
+
+class Meta(_Strict):
+    """What the document is and where it comes from; None wherever the text does not say."""
+
+    title: Text
+    number: str | None = Field(default=None, description="文号")
+    issuer: str | None = Field(default=None, description="发文机关")
+    jurisdiction: Text = Field(description="e.g. 鄂州市, 乌海市海南区")
+    level: Literal["province", "city", "municipality", "district", "county"]
+    script: Literal["simplified", "traditional"] = "simplified"
+    adopted: dt.date | None = Field(default=None, description="Adopted by a meeting (审议通过).")
+    signed: dt.date | None = Field(default=None, description="成文日期 / the date under the signature.")
+    published: dt.date | None = Field(default=None, description="发布日期 / issued.")
+    effective: dt.date | None = Field(default=None, description="In force from (施行/执行之日).")
+    abolished: dt.date | None = None
+    status: Literal["in_force", "abolished", "unknown"] = "unknown"
+    supersedes: tuple[DocumentRef, ...] = ()
+    supplements: DocumentRef | None = None
+    precedence: Precedence | None = None
+    source: Text = Field(description="The captured source file this ruleset encodes.")
+    notes: tuple[str, ...] = ()
+
+
+class Role(_Strict):
+    """A role (or body) with its local Chinese label."""
+
+    label: Text
+    aliases: tuple[str, ...] = Field(default=(), description="Other names, Traditional-script forms included.")
+    kind: Literal["person", "relational", "body"] = "person"
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------------------
+# Meetings
+# --------------------------------------------------------------------------------------
+
+
+class Frequency(_Strict):
+    """How often a meeting is held; ``as_needed`` when the text says 根据需要/不定期."""
+
+    id: RuleId
+    cite: Text
+    text: Text
+    note: str | None = None
+    every: int | None = Field(default=None, ge=1)
+    unit: Literal["weeks", "months", "quarters", "years"] | None = None
+    times: int = Field(default=1, ge=1)
+    as_needed: bool = False
+    typically: bool = Field(default=False, description="The text says 一般/原则上 (as a rule).")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Frequency:
+        if self.as_needed == (self.every is not None):
+            raise ValueError("give either every+unit or as_needed: true")
+        if (self.every is None) != (self.unit is None):
+            raise ValueError("every and unit go together")
+        return self
+
+
+class QuorumRule(_Strict):
+    """The share of members that must be present: ``more_than`` or ``at_least`` a fraction."""
+
+    id: RuleId
+    cite: Text
+    text: Text
+    note: str | None = None
+    more_than: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = None
+    at_least: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> QuorumRule:
+        if (self.more_than is None) == (self.at_least is None):
+            raise ValueError("give exactly one of more_than or at_least (a fraction such as '1/2')")
+        return self
+
+
+class MinutesRule(_Strict):
+    """Who signs a meeting's minutes (the ordinary case; escalations live in the signing tables)."""
+
+    id: RuleId
+    cite: Text
+    text: Text
+    note: str | None = None
+    signers: Roles = Field(min_length=1)
+
+
+class Meeting(_Strict):
+    """A meeting type: who sits, who convenes and chairs, who may on entrustment, who attends."""
+
+    id: RuleId = Field(description="Rule id of the article that constitutes the meeting.")
+    cite: Text
+    text: Text
+    note: str | None = None
+    overrides: tuple[RuleId, ...] = ()
+    label: Text
+    aliases: tuple[str, ...] = ()
+    members: Roles | None = Field(default=None, description="组成人员; None where the text does not say.")
+    convener: Roles | None = None
+    chair: Roles | None = None
+    entrusted_chair: Roles = Field(default=(), description="Who may convene and chair it on entrustment (受委托).")
+    observers: Roles = Field(default=(), description="列席: who attends without being a member.")
+    frequency: Frequency | None = None
+    quorum: QuorumRule | None = None
+    minutes: MinutesRule | None = None
+
+
+# --------------------------------------------------------------------------------------
+# Signing: decision tables
+# --------------------------------------------------------------------------------------
+
+
+class Step(_Strict):
+    """One step of a procedure: an action by one of (``any``) or all of (``all``) some roles."""
+
+    action: Literal["review", "cosign", "approve", "sign", "report", "file"]
+    roles: Roles = Field(min_length=1)
+    mode: Literal["any", "all"] | None = Field(
+        default=None, description="any: one of the roles acts; all: each does. Default: any for sign/approve, all otherwise."
+    )
+    note: str | None = None
+
+    @property
+    def quantifier(self) -> str:
+        """The step's mode, with the default for its action filled in."""
+        if self.mode is not None:
+            return self.mode
+        return "any" if self.action in ("sign", "approve") else "all"
+
+
+class SigningRule(Provision):
+    """A row of a signing table: when the document looks like this, follow these steps."""
+
+    when: Condition = Field(default_factory=dict)
+    steps: tuple[Step, ...] = Field(min_length=1)
+    priority: int | None = Field(default=None, description="For a `priority` table: higher wins.")
+
+
+class DecisionTable(_Strict):
+    """A signing decision table with a declared DMN hit policy."""
+
+    id: RuleId
+    label: str | None = None
+    hit_policy: Literal["first", "unique", "priority"]
+    complete: bool = Field(
+        default=False,
+        description="true: every input of the declared domain must match a rule (a gap is an error).",
+    )
+    domain: FrozenDict[str, tuple[Scalar, ...]] = Field(
+        default_factory=dict,
+        description="Declared input domain per field (defaults to the vocabulary) for gap and overlap checks.",
+    )
+    rules: tuple[SigningRule, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------
+# Agenda, deadlines, acting head, leave
+# --------------------------------------------------------------------------------------
+
+
+class AgendaRule(Provision):
+    """A precondition for putting an item on a meeting's agenda, or a requirement to honour."""
+
+    meetings: tuple[Ident, ...] = Field(min_length=1)
+    when: Condition = Field(default_factory=dict, description="When the rule applies to an item.")
+    require: Condition | None = Field(default=None, description="What must hold; None for a pure requirement.")
+    severity: Literal["failure", "requirement"] = "failure"
+    message: Text = Field(description="What is missing or must be honoured, in Chinese.")
+
+    @model_validator(mode="after")
+    def _shape(self) -> AgendaRule:
+        if self.severity == "failure" and self.require is None:
+            raise ValueError("a failure rule needs `require` (what must hold)")
+        return self
+
+
+class Period(_Strict):
+    """An amount of time."""
+
+    amount: int = Field(ge=0)
+    unit: Literal["working_days", "calendar_days", "months", "years"]
+
+
+class DeadlineRule(Provision):
+    """A time limit: ``amount`` ``unit`` after (or, with ``back``, before) the event's start."""
+
+    event: Ident
+    amount: int = Field(ge=0)
+    unit: Literal["working_days", "calendar_days", "months", "years"]
+    back: bool = Field(default=False, description="Counted back from the event (会前N个工作日, 提前N天).")
+    bound: Literal["within", "at_most", "at_least"] = Field(
+        default="within", description="within: due by; at_most: a maximum validity; at_least: a minimum notice."
+    )
+    hard_max: Period | None = Field(default=None, description="A limit that extensions may not pass.")
+    silence_means_consent: bool = Field(default=False, description="逾期不回复视为无不同意见.")
+    typically: bool = Field(default=False, description="The text says 一般/原则上.")
+
+
+class ActingHeadRule(Provision):
+    """Who presides when the head is away, in order of preference."""
+
+    roles: Roles = Field(min_length=1)
+    entrusted: bool = Field(default=False, description="Only on the head's entrustment (受市长委托).")
+    designated: bool = Field(default=False, description="The head may designate another (指定).")
+
+
+class SubstitutionRule(Provision):
+    """Who stands in for a role when it is away: AB roles (AB角), fill-in (补位), proxies."""
+
+    kind: Literal["ab_role", "fill_in", "proxy"]
+    role: Ident
+    substitutes: Roles = Field(min_length=1)
+    mutual: bool = Field(default=False, description="Declared mutual (互为AB角): not a cycle.")
+
+
+class DelegationRule(Provision):
+    """A leader may entrust (委托) another with a task or a meeting."""
+
+    role: Ident = Field(description="Who entrusts.")
+    delegates: Roles = Field(min_length=1)
+    scope: Text = Field(description="What may be entrusted, in Chinese.")
+
+
+class LeaveRule(Provision):
+    """Whom a role asks for leave or reports an absence to, and whom it informs."""
+
+    role: Ident
+    occasion: Literal["absence", "travel", "meeting_absence", "outbound_travel", "leave_meeting_proxy"] = "absence"
+    approvers: Roles = Field(min_length=1, description="Asked for leave / reported to (请假/报告).")
+    notify: Roles = Field(default=(), description="Informed for the record (报备).")
+    via: Ident | None = Field(default=None, description="Reported through (e.g. the office).")
+    advance: Period | None = Field(default=None, description="How long before (提前N天).")
+
+
+class QuotaRule(Provision):
+    """A quota: at least or at most an amount per period (每年调研不少于50天)."""
+
+    roles: Roles = Field(min_length=1)
+    subject: Text = Field(description="What is counted, in Chinese.")
+    bound: Literal["at_least", "at_most"]
+    amount: int = Field(ge=0)
+    unit: Literal["days", "times", "items", "working_days", "calendar_days"]
+    per: Literal["week", "month", "quarter", "year"]
+
+
+class CoverageEntry(_Strict):
+    """One article of the source: encoded (with its rule ids) or a statement of principle."""
+
+    article: Text = Field(description="As the text numbers it: 第五十条 or 五十六.")
+    status: Literal["encoded", "principle"]
+    rules: tuple[RuleId, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> CoverageEntry:
+        if self.status == "encoded" and not self.rules:
+            raise ValueError("an encoded article lists its rule ids")
+        if self.status == "principle" and self.rules:
+            raise ValueError("a principle article lists no rules")
+        return self
+
+
+class RulesetFile(_Strict):
+    """One rules document, encoded: the whole ruleset file."""
+
+    schema_: str | None = Field(default=None, alias="$schema", description="Optional path of the JSON Schema.")
+    format: Literal[1] = Field(default=1, description="Version of the file format.")
+    id: Ident
+    kind: Literal["base", "supplement"]
+    meta: Meta
+    roles: FrozenDict[Ident, Role]
+    meetings: FrozenDict[Ident, Meeting] = Field(default_factory=dict)
+    signing: tuple[DecisionTable, ...] = ()
+    agenda: tuple[AgendaRule, ...] = ()
+    deadlines: tuple[DeadlineRule, ...] = ()
+    acting_head: ActingHeadRule | None = None
+    substitutions: tuple[SubstitutionRule, ...] = ()
+    delegations: tuple[DelegationRule, ...] = ()
+    leave: tuple[LeaveRule, ...] = ()
+    quotas: tuple[QuotaRule, ...] = ()
+    events: FrozenDict[Ident, Text] = Field(
+        default_factory=dict,
+        description="Deadline events this ruleset adds to the contract's vocabulary, with their Chinese label.",
+    )
+    coverage: tuple[CoverageEntry, ...] = ()
+
+
+# Keep the private pattern importable for the loader's hints.
+ID_RE = re.compile(_ID_PATTERN)
