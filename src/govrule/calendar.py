@@ -64,9 +64,7 @@ class CalendarYear:
         off = {d.toordinal() for d in self.holidays}
         on = {d.toordinal() for d in self.workdays}
         # (ordinal + 6) % 7 is date.weekday() without building a date per day.
-        return tuple(
-            o for o in range(first, last + 1) if o in on or ((o + 6) % 7 < 5 and o not in off)
-        )
+        return tuple(o for o in range(first, last + 1) if o in on or ((o + 6) % 7 < 5 and o not in off))
 
 
 class WorkCalendar:
@@ -120,9 +118,7 @@ class WorkCalendar:
         # object.__setattr__ because __setattr__ below refuses every assignment.
         object.__setattr__(self, "_layers", MappingProxyType({y: layers[y] for y in years}))
         object.__setattr__(self, "_years", years)
-        object.__setattr__(
-            self, "_workday_sets", MappingProxyType({y: frozenset(o) for y, o in per_year.items()})
-        )
+        object.__setattr__(self, "_workday_sets", MappingProxyType({y: frozenset(o) for y, o in per_year.items()}))
         object.__setattr__(self, "_segments", segments)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -294,9 +290,7 @@ def _package_layers() -> Mapping[int, CalendarYear]:
         except (ValueError, AttributeError):
             return english
 
-    by_year: dict[int, tuple[set[date], set[date], dict[date, str]]] = {
-        y: (set(), set(), {}) for y in years
-    }
+    by_year: dict[int, tuple[set[date], set[date], dict[date, str]]] = {y: (set(), set(), {}) for y in years}
     for day, name in holidays.items():
         by_year[day.year][0].add(day)
         by_year[day.year][2][day] = chinese_name(name)
@@ -345,8 +339,7 @@ def _load_files(files: Sequence[_Path] | _Path) -> dict[int, CalendarYear]:
         cal = load_calendar_file(path)
         if cal.year in loaded:
             raise GovruleError(
-                f"calendar files {loaded[cal.year].source} and {cal.source} both give {cal.year}; "
-                "keep one"
+                f"calendar files {loaded[cal.year].source} and {cal.source} both give {cal.year}; keep one"
             )
         loaded[cal.year] = cal
     return loaded
@@ -462,9 +455,7 @@ class _FileParser:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
                 shown = _scalar(key_node)
-                self.problem(
-                    key_node, f"unknown key {shown!r} in {what}; allowed: {', '.join(allowed)}"
-                )
+                self.problem(key_node, f"unknown key {shown!r} in {what}; allowed: {', '.join(allowed)}")
             elif key in fields:
                 self.problem(key_node, f"key {key!r} appears twice in {what}")
             else:

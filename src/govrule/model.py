@@ -309,7 +309,18 @@ Condition = Annotated[
         }
     ),
     AfterValidator(lambda v: _freeze_condition(v)),
+    PlainSerializer(lambda v: _thaw_condition(v)),
 ]
+
+
+def _thaw_condition(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw_condition(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw_condition(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _freeze_condition(value: Any) -> Any:

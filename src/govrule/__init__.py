@@ -1,0 +1,82 @@
+"""govrule: Chinese government work rules (政府工作规则) as declarative, checkable, queryable rulesets.
+
+>>> import govrule
+>>> rs = govrule.load("ezhou")
+>>> rs.who_must_sign(govrule.Document(issuer="government", kind="request", recipient="higher_government")).signers
+('head', 'executive_deputy_head')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .answers import (
+    ActingHead,
+    AgendaCheck,
+    Deadline,
+    Finding,
+    LeaveAnswer,
+    MeetingInfo,
+    RuleRef,
+    SigningDecision,
+    StepAnswer,
+)
+from .calendar import WorkCalendar, default_calendar, load_calendar_file
+from .engine import Meta, MissingFact, Ruleset
+from .errors import (
+    CalendarError,
+    GovruleError,
+    NoApplicableRule,
+    Problem,
+    QueryError,
+    RulesetError,
+    UnknownTerm,
+)
+from .facts import AgendaItem, Document
+from .loader import validate
+from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActingHead",
+    "AgendaCheck",
+    "AgendaItem",
+    "CalendarError",
+    "CompositionError",
+    "Deadline",
+    "Document",
+    "Finding",
+    "GovruleError",
+    "LeaveAnswer",
+    "MeetingInfo",
+    "Meta",
+    "MissingFact",
+    "NoApplicableRule",
+    "NotInForce",
+    "Problem",
+    "QueryError",
+    "RuleRef",
+    "Ruleset",
+    "RulesetError",
+    "SigningDecision",
+    "StepAnswer",
+    "UnknownTerm",
+    "WorkCalendar",
+    "__version__",
+    "bundled",
+    "check",
+    "compose",
+    "default_calendar",
+    "load",
+    "load_calendar_file",
+    "supersession_graph",
+    "validate",
+]
+
+
+def check(ruleset: Ruleset | str, base: Ruleset | str | None = None) -> tuple[Any, ...]:
+    """Consistency findings for a ruleset (or a supplement over ``base``); see govrule.check module docs."""
+    from .check import check as _check
+
+    return _check(ruleset, base=base)

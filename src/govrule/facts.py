@@ -1,0 +1,248 @@
+"""The inputs of queries: ``Document`` and ``AgendaItem``, immutable and validated.
+
+Both are named tuples underneath, so building one costs little, comparing and hashing
+are done in C, and a prebuilt input can key a cache. Fields left as ``None`` are
+*unknown*: the engine never assumes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from . import model
+from .errors import QueryError
+
+__all__ = ["AgendaItem", "Document", "as_agenda_item", "as_document"]
+
+_ISSUERS = frozenset(model.ISSUERS)
+_KINDS = frozenset(model.DOCUMENT_KINDS)
+_RECIPIENTS = frozenset(model.RECIPIENTS)
+_AGENDA_KINDS = frozenset(model.AGENDA_KINDS)
+_PROCEDURES = frozenset(model.PROCEDURES)
+
+
+def _bad(field: str, value: object, allowed: Iterable[str] | str) -> QueryError:
+    if isinstance(allowed, str):
+        return QueryError(f"{field}={value!r}: {allowed}")
+    words = sorted(allowed)
+    close = difflib.get_close_matches(str(value), words, n=1) if isinstance(value, str) else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return QueryError(f"{field}={value!r} is not allowed; allowed: {', '.join(words)}{hint}")
+
+
+def _enum(field: str, value: Any, allowed: frozenset[str]) -> Any:
+    if value is None or (isinstance(value, str) and value in allowed):
+        return value
+    raise _bad(field, value, allowed)
+
+
+def _flag(field: str, value: Any, *, unknown_ok: bool) -> Any:
+    if value is True or value is False or (value is None and unknown_ok):
+        return value
+    raise _bad(field, value, "expected true or false" + (" or null (unknown)" if unknown_ok else ""))
+
+
+def _words(field: str, value: Any, allowed: frozenset[str] | None = None, *, unknown_ok: bool = False) -> Any:
+    if value is None and unknown_ok:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad(field, value, "expected a list of words")
+    out = tuple(value)
+    for word in out:
+        if not isinstance(word, str):
+            raise _bad(field, word, "expected a list of words")
+        if allowed is not None and word not in allowed:
+            raise _bad(field, word, allowed)
+    return out
+
+
+def _name(field: str, value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    raise _bad(field, value, "expected an id (text) or null")
+
+
+class _DocumentFields(NamedTuple):
+    issuer: str | None
+    kind: str | None
+    recipient: str | None
+    portfolios: tuple[str, ...]
+    major: bool
+    important: bool
+    broad_scope: bool
+    decided_by: str | None
+    routine_approval: bool
+    meeting: str | None
+    entrusted: bool
+    subject_matter: tuple[str, ...]
+
+
+class Document(_DocumentFields):
+    """A document whose signing is asked about (fields as in the contract, section 3)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        issuer: str | None = None,
+        kind: str | None = None,
+        recipient: str | None = None,
+        portfolios: Iterable[str] = (),
+        major: bool = False,
+        important: bool = False,
+        broad_scope: bool = False,
+        decided_by: str | None = None,
+        routine_approval: bool = False,
+        meeting: str | None = None,
+        entrusted: bool = False,
+        subject_matter: Iterable[str] = (),
+    ) -> Document:
+        return super().__new__(
+            cls,
+            _enum("issuer", issuer, _ISSUERS),
+            _enum("kind", kind, _KINDS),
+            _enum("recipient", recipient, _RECIPIENTS),
+            portfolios if type(portfolios) is tuple and all(type(p) is str for p in portfolios)
+            else _words("portfolios", portfolios),
+            _flag("major", major, unknown_ok=False),
+            _flag("important", important, unknown_ok=False),
+            _flag("broad_scope", broad_scope, unknown_ok=False),
+            _name("decided_by", decided_by),
+            _flag("routine_approval", routine_approval, unknown_ok=False),
+            _name("meeting", meeting),
+            _flag("entrusted", entrusted, unknown_ok=False),
+            _words("subject_matter", subject_matter) if subject_matter != () else (),
+        )
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if v not in (None, (), False))
+        return f"Document({given})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that differ from their defaults, as plain data."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in zip(self._fields, self, strict=True) if v not in (None, (), False)}
+
+
+class _AgendaFields(NamedTuple):
+    title: str | None
+    kind: str | None
+    proposed_by: str | None
+    reviewed_by_leader_in_charge: bool | None
+    approved_by_head: bool | None
+    involves_other_departments: bool | None
+    consulted: bool | None
+    cosigned: bool | None
+    disagreement: bool | None
+    coordination_note: bool | None
+    within_own_authority: bool | None
+    procedures_done: tuple[str, ...] | None
+    materials_submitted: dt.date | None
+    ad_hoc: bool | None
+    subject_matter: tuple[str, ...] | None
+
+
+class AgendaItem(_AgendaFields):
+    """An item proposed for a meeting's agenda; every fact defaults to unknown (None)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        title: str | None = None,
+        kind: str | None = None,
+        proposed_by: str | None = None,
+        reviewed_by_leader_in_charge: bool | None = None,
+        approved_by_head: bool | None = None,
+        involves_other_departments: bool | None = None,
+        consulted: bool | None = None,
+        cosigned: bool | None = None,
+        disagreement: bool | None = None,
+        coordination_note: bool | None = None,
+        within_own_authority: bool | None = None,
+        procedures_done: Iterable[str] | None = None,
+        materials_submitted: dt.date | str | None = None,
+        ad_hoc: bool | None = None,
+        subject_matter: Iterable[str] | None = None,
+    ) -> AgendaItem:
+        if isinstance(materials_submitted, str):
+            try:
+                materials_submitted = dt.date.fromisoformat(materials_submitted)
+            except ValueError:
+                raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD") from None
+        elif isinstance(materials_submitted, dt.datetime) or not (
+            materials_submitted is None or isinstance(materials_submitted, dt.date)
+        ):
+            raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD")
+        if title is not None and not isinstance(title, str):
+            raise _bad("title", title, "expected text")
+        return super().__new__(
+            cls,
+            title,
+            _enum("kind", kind, _AGENDA_KINDS),
+            _name("proposed_by", proposed_by),
+            _flag("reviewed_by_leader_in_charge", reviewed_by_leader_in_charge, unknown_ok=True),
+            _flag("approved_by_head", approved_by_head, unknown_ok=True),
+            _flag("involves_other_departments", involves_other_departments, unknown_ok=True),
+            _flag("consulted", consulted, unknown_ok=True),
+            _flag("cosigned", cosigned, unknown_ok=True),
+            _flag("disagreement", disagreement, unknown_ok=True),
+            _flag("coordination_note", coordination_note, unknown_ok=True),
+            _flag("within_own_authority", within_own_authority, unknown_ok=True),
+            _words("procedures_done", procedures_done, _PROCEDURES, unknown_ok=True),
+            materials_submitted,
+            _flag("ad_hoc", ad_hoc, unknown_ok=True),
+            _words("subject_matter", subject_matter, unknown_ok=True),
+        )
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if v is not None)
+        return f"AgendaItem({given})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts that are known, as plain data."""
+        out: dict[str, Any] = {}
+        for k, v in zip(self._fields, self, strict=True):
+            if v is None:
+                continue
+            out[k] = list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, dt.date) else v
+        return out
+
+
+_DOCUMENT_KEYS = frozenset(_DocumentFields._fields)
+_AGENDA_KEYS = frozenset(_AgendaFields._fields)
+
+
+def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) -> Any:
+    if isinstance(data, cls):
+        return data
+    if not isinstance(data, Mapping):
+        raise QueryError(f"a {what} is a govrule.{cls.__name__} or a mapping of its fields, not {type(data).__name__}")
+    unknown = [k for k in data if k not in keys]
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(str(key), sorted(keys), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
+    return cls(**data)
+
+
+def as_document(data: Document | Mapping[str, Any]) -> Document:
+    """A Document from a Document or a plain mapping, refusing unknown fields."""
+    if type(data) is Document:
+        return data
+    result: Document = _from_mapping(Document, _DOCUMENT_KEYS, data, "document")
+    return result
+
+
+def as_agenda_item(data: AgendaItem | Mapping[str, Any]) -> AgendaItem:
+    """An AgendaItem from an AgendaItem or a plain mapping, refusing unknown fields."""
+    if type(data) is AgendaItem:
+        return data
+    result: AgendaItem = _from_mapping(AgendaItem, _AGENDA_KEYS, data, "agenda item")
+    return result

@@ -1,0 +1,226 @@
+"""Finding, loading and composing rulesets: bundled ids, files, as-of dates, supplements.
+
+The bundled documents form a supersession graph over document numbers (文号): an edge
+runs from a document to each one it supersedes, and from a supplement to its base.
+``load(..., as_of=day)`` refuses a document that was not in force that day and says
+when it took effect and, where known, which document was in force instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import loader, model
+from .calendar import WorkCalendar
+from .engine import Ruleset, normalize_label
+from .errors import GovruleError, UnknownTerm
+
+__all__ = ["CompositionError", "NotInForce", "bundled", "compose", "load", "supersession_graph"]
+
+
+class NotInForce(GovruleError):
+    """A document was loaded for a day on which it was not in force."""
+
+
+class CompositionError(GovruleError):
+    """A supplement cannot be composed over this base; ``problems`` lists why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("cannot compose: " + "; ".join(problems))
+
+
+def _bundled_dir() -> Path:
+    return Path(str(resources.files("govrule") / "rulesets"))
+
+
+@functools.cache
+def bundled() -> tuple[str, ...]:
+    """The ids of the bundled rulesets, sorted."""
+    return tuple(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))
+
+
+_cache: dict[tuple[str, int, int], Ruleset] = {}
+_cache_lock = threading.Lock()
+
+
+def _load_path(path: str) -> Ruleset:
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_mtime_ns, st.st_size)
+    hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    source = loader.parse_file(path)
+    rs = Ruleset(source.spec, source=source)
+    with _cache_lock:
+        _cache[key] = rs
+    return rs
+
+
+def load(id_or_path: str | os.PathLike[str], as_of: dt.date | None = None,
+         *, calendar: WorkCalendar | None = None) -> Ruleset:
+    """Load a bundled ruleset by id, or any ruleset file by path; optionally only if in force on ``as_of``."""
+    if not isinstance(id_or_path, str | os.PathLike):
+        raise GovruleError(f"load() takes a bundled id or a file path, not {type(id_or_path).__name__}")
+    name = os.fspath(id_or_path)
+    if name in bundled():
+        rs = _load_path(str(_bundled_dir() / f"{name}.yaml"))
+    elif os.path.exists(name):
+        rs = _load_path(name)
+    else:
+        raise UnknownTerm("ruleset", name, bundled())
+    if as_of is not None:
+        _check_in_force(rs, as_of)
+    if calendar is not None:
+        rs = rs.with_calendar(calendar)
+    return rs
+
+
+def _norm_number(number: str | None) -> str | None:
+    if number is None:
+        return None
+    text = normalize_label(number)
+    return re.sub(r"[〔\[［【(（]", "〔", re.sub(r"[〕\]］】)）]", "〕", text))
+
+
+@functools.cache
+def supersession_graph() -> nx.DiGraph:
+    """Document numbers of the bundled rulesets and what they supersede or supplement (edges new -> old)."""
+    graph = nx.DiGraph()
+    for rid in bundled():
+        spec = load(rid).spec
+        me = _norm_number(spec.meta.number) or f"<{rid}>"
+        graph.add_node(me, ruleset=rid, title=spec.meta.title, effective=load(rid).meta.in_force_from,
+                       abolished=spec.meta.abolished, status=spec.meta.status)
+        for old in spec.meta.supersedes:
+            key = _norm_number(old.number) or f"<{old.title}>"
+            graph.add_node(key, **({"title": old.title, "date": old.date} if key not in graph else {}))
+            graph.add_edge(me, key, relation="supersedes")
+        if spec.meta.supplements is not None:
+            key = _norm_number(spec.meta.supplements.number) or f"<{spec.meta.supplements.title}>"
+            if key not in graph:
+                graph.add_node(key, title=spec.meta.supplements.title)
+            graph.add_edge(me, key, relation="supplements")
+    return graph
+
+
+def _describe(ref: model.DocumentRef) -> str:
+    parts = [p for p in (ref.title and f"《{ref.title}》", ref.number) if p]
+    if ref.date:
+        parts.append(f"dated {ref.date.isoformat()}")
+    return " ".join(parts) or "an earlier document"
+
+
+def _check_in_force(rs: Ruleset, day: dt.date) -> None:
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise GovruleError(f"as_of={day!r}: expected a date")
+    meta = rs.meta
+    name = f"{meta.title} ({meta.number or 'number not given'})"
+    start = meta.in_force_from
+    if start is None:
+        raise NotInForce(f"{name}: the text gives no date from which it is in force, so it cannot be "
+                         f"confirmed in force on {day.isoformat()}; load it without as_of")
+    if day < start:
+        earlier = [_describe(r) for r in meta.supersedes if r.date is None or r.date <= day]
+        instead = f"; in force instead: {', '.join(earlier)}" if earlier else ""
+        raise NotInForce(f"{name} took effect on {start.isoformat()}, after {day.isoformat()}{instead}")
+    if meta.abolished is not None and day >= meta.abolished:
+        raise NotInForce(f"{name} was abolished on {meta.abolished.isoformat()}, before {day.isoformat()}")
+    number = _norm_number(meta.number)
+    if number is not None and meta.id in bundled():
+        graph = supersession_graph()
+        for newer, _, data in graph.in_edges(number, data=True):
+            if data.get("relation") != "supersedes":
+                continue
+            since = graph.nodes[newer].get("effective")
+            if since is not None and day >= since:
+                raise NotInForce(f"{name} was superseded by {newer} on {since.isoformat()}; "
+                                 f"on {day.isoformat()} that document was in force")
+    if meta.status == "abolished" and meta.abolished is None:
+        raise NotInForce(f"{name} is marked abolished on a date the text does not give, so it cannot be "
+                         f"confirmed in force on {day.isoformat()}; load it without as_of")
+
+
+def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
+    """The supplement over its base: the supplement wins where both speak; the rest falls through."""
+    base_rs = base if isinstance(base, Ruleset) else load(base)
+    sup_rs = supplement if isinstance(supplement, Ruleset) else load(supplement)
+    b, s = base_rs.spec, sup_rs.spec
+    problems = []
+    if s.kind != "supplement":
+        problems.append(f"{s.id} is kind: {s.kind}, not a supplement")
+    if b.kind != "base":
+        problems.append(f"{b.id} is kind: {b.kind}; compose a supplement over a base document")
+    target = s.meta.supplements
+    if target is not None and _norm_number(target.number) != _norm_number(b.meta.number):
+        problems.append(f"{s.id} supplements {target.number or target.title}, not {b.meta.number or b.id}")
+    base_ids = set(loader.rule_ids(b))
+    sup_ids = loader.rule_ids(s)
+    overridden: set[str] = set()
+    for rid, _path in sup_ids.items():
+        if rid in base_ids:
+            problems.append(f"rule id {rid} is used by both documents; a supplement's rules need their own ids")
+    for _path, rule in loader._rules(s):
+        for target_id in getattr(rule, "overrides", ()):
+            if target_id not in base_ids:
+                problems.append(f"{rule.id} ({rule.cite}) overrides {target_id}, which {b.id} does not have")
+            overridden.add(target_id)
+    if problems:
+        raise CompositionError(problems)
+    spec = _compose_specs(b, s, overridden)
+    return Ruleset(spec, calendar=base_rs._calendar, parts=(b.meta, s.meta))
+
+
+def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[str]) -> model.RulesetFile:
+    def keep(rules: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(r for r in rules if r.id not in overridden)
+
+    meetings = dict(b.meetings)
+    for key, sm in s.meetings.items():
+        bm = meetings.get(key)
+        if bm is None or bm.id in overridden or key not in b.meetings:
+            meetings[key] = sm
+        else:
+            update = {f: getattr(sm, f) for f in ("members", "convener", "chair", "frequency", "quorum", "minutes")
+                      if getattr(sm, f) is not None}
+            update.update({f: getattr(sm, f) for f in ("entrusted_chair", "observers") if getattr(sm, f)})
+            meetings[key] = bm.model_copy(update=update)
+    base_tables = []
+    for table in b.signing:
+        rules = keep(table.rules)
+        if rules:
+            base_tables.append(table.model_copy(update={"rules": rules}))
+    sup_events = {d.event for d in s.deadlines}
+    deadlines = (*s.deadlines, *(d for d in keep(b.deadlines) if d.event not in sup_events))
+    acting = s.acting_head or (b.acting_head if b.acting_head and b.acting_head.id not in overridden else None)
+    meta = b.meta.model_copy(update={
+        "notes": (*b.meta.notes, f"composed with the supplement {s.meta.number or s.id}: {s.meta.title}"),
+    })
+    return model.RulesetFile.model_construct(
+        id=f"{b.id}+{s.id}",
+        kind="base",
+        meta=meta,
+        roles={**b.roles, **s.roles},
+        meetings=meetings,
+        signing=(*s.signing, *base_tables),
+        agenda=(*keep(b.agenda), *s.agenda),
+        deadlines=deadlines,
+        acting_head=acting,
+        substitutions=(*s.substitutions, *keep(b.substitutions)),
+        delegations=(*s.delegations, *keep(b.delegations)),
+        leave=(*s.leave, *keep(b.leave)),
+        quotas=(*s.quotas, *keep(b.quotas)),
+        events={**b.events, **s.events},
+        coverage=(),
+        format=1,
+        schema_=None,
+    )

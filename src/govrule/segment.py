@@ -1,0 +1,973 @@
+"""Split a government work-rules text into chapters, articles (条) and items (项).
+
+The segmenter reads texts as they are captured from the web: with page headers and
+footers, a 通知 preamble, Traditional script, characters lost or injected in capture,
+and whole blocks of articles repeated. It keeps the numbering honest instead of
+trusting every line that looks like a header: an article header must start a line and
+carry the next expected number, or a garbled form of it that its neighbours confirm.
+Every reading that needed repair is reported as a note, so a person can check it
+against the captured text.
+
+Two numbering styles are recognised: ``tiao`` ("第五十条", labels "第五十条") and
+``dun`` ("五十六、", labels "五十六"). Items are numbered "（一）" or "(一)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import opencc
+
+from govrule.errors import GovruleError
+
+__all__ = [
+    "Article",
+    "Item",
+    "Segmented",
+    "chinese_numeral",
+    "scaffold",
+    "segment",
+    "segment_file",
+    "to_chinese_numeral",
+]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered item (项) of an article, e.g. "（一）传达学习……"."""
+
+    number: int
+    label: str
+    """The label as the text writes it ("（一）" or "(一)"); rebuilt in the article's style if lost."""
+    text: str
+    """The item's line as captured, label included, whitespace-trimmed."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article (条) of a rules text, with its items and any repair notes."""
+
+    number: int
+    label: str
+    """How the text numbers it: "第五十条" (tiao style) or "五十六" (dun style)."""
+    chapter: str | None
+    """The chapter it belongs to, e.g. "第八章 会议制度"; None for texts without chapters."""
+    text: str
+    """The whole article as captured (header line and continuation lines), whitespace-trimmed."""
+    items: tuple[Item, ...]
+    line: int
+    """The 1-based line of the source where the article starts."""
+    notes: tuple[str, ...]
+    """How the article's header or items were repaired, and where it is repeated."""
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """A rules text split into articles, with what could be read from its page header."""
+
+    articles: tuple[Article, ...]
+    chapters: tuple[str, ...]
+    style: str
+    """"tiao" (第N条) or "dun" (一、)."""
+    number: str | None
+    """The document number (文号), e.g. "鄂州政发〔2018〕18号", as captured."""
+    dates: tuple[str, ...]
+    """Every date the text states, as ISO strings, in order of first appearance."""
+    title: str | None
+    script: str
+    """"simplified" or "traditional"."""
+    duplicates: tuple[str, ...]
+    """One report per block of articles that the text repeats."""
+    notes: tuple[str, ...]
+    """Document-level findings: numbering gaps, ignored lines, stripped artifacts."""
+    labelled_dates: tuple[tuple[str, str], ...] = ()
+    """Dates whose role the text states: ("published" | "written" | "adopted" | "signed", ISO date)."""
+    preamble: tuple[str, ...] = ()
+    """The non-blank lines before the first article (page header, 通知, title), trimmed."""
+
+    def article(self, label_or_number: str | int) -> Article:
+        """Return the article with this number or label; KeyError if the text has none."""
+        for art in self.articles:
+            if art.number == label_or_number or art.label == label_or_number:
+                return art
+        raise KeyError(label_or_number)
+
+
+# --------------------------------------------------------------------------- numerals
+
+_DIGITS = "一二三四五六七八九"
+_NUM_CHARS = "零〇一二三四五六七八九十百"
+_MAX_NUMERAL = 999
+
+
+def to_chinese_numeral(n: int) -> str:
+    """Write 1..999 as a Chinese numeral the way rules texts number articles: 十, 二十一, 一百零三."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_NUMERAL:
+        raise ValueError(f"no Chinese numeral for n={n!r}: expected an integer 1..{_MAX_NUMERAL}")
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += _DIGITS[hundreds - 1] + "百"
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _DIGITS[tens - 1]) + "十"
+    elif hundreds and units:
+        out += "零"
+    if units:
+        out += _DIGITS[units - 1]
+    return out
+
+
+@functools.cache
+def _numeral_table() -> dict[str, int]:
+    table = {to_chinese_numeral(n): n for n in range(1, _MAX_NUMERAL + 1)}
+    table.update({"〇".join(k.split("零")): v for k, v in table.items() if "零" in k})
+    return table
+
+
+def chinese_numeral(text: str) -> int:
+    """Read a Chinese numeral 一..九百九十九 (十, 二十, 一百零三, …); ValueError if it is not one."""
+    value = _numeral_table().get(text.strip()) if isinstance(text, str) else None
+    if value is None:
+        raise ValueError(f"not a Chinese numeral 1..{_MAX_NUMERAL}: text={text!r}")
+    return value
+
+
+def _numeral_or_none(text: str) -> int | None:
+    return _numeral_table().get(text)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+# --------------------------------------------------------------------------- script
+
+
+@functools.cache
+def _t2s_converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _t2s(text: str) -> str:
+    return str(_t2s_converter().convert(text))
+
+
+def _detect_script(text: str) -> str:
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return "simplified"
+    sample = "".join(cjk)
+    simplified = _t2s(sample)
+    if len(simplified) != len(sample):
+        return "traditional"
+    changed = sum(1 for a, b in zip(sample, simplified, strict=True) if a != b)
+    # A simplified text changes almost nowhere; a Traditional one in about a third of its characters.
+    return "traditional" if changed / len(cjk) > 0.05 else "simplified"
+
+
+def _normalise(text: str) -> str:
+    return _t2s(re.sub(r"\s+", "", text))
+
+
+# --------------------------------------------------------------------------- line patterns
+
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
+_CHAPTER = re.compile(rf"\s*第([{_NUM_CHARS}]{{1,6}})章(.*)$")
+_TIAO_STRONG = re.compile(rf"\s*第([{_NUM_CHARS}]{{1,6}})[条條]")
+_TIAO_ANY = re.compile(rf"\s*(第?)([{_NUM_CHARS}]{{1,6}})([条條]?)")
+_DUN = re.compile(rf"\s*([{_NUM_CHARS}]{{1,6}})、")
+_ITEM = re.compile(rf"[（(]\s*([{_NUM_CHARS}]{{1,6}})\s*[）)]")
+_ITEM_LOST = re.compile(r"[（(]?[）)]")
+_TERMINAL = re.compile(
+    r"(扫一扫|掃一掃|相关词条|相關詞條|热门词条|熱門詞條|联系我们|聯繫我們|聯絡我們|联系地址|聯繫地址"
+    r"|版权所有|版權所有|copyright|文件下载|文件下載|附件下载|附件下載|相关链接|相關鏈接|相關連結"
+    r"|打印本页|關閉窗口|关闭窗口|分享到|返回顶部)",
+    re.IGNORECASE,
+)
+_FILE_LINE = re.compile(r"\.(pdf|docx?|wps|xlsx?|ofd)\s*$", re.IGNORECASE)
+_SIGNER = re.compile(r"[\u4e00-\u9fff]{2,24}(人民政府|政府|办公室|辦公室|办公厅|辦公廳)")
+_DATE_ONLY = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")
+_DATE_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+_BARE_DATE = re.compile(r"(?<![\d〔\[［【(（/-])(?:19|20)\d{4,6}(?![\d〕\]］】)）/-])")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})([〔\[［【(（])(\d{4})([〕\]］】)）])\s*(\d{1,4})\s*([号號])")
+_NUMBER_LABEL = re.compile(r"[文字]\s*[号號]\s*[:：]?\s*$")
+_TITLE_LINE = re.compile(
+    r"[\u4e00-\u9fff《》]{2,40}?(工作规则|工作規則|规则|規則|规定|規定|办法|辦法|细则|細則|条例|條例)"
+)
+_NOTICE_TITLE = re.compile(r"[关關][于於](?:[印转轉][发發])《?(.+?)》?的通知")
+_ABOLISHED = re.compile(r"此文件(废止|廢止)|已(废止|廢止)|(有效性|时效|時效)[:：]\s*(失效|废止|廢止)")
+_SENTENCE_PUNCT = set(",，。;；:：、!！?？")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A line that might start an article."""
+
+    raw: str  # the numeral as captured, e.g. "四十" or "六三"
+    value: int | None  # the numeral read as written; None if it is not a numeral
+    strong: bool  # the header is complete: 第N条 or N、
+    head: str  # the header as captured, e.g. "第五十" or "六条"
+    rest: str  # the text after the header
+
+
+def _tiao_candidate(line: str) -> _Candidate | None:
+    m = _TIAO_ANY.match(line)
+    if not m:
+        return None
+    has_di, raw, has_tiao = m.group(1), m.group(2), m.group(3)
+    rest = line[m.end() :]
+    strong = bool(has_di and has_tiao)
+    # A header that lost 第 or 条 is only believed when whitespace separates it from its text.
+    if not strong and (not rest[:1].isspace() or not rest.strip()):
+        return None
+    return _Candidate(raw, _numeral_or_none(raw), strong, line[: m.end()].strip(), rest.strip())
+
+
+def _dun_candidate(line: str) -> _Candidate | None:
+    m = _DUN.match(line)
+    if not m:
+        return None
+    raw = m.group(1)
+    return _Candidate(raw, _numeral_or_none(raw), True, line[: m.end()].strip(), line[m.end() :].strip())
+
+
+def _is_date_only(text: str) -> bool:
+    return _DATE_ONLY.fullmatch(text.strip()) is not None
+
+
+def _next_nonblank(lines: list[str], i: int) -> int | None:
+    for j in range(i + 1, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _is_footer(lines: list[str], i: int) -> bool:
+    s = lines[i].strip()
+    if _TERMINAL.match(s) or _FILE_LINE.search(s) or "ICP备" in s or "ICP備" in s:
+        return True
+    if _is_date_only(s):
+        return True
+    if _SIGNER.fullmatch(s):
+        j = _next_nonblank(lines, i)
+        return j is not None and _is_date_only(lines[j])
+    return False
+
+
+# --------------------------------------------------------------------------- chapters
+
+
+@dataclass(frozen=True)
+class _Chapter:
+    number: int
+    label: str
+    name_line: int | None  # index of a separate line holding the chapter's name
+
+
+def _chapter_heading(lines: list[str], i: int) -> _Chapter | str | None:
+    """Read a chapter heading at line i; a string explains why a look-alike is not one."""
+    m = _CHAPTER.match(lines[i])
+    if not m:
+        return None
+    value = _numeral_or_none(m.group(1))
+    rest = m.group(2)
+    if value is None:
+        return None
+    if rest[:1] in _SENTENCE_PUNCT:
+        return "a list of chapter numbers, not a chapter heading"
+    name = re.sub(r"\s+", "", rest)
+    if len(name) > 30 or _SENTENCE_PUNCT & set(name):
+        return None
+    name_line = None
+    if not name:
+        j = _next_nonblank(lines, i)
+        if j is not None:
+            nxt = re.sub(r"\s+", "", lines[j])
+            if (
+                len(nxt) <= 20
+                and not _SENTENCE_PUNCT & set(nxt)
+                and not _CHAPTER.match(lines[j])
+                and _dun_candidate(lines[j]) is None
+                and _TIAO_STRONG.match(lines[j]) is None
+            ):
+                name, name_line = nxt, j
+    label = f"第{m.group(1)}章 {name}" if name else f"第{m.group(1)}章"
+    return _Chapter(value, label, name_line)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+@dataclass
+class _Draft:
+    number: int
+    line: int  # 1-based
+    chapter: str | None
+    first_rest: str
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _DupBlock:
+    start: int  # 1-based line
+    drafts: list[_Draft] = field(default_factory=list)
+    chapters: list[str] = field(default_factory=list)
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = _normalise(a), _normalise(b)
+    if not a or not b:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.6
+
+
+class _Segmenter:
+    """One pass over the lines of a text, keeping the numbering state."""
+
+    def __init__(self, lines: list[str], style: str) -> None:
+        self.lines = lines
+        self.style = style
+        make = _tiao_candidate if style == "tiao" else _dun_candidate
+        self.cands = [make(line) for line in lines]
+        self.drafts: dict[int, _Draft] = {}
+        self.order: list[_Draft] = []
+        self.chapters: list[str] = []
+        self.notes: list[str] = []
+        self.blocks: list[_DupBlock] = []
+        self.expected = 1
+        self.current: _Draft | None = None
+        self.chapter: str | None = None
+        self.chapter_no = 0
+        self.orphans: list[tuple[int, str]] = []
+        self.after_chapter = False
+        self.dup: _DupBlock | None = None
+        self.dup_current: _Draft | None = None
+
+    def label(self, n: int) -> str:
+        numeral = to_chinese_numeral(n)
+        return f"第{numeral}条" if self.style == "tiao" else numeral
+
+    # ---- the pass
+
+    def run(self, start: int) -> None:
+        consumed: set[int] = set()
+        for i in range(start, len(self.lines)):
+            s = self.lines[i].strip()
+            if i in consumed or not s:
+                continue
+            if self.order and _is_footer(self.lines, i):
+                self.notes.append(
+                    f"line {i + 1}: page footer or signature from here on ({_short(s)}); not part of any article"
+                )
+                break
+            heading = _chapter_heading(self.lines, i)
+            if isinstance(heading, str):
+                self.notes.append(f"line {i + 1}: {_short(s)} is {heading}; ignored")
+                continue
+            if heading is not None:
+                if heading.name_line is not None:
+                    consumed.add(heading.name_line)
+                self.on_chapter(heading, i)
+                continue
+            cand = self.cands[i]
+            if cand is not None and self.on_candidate(cand, i):
+                continue
+            self.on_body(i, s)
+        self.finish_orphans(None)
+
+    def on_chapter(self, heading: _Chapter, i: int) -> None:
+        if heading.number <= self.chapter_no:
+            if self.dup is not None:
+                self.dup.chapters.append(heading.label)
+                self.dup_current = None
+            else:
+                self.notes.append(f"line {i + 1}: chapter heading {heading.label} repeats an earlier chapter; ignored")
+            return
+        if heading.number != self.chapter_no + 1:
+            self.notes.append(
+                f"line {i + 1}: chapter numbering jumps from {self.chapter_no} to {heading.number} ({heading.label})"
+            )
+        self.finish_orphans(None)
+        self.dup = None
+        self.dup_current = None
+        self.current = None
+        self.chapter_no = heading.number
+        self.chapter = heading.label
+        self.chapters.append(heading.label)
+        self.after_chapter = True
+
+    def on_candidate(self, cand: _Candidate, i: int) -> bool:
+        """Handle a line that looks like a header; False if it is body text after all."""
+        v, e = cand.value, self.expected
+        if self.dup is not None:
+            last = self.dup.drafts[-1].number
+            if v is not None and v == last + 1 and v < e:
+                self.add_dup(cand, i)
+                return True
+            if v != e:
+                return False
+            self.dup = None
+            self.dup_current = None
+        if v == e:
+            note = None if cand.strong else self.form_note(cand, i, e)
+            self.accept(e, cand, i, note)
+            return True
+        if v is not None and v < e and v in self.drafts and _similar(cand.rest, self.drafts[v].first_rest):
+            self.dup = _DupBlock(start=i + 1)
+            self.current = None
+            self.add_dup(cand, i)
+            return True
+        if self.garbled_fits(cand, i, e):
+            prev = f"{self.label(e - 1)}" if e > 1 else "the start"
+            note = (
+                f"line {i + 1}: header reads {cand.head!r}; read as {self.label(e)} from the numbering "
+                f"(it follows {prev} and the next header carries a higher number)"
+            )
+            self.accept(e, cand, i, note)
+            return True
+        if v is not None and cand.strong and e < v <= e + 3:
+            if v == e + 1 and self.orphans:
+                self.recover_from_orphans(e, i)
+            else:
+                missing = ", ".join(self.label(n) for n in range(e, v))
+                self.notes.append(f"line {i + 1}: numbering jumps to {self.label(v)}; not found: {missing}")
+            note = None if cand.strong else self.form_note(cand, i, v)
+            self.accept(v, cand, i, note)
+            return True
+        if cand.strong and v is not None:
+            where = f"text of {self.label(self.current.number)}" if self.current else "text outside any article"
+            self.notes.append(
+                f"line {i + 1}: {cand.head!r} starts a line but does not continue the numbering "
+                f"(expected {self.label(e)}); kept as {where}"
+            )
+        return False
+
+    def form_note(self, cand: _Candidate, i: int, n: int) -> str:
+        if self.style == "tiao":
+            lost = " and ".join(
+                part
+                for part, present in (("第", cand.head.startswith("第")), ("条", cand.head[-1:] in "条條"))
+                if not present
+            )
+            return f"line {i + 1}: header reads {cand.head!r} ({lost} lost in capture); read as {self.label(n)}"
+        return f"line {i + 1}: header reads {cand.head!r}; read as {self.label(n)}"
+
+    def garbled_fits(self, cand: _Candidate, i: int, e: int) -> bool:
+        expected = to_chinese_numeral(e)
+        if cand.raw == expected or not _is_subsequence(cand.raw, expected):
+            return False
+        # Believe a garbled number only if the next readable header carries a higher one.
+        for j in range(i + 1, len(self.lines)):
+            nxt = self.cands[j]
+            if nxt is not None and nxt.value is not None:
+                return nxt.value > e
+        return True
+
+    def accept(self, n: int, cand: _Candidate, i: int, note: str | None) -> None:
+        self.finish_orphans(n)
+        draft = _Draft(n, i + 1, self.chapter, cand.rest, [(i + 1, self.lines[i].strip())])
+        if note:
+            draft.notes.append(note)
+        self.drafts[n] = draft
+        self.order.append(draft)
+        self.current = draft
+        self.expected = n + 1
+        self.after_chapter = False
+
+    def add_dup(self, cand: _Candidate, i: int) -> None:
+        assert cand.value is not None and self.dup is not None
+        draft = _Draft(cand.value, i + 1, None, cand.rest, [(i + 1, self.lines[i].strip())])
+        self.dup.drafts.append(draft)
+        if len(self.dup.drafts) == 1:
+            self.blocks.append(self.dup)
+        self.dup_current = draft
+
+    def recover_from_orphans(self, n: int, i: int) -> None:
+        first = self.orphans[0][0]
+        draft = _Draft(n, first, self.chapter, self.orphans[0][1], list(self.orphans))
+        draft.notes.append(
+            f"line {first}: header lost in capture; the text between {self.chapter or 'the start'} "
+            f"and {self.label(n + 1)} (line {i + 1}) is read as {self.label(n)}"
+        )
+        self.orphans = []
+        self.drafts[n] = draft
+        self.order.append(draft)
+
+    def finish_orphans(self, next_number: int | None) -> None:
+        if self.orphans:
+            lines = ", ".join(str(ln) for ln, _ in self.orphans)
+            self.notes.append(
+                f"lines {lines}: text after {self.chapter or 'the start'} before any article "
+                f"belongs to no article: {_short(self.orphans[0][1])}"
+            )
+            self.orphans = []
+
+    def on_body(self, i: int, s: str) -> None:
+        if self.dup is not None:
+            if self.dup_current is not None:
+                self.dup_current.lines.append((i + 1, s))
+        elif self.current is not None:
+            self.current.lines.append((i + 1, s))
+        elif self.after_chapter:
+            self.orphans.append((i + 1, s))
+
+
+def _short(text: str, limit: int = 24) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+# --------------------------------------------------------------------------- items
+
+
+def _items(draft: _Draft) -> tuple[tuple[Item, ...], list[str]]:
+    """Find the numbered items of an article, repairing labels that capture lost."""
+    body = draft.lines[1:]
+    kinds: list[tuple[str, int | None, str]] = []  # (kind, value, label)
+    opening, closing = "（", "）"
+    for _, text in body:
+        m = _ITEM.match(text)
+        if m and _numeral_or_none(m.group(1)) is not None:
+            kinds.append(("item", _numeral_or_none(m.group(1)), m.group(0)))
+            opening, closing = m.group(0)[0], m.group(0)[-1]
+        elif lost := _ITEM_LOST.match(text):
+            kinds.append(("lost", None, lost.group(0)))
+        else:
+            kinds.append(("text", None, ""))
+
+    items: list[Item] = []
+    notes: list[str] = []
+    pending: list[int] = []  # indexes into body since the last item
+
+    def rebuilt(n: int) -> str:
+        return f"{opening}{to_chinese_numeral(n)}{closing}"
+
+    def take(idx: int, n: int, why: str) -> None:
+        line, text = body[idx]
+        items.append(Item(n, rebuilt(n), text))
+        notes.append(f"line {line}: {why}; read as item {rebuilt(n)}")
+
+    for idx, (kind, value, label) in enumerate(kinds):
+        if kind != "item":
+            pending.append(idx)
+            continue
+        assert value is not None
+        expected = len(items) + 1 if not items else items[-1].number + 1
+        gap = value - expected
+        if gap > 0 and items and len(pending) == gap:
+            for k, p in enumerate(pending):
+                what = "item label lost in capture" if kinds[p][0] == "text" else f"item label reads {kinds[p][2]!r}"
+                take(p, expected + k, what)
+        elif gap > 0 and items:
+            for k, p in enumerate(q for q in pending if kinds[q][0] == "lost"):
+                take(p, expected + k, f"item label reads {kinds[p][2]!r}")
+            expected = items[-1].number + 1
+            if value > expected:
+                missing = ", ".join(rebuilt(n) for n in range(expected, value))
+                notes.append(f"line {body[idx][0]}: items jump to {label}; not found: {missing}")
+        elif value < expected:
+            notes.append(
+                f"line {body[idx][0]}: {label} does not continue the items (expected {rebuilt(expected)}); kept as text"
+            )
+            pending.append(idx)
+            continue
+        items.append(Item(value, label, body[idx][1]))
+        pending = []
+
+    if items and pending:
+        trailing = list(pending)
+        lost_run = 0
+        for p in trailing:
+            if kinds[p][0] != "lost":
+                break
+            take(p, items[-1].number + 1, f"item label reads {kinds[p][2]!r}")
+            lost_run += 1
+        rest = trailing[lost_run:]
+        if lost_run and len(rest) == 1 and rest[0] == len(body) - 1:
+            # The list already shows labels lost in capture, and this unlabelled line ends
+            # the article right after it: it is the list's last item.
+            take(rest[0], items[-1].number + 1, "unlabelled last line of a list whose labels were lost in capture")
+    return tuple(items), notes
+
+
+# --------------------------------------------------------------------------- header facts
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _dates_in(text: str) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for pattern in (_DATE_CN, _DATE_ISO):
+        for m in pattern.finditer(text):
+            iso = _iso(*m.groups())
+            if iso:
+                found.append((m.start(), iso))
+    return sorted(found)
+
+
+def _labelled_dates(lines: list[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    roles = (
+        ("published", re.compile(r"发布日期|发布时间|發布日期|發布時間|发布于|發布於")),
+        ("written", re.compile(r"成文日期|成文時間|成文时间")),
+    )
+    for line in lines:
+        for role, label in roles:
+            for m in label.finditer(line):
+                after = _dates_in(line[m.end() :])
+                if after:
+                    out.append((role, after[0][1]))
+        for m in _DATE_CN.finditer(line):
+            tail = line[m.end() : m.end() + 40]
+            if re.search(r"(会议|會議)[^,，。]{0,6}(审议)?(通过|通過)|(審議)通過", tail):
+                iso = _iso(*m.groups())
+                if iso:
+                    out.append(("adopted", iso))
+        if _is_date_only(line):
+            dates = _dates_in(line)
+            if dates:
+                out.append(("signed", dates[0][1]))
+    return list(dict.fromkeys(out))
+
+
+def _doc_number(header: list[str]) -> str | None:
+    """The document number (文号) of the page header: a labelled one first, else the first one."""
+    found: list[tuple[bool, str]] = []
+    for line in header:
+        for m in _DOC_NUMBER.finditer(line):
+            issuer = m.group(1)
+            # The run of characters before 〔 may start inside prose ("印发鄂州政发"): keep what follows 发.
+            cut = max(issuer.rfind("发", 0, len(issuer) - 1), issuer.rfind("發", 0, len(issuer) - 1))
+            if cut >= 0:
+                issuer = issuer[cut + 1 :]
+            before = line[: m.end(1) - len(issuer)]
+            labelled = _NUMBER_LABEL.search(before) is not None
+            found.append((labelled, issuer + "".join(m.group(2, 3, 4, 5, 6))))
+    for labelled, number in found:
+        if labelled:
+            return number
+    return found[0][1] if found else None
+
+
+def _title(header: list[str], all_lines: list[str]) -> str | None:
+    standalone = [
+        re.sub(r"\s+", "", line)
+        for line in header
+        if _TITLE_LINE.fullmatch(re.sub(r"\s+", "", line)) and not re.match(r"[关關][于於]", re.sub(r"\s+", "", line))
+    ]
+    if standalone:
+        return standalone[-1]
+    for line in all_lines:
+        m = _NOTICE_TITLE.search(line)
+        if m:
+            return re.sub(r"\s+", "", m.group(1))
+    return None
+
+
+# --------------------------------------------------------------------------- segment
+
+
+def _region_start(lines: list[str], style: str) -> int:
+    for i in range(len(lines)):
+        if isinstance(_chapter_heading(lines, i), _Chapter):
+            return i
+    make = _tiao_candidate if style == "tiao" else _dun_candidate
+    firsts = [i for i, line in enumerate(lines) if (c := make(line)) is not None and c.value == 1]
+    if not firsts:
+        return 0
+    titles = [i for i, line in enumerate(lines[: firsts[-1]]) if _TITLE_LINE.fullmatch(re.sub(r"\s+", "", line))]
+    return titles[-1] + 1 if titles else 0
+
+
+def _compare_copies(block: _DupBlock, drafts: dict[int, _Draft], style: str) -> str:
+    def label(n: int) -> str:
+        return f"第{to_chinese_numeral(n)}条" if style == "tiao" else to_chinese_numeral(n)
+
+    extra: list[str] = []
+    differ: list[str] = []
+    for dup in block.drafts:
+        first = drafts[dup.number]
+        a = re.sub(r"\s+", "", "".join(t for _, t in first.lines))
+        b = re.sub(r"\s+", "", "".join(t for _, t in dup.lines))
+        if a == b or _t2s(a) == _t2s(b):
+            continue
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        if all(op in ("equal", "delete", "insert") for op, *_ in ops):
+            only_first = [a[i1:i2] for op, i1, i2, _, _ in ops if op == "delete"]
+            only_second = [b[j1:j2] for op, _, _, j1, j2 in ops if op == "insert"]
+            parts = []
+            if only_first:
+                parts.append(f"this copy has {', '.join(only_first)} which the repeat lacks")
+            if only_second:
+                parts.append(f"the repeat has {', '.join(only_second)} which this copy lacks")
+            first.notes.append(
+                f"line {dup.line}: repeated; the copies agree once characters found in only one copy are removed "
+                f"(probably injected): {'; '.join(parts)}"
+            )
+            extra.append(f"{label(dup.number)} {'/'.join(only_first + only_second)}")
+        else:
+            first.notes.append(f"line {dup.line}: repeated, and the copies differ; the first copy is kept")
+            differ.append(label(dup.number))
+
+    nums = [d.number for d in block.drafts]
+    firsts = [drafts[n].line for n in nums]
+    span = f"{label(nums[0])}–{label(nums[-1])}" if len(nums) > 1 else label(nums[0])
+    end_line = block.drafts[-1].lines[-1][0]
+    text = (
+        f"articles {span} ({len(nums)} articles) appear a second time at lines {block.start}–{end_line}; "
+        f"the first copies (from line {min(firsts)}) are kept"
+    )
+    if block.chapters:
+        text += f"; the repeat also repeats chapter headings {block.chapters[0]} to {block.chapters[-1]}"
+    if differ:
+        text += f"; the copies differ in {', '.join(differ)}"
+    if extra:
+        text += (
+            "; the copies agree once characters found in only one copy are removed (probably injected): "
+            + "; ".join(extra)
+        )
+    elif not differ:
+        text += "; the copies agree after normalisation"
+    return text
+
+
+def segment(text: str) -> Segmented:
+    """Split a rules text into chapters, articles and items, repairing what capture garbled."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    notes: list[str] = []
+    pinyin = _PINYIN.findall(text)
+    if pinyin:
+        example = _PINYIN.search(text)
+        assert example is not None
+        sample = text[example.start() - 1 : example.end()]
+        notes.append(
+            f"{len(pinyin)} pinyin annotations after characters (e.g. {sample}) are a conversion artifact; removed"
+        )
+        text = _PINYIN.sub("", text)
+    lines = text.split("\n")
+
+    tiao = sum(1 for line in lines if _TIAO_STRONG.match(line))
+    dun = sum(1 for line in lines if _DUN.match(line))
+    style = "tiao" if tiao > dun else "dun"
+
+    start = _region_start(lines, style)
+    seg = _Segmenter(lines, style)
+    seg.run(start)
+    if not seg.order:
+        notes.append("no article headers found")
+    notes.extend(seg.notes)
+
+    duplicates = tuple(_compare_copies(block, seg.drafts, style) for block in seg.blocks)
+
+    articles = []
+    for draft in sorted(seg.order, key=lambda d: d.number):
+        items, item_notes = _items(draft)
+        articles.append(
+            Article(
+                number=draft.number,
+                label=seg.label(draft.number),
+                chapter=draft.chapter,
+                text="\n".join(t for _, t in draft.lines).strip(),
+                items=items,
+                line=draft.line,
+                notes=tuple(draft.notes + item_notes),
+            )
+        )
+
+    first_article = min((d.line for d in seg.order), default=len(lines) + 1) - 1
+    header = lines[:first_article]
+    for i in range(min(start, first_article)):
+        heading = _chapter_heading(lines, i)
+        if isinstance(heading, str):
+            notes.append(f"line {i + 1}: {_short(lines[i])} is {heading}; ignored")
+
+    all_dates: list[str] = []
+    for line in lines:
+        for _, iso in _dates_in(line):
+            if iso not in all_dates:
+                all_dates.append(iso)
+    for i, line in enumerate(lines):
+        for m in _BARE_DATE.finditer(line):
+            readings = _garbled_date_readings(m.group(0))
+            if readings:
+                notes.append(
+                    f"line {i + 1}: {m.group(0)!r} looks like a date that lost 年/月/日 in capture "
+                    f"({' or '.join(readings)}?); not read"
+                )
+
+    return Segmented(
+        articles=tuple(articles),
+        chapters=tuple(seg.chapters),
+        style=style,
+        number=_doc_number(header),
+        dates=tuple(all_dates),
+        title=_title(header, header),
+        script=_detect_script(text),
+        duplicates=duplicates,
+        notes=tuple(notes),
+        labelled_dates=tuple(_labelled_dates(header + _tail(lines, seg))),
+        preamble=tuple(line.strip() for line in header if line.strip()),
+    )
+
+
+def _garbled_date_readings(digits: str) -> list[str]:
+    """The dates a digit run like "2023228" can stand for once 年/月/日 are put back."""
+    year, rest = digits[:4], digits[4:]
+    readings = []
+    for cut in range(1, len(rest)):
+        month, day = rest[:cut], rest[cut:]
+        if month.startswith("0") or day.startswith("0") or len(month) > 2 or len(day) > 2:
+            continue
+        iso = _iso(year, month, day)
+        if iso:
+            readings.append(iso)
+    return readings
+
+
+def _tail(lines: list[str], seg: _Segmenter) -> list[str]:
+    """The lines after the last article's text: a signature and date may stand there."""
+    last = max((ln for d in seg.order for ln, _ in d.lines), default=len(lines))
+    for block in seg.blocks:
+        last = max([last] + [ln for d in block.drafts for ln, _ in d.lines])
+    return lines[last:]
+
+
+def segment_file(path: str | os.PathLike[str]) -> Segmented:
+    """Read a UTF-8 text file and segment it; GovruleError if it cannot be read or decoded."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise GovruleError(f"cannot read source text {os.fspath(path)!r}: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GovruleError(
+            f"source text {os.fspath(path)!r} is not UTF-8: byte {exc.start} ({data[exc.start]:#04x}) "
+            "cannot be decoded; convert the file to UTF-8 first"
+        ) from exc
+    return segment(text)
+
+
+# --------------------------------------------------------------------------- scaffold
+
+_COMMENT_WIDTH = 64
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _display_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _wrap(text: str, width: int = _COMMENT_WIDTH) -> list[str]:
+    """Cut text into lines at most ``width`` display columns wide, between words or CJK characters."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        cur, used = "", 0
+        # A token is a run of ASCII non-space characters (a word), a run of spaces, or one other character.
+        for token in re.findall(r"[!-~]+|[ \t]+|.", paragraph):
+            w = sum(_display_width(ch) for ch in token)
+            if used + w > width and cur.strip():
+                out.append(cur.rstrip())
+                cur, used = "", 0
+                if token.isspace():
+                    continue
+            while w > width:  # a single word wider than a line
+                out.append(token[:width])
+                token = token[width:]
+                w = len(token)
+            cur += token
+            used += w
+        out.append(cur.rstrip())
+    return out
+
+
+def _comment(text: str, indent: str, prefix: str = "") -> list[str]:
+    """Render text as YAML comment lines; continuation lines are indented under the prefix."""
+    clean = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    pieces = _wrap(clean, _COMMENT_WIDTH - len(prefix))
+    hang = " " * len(prefix)
+    return [f"{indent}# {prefix if k == 0 else hang}{piece}".rstrip() for k, piece in enumerate(pieces)]
+
+
+def _q(value: str | None) -> str:
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
+    """Write a YAML ruleset skeleton (id, kind, meta, coverage) for a segmented text."""
+    if not isinstance(ruleset_id, str) or not _ID.fullmatch(ruleset_id):
+        raise GovruleError(f"ruleset_id={ruleset_id!r} is not an ASCII snake_case id (e.g. 'ezhou')")
+    dates = dict(reversed(seg.labelled_dates))  # the first date of each role wins
+    published = dates.get("published") or dates.get("signed")
+    whole = "\n".join(a.text for a in seg.articles)
+
+    out: list[str] = []
+    out += _comment(
+        f"Ruleset skeleton for {seg.title or 'an untitled rules text'}, "
+        f"generated by govrule.segment.scaffold from {source}.",
+        "",
+    )
+    out += _comment(
+        f"{len(seg.articles)} articles ({'第N条' if seg.style == 'tiao' else 'N、'} numbering, "
+        f"{seg.script} script), {len(seg.chapters)} chapters. Encode each article's rules and "
+        "mark its coverage entry encoded (with rule ids) or principle.",
+        "",
+    )
+    if any(word in (seg.title or "") for word in ("补充", "補充")):
+        out += _comment("The title says this is a supplement: set kind: supplement and name what it supplements.", "")
+    for line in seg.duplicates:
+        out += _comment(line, "", "duplicate: ")
+    for line in seg.notes:
+        out += _comment(line, "", "note: ")
+    if seg.dates:
+        out += _comment("dates in the text: " + ", ".join(seg.dates), "")
+    out.append(f"id: {_q(ruleset_id)}")
+    out.append("kind: base")
+    out.append("meta:")
+    out.append(f"  title: {_q(seg.title)}")
+    out.append(f"  number: {_q(seg.number)}")
+    out.append(f"  adopted: {_q(dates.get('adopted'))}")
+    published_note = ""
+    if published and not dates.get("published"):
+        published_note = "  # the date under the signature"
+    out.append(f"  published: {_q(published)}{published_note}")
+    if dates.get("signed") and dates.get("signed") != published:
+        out += _comment(f"signed: {dates['signed']} (the date under the signature)", "  ")
+    if dates.get("written") and dates.get("written") != published:
+        out += _comment(f"成文日期 on the page: {dates['written']}", "  ")
+    if re.search(r"自(发布|印发|下发|發布|印發|下發)之日起(施行|执行|執行)", whole):
+        out += _comment("the text takes effect on issuance (自…之日起施行): effective is the issue date", "  ")
+    out.append("  effective: null")
+    if _ABOLISHED.search("\n".join(seg.preamble)):
+        out += _comment("the page marks the document abolished", "  ")
+    out.append("  abolished: null")
+    out.append(f"  source: {_q(source)}")
+    out.append("coverage:")
+    if not seg.articles:
+        out[-1] = "coverage: []"
+    for art in seg.articles:
+        out.append(f"  - {{article: {_q(art.label)}, status: todo}}")
+        out += _comment(art.text, "    ")
+        for note in art.notes:
+            out += _comment(note, "    ", "note: ")
+    return "\n".join(out) + "\n"
