@@ -289,25 +289,8 @@ FieldTest = Union[Scalar, tuple[Scalar, ...], Comparison]
 #: all of which must hold, plus the connectives ``all``, ``any`` and ``not``.
 Condition = Annotated[
     dict[str, Any],
-    WithJsonSchema(
-        {
-            "type": "object",
-            "description": "field: value | [values] | {eq|ne|in|not_in|gt|gte|lt|lte|contains|contains_all|"
-            "contains_any|known|on_or_before_deadline: ...}; connectives all: [..], any: [..], not: {..}",
-            "properties": {
-                "all": {"type": "array", "items": {"$ref": "#/$defs/Condition"}},
-                "any": {"type": "array", "items": {"$ref": "#/$defs/Condition"}},
-                "not": {"$ref": "#/$defs/Condition"},
-            },
-            "additionalProperties": {
-                "anyOf": [
-                    {"type": ["string", "integer", "boolean"]},
-                    {"type": "array", "items": {"type": ["string", "integer", "boolean"]}},
-                    {"$ref": "#/$defs/Comparison"},
-                ]
-            },
-        }
-    ),
+    # The full recursive schema is put in place by govrule.schema (pydantic cannot express it).
+    WithJsonSchema({"type": "object", "x-govrule": "condition"}),
     AfterValidator(lambda v: _freeze_condition(v)),
     PlainSerializer(lambda v: _thaw_condition(v)),
 ]

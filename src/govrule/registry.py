@@ -43,10 +43,12 @@ def _bundled_dir() -> Path:
     return Path(str(resources.files("govrule") / "rulesets"))
 
 
-@functools.cache
+_BUNDLED_DIR = _bundled_dir()
+
+
 def bundled() -> tuple[str, ...]:
     """The ids of the bundled rulesets, sorted."""
-    return tuple(sorted(p.stem for p in _bundled_dir().glob("*.yaml")))
+    return tuple(sorted(name[:-5] for name in os.listdir(_BUNDLED_DIR) if name.endswith(".yaml")))
 
 
 _cache: dict[tuple[str, int, int], Ruleset] = {}
@@ -73,7 +75,7 @@ def load(id_or_path: str | os.PathLike[str], as_of: dt.date | None = None,
         raise GovruleError(f"load() takes a bundled id or a file path, not {type(id_or_path).__name__}")
     name = os.fspath(id_or_path)
     if name in bundled():
-        rs = _load_path(str(_bundled_dir() / f"{name}.yaml"))
+        rs = _load_path(str(_BUNDLED_DIR / f"{name}.yaml"))
     elif os.path.exists(name):
         rs = _load_path(name)
     else:

@@ -387,7 +387,7 @@ class _Segmenter:
             if cand is not None and self.on_candidate(cand, i):
                 continue
             self.on_body(i, s)
-        self.finish_orphans(None)
+        self.finish_orphans()
 
     def on_chapter(self, heading: _Chapter, i: int) -> None:
         if heading.number <= self.chapter_no:
@@ -401,7 +401,7 @@ class _Segmenter:
             self.notes.append(
                 f"line {i + 1}: chapter numbering jumps from {self.chapter_no} to {heading.number} ({heading.label})"
             )
-        self.finish_orphans(None)
+        self.finish_orphans()
         self.dup = None
         self.dup_current = None
         self.current = None
@@ -445,8 +445,7 @@ class _Segmenter:
             else:
                 missing = ", ".join(self.label(n) for n in range(e, v))
                 self.notes.append(f"line {i + 1}: numbering jumps to {self.label(v)}; not found: {missing}")
-            note = None if cand.strong else self.form_note(cand, i, v)
-            self.accept(v, cand, i, note)
+            self.accept(v, cand, i, None)
             return True
         if cand.strong and v is not None:
             where = f"text of {self.label(self.current.number)}" if self.current else "text outside any article"
@@ -478,7 +477,7 @@ class _Segmenter:
         return True
 
     def accept(self, n: int, cand: _Candidate, i: int, note: str | None) -> None:
-        self.finish_orphans(n)
+        self.finish_orphans()
         draft = _Draft(n, i + 1, self.chapter, cand.rest, [(i + 1, self.lines[i].strip())])
         if note:
             draft.notes.append(note)
@@ -507,7 +506,8 @@ class _Segmenter:
         self.drafts[n] = draft
         self.order.append(draft)
 
-    def finish_orphans(self, next_number: int | None) -> None:
+    def finish_orphans(self) -> None:
+        """Report text that sits between a chapter heading and its first article."""
         if self.orphans:
             lines = ", ".join(str(ln) for ln, _ in self.orphans)
             self.notes.append(
@@ -579,6 +579,9 @@ def _items(draft: _Draft) -> tuple[tuple[Item, ...], list[str]]:
             if value > expected:
                 missing = ", ".join(rebuilt(n) for n in range(expected, value))
                 notes.append(f"line {body[idx][0]}: items jump to {label}; not found: {missing}")
+        elif gap > 0:
+            missing = ", ".join(rebuilt(n) for n in range(1, value))
+            notes.append(f"line {body[idx][0]}: the items start at {label}; not found: {missing}")
         elif value < expected:
             notes.append(
                 f"line {body[idx][0]}: {label} does not continue the items (expected {rebuilt(expected)}); kept as text"

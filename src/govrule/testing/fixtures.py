@@ -1,0 +1,308 @@
+"""The YAML fixture format of the contract (section 5): reading files and running their cases.
+
+A fixture file names a ruleset and lists cases; each case names a query, its input
+and the fields of the answer it expects. ``run_file`` runs every case and returns one
+``CaseResult`` each; ``govrule test`` and the pytest plugin are thin layers over it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from .. import _yaml
+from ..engine import Ruleset
+from ..errors import GovruleError, Problem, RulesetError
+from ..loader import format_path
+
+__all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "read_fixture", "run_case", "run_file"]
+
+QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    # query: (input keys, expect keys)
+    "who_must_sign": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule"})),
+    "check_agenda": (frozenset({"meeting", "meeting_date", "item"}), frozenset({"eligible", "failures", "requirements"})),
+    "deadline": (frozenset({"event", "start"}), frozenset({"due", "amount", "unit", "max_due", "silence_means_consent"})),
+    "meeting": (frozenset({"meeting"}), frozenset({"members", "convener", "chair", "observers", "frequency", "quorum",
+                                                   "minutes_signers", "entrusted_chair"})),
+    "quorum_met": (frozenset({"meeting", "present", "total"}), frozenset({"result"})),
+    "acting_head": (frozenset(), frozenset({"roles"})),
+    "leave_approver": (frozenset({"role", "occasion"}), frozenset({"roles", "notify"})),
+}
+_ALWAYS_EXPECT = frozenset({"error", "rule"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One case of a fixture file."""
+
+    name: str
+    query: str
+    input: Mapping[str, Any]
+    expect: Mapping[str, Any]
+    line: int
+
+
+@dataclasses.dataclass(frozen=True)
+class FixtureFile:
+    """A parsed fixture file."""
+
+    file: str
+    ruleset: str
+    cases: tuple[Case, ...]
+    line: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case: passed, or what differed, with the citation of the answer."""
+
+    file: str
+    case: Case
+    passed: bool
+    differences: tuple[str, ...] = ()
+    citation: str | None = None
+
+    def describe(self) -> str:
+        """One line for a failing case: where, name, expected vs actual, citation."""
+        cite = f" [{self.citation}]" if self.citation else ""
+        return f"{self.file}:{self.case.line}: FAIL {self.case.name}: {'; '.join(self.differences)}{cite}"
+
+
+def read_fixture(file: str | os.PathLike[str]) -> FixtureFile:
+    """Read and check the shape of one fixture file; RulesetError with positions if malformed."""
+    name = os.fspath(file)
+    text, problems = _yaml.read_source(name)
+    if text is None:
+        raise RulesetError(problems)
+    loaded, problems = _yaml.load_text(text, name)
+    if loaded is None:
+        raise RulesetError(problems)
+    data = loaded.data
+
+    def problem(path: tuple[str | int, ...], message: str) -> Problem:
+        line, col = loaded.where(path)
+        return Problem(name, line, col, format_path(path), message)
+
+    errors: list[Problem] = []
+    if not isinstance(data, dict):
+        raise RulesetError([problem((), "a fixture file is a mapping with `ruleset` and `cases`")])
+    for key in data:
+        if key not in ("ruleset", "cases", "$schema", "compose", "calendar"):
+            errors.append(problem((key,), f"unknown key {key!r}; allowed: ruleset, cases"))
+    ruleset = data.get("ruleset")
+    if not isinstance(ruleset, str):
+        errors.append(problem(("ruleset",), "`ruleset` names a bundled id or a ruleset file"))
+    raw_cases = data.get("cases")
+    if not isinstance(raw_cases, list):
+        errors.append(problem(("cases",), "`cases` is a list of cases"))
+        raw_cases = []
+    cases = []
+    for i, raw in enumerate(raw_cases):
+        here: tuple[str | int, ...] = ("cases", i)
+        if not isinstance(raw, dict):
+            errors.append(problem(here, "a case is a mapping with name, query, input, expect"))
+            continue
+        for key in raw:
+            if key not in ("name", "query", "input", "expect", "note"):
+                errors.append(problem((*here, key), f"unknown key {key!r}; allowed: name, query, input, expect, note"))
+        query = raw.get("query")
+        if query not in QUERIES:
+            errors.append(problem((*here, "query"), f"unknown query {query!r}; allowed: {', '.join(QUERIES)}"))
+            continue
+        expect = raw.get("expect")
+        if not isinstance(expect, dict) or not expect:
+            errors.append(problem((*here, "expect"), "`expect` is a non-empty mapping of the fields to check"))
+            continue
+        allowed = QUERIES[query][1] | _ALWAYS_EXPECT
+        for key in expect:
+            if key not in allowed:
+                errors.append(problem((*here, "expect", key),
+                                      f"{query} cannot check {key!r}; allowed: {', '.join(sorted(allowed))}"))
+        inp = raw.get("input") or {}
+        if not isinstance(inp, dict):
+            errors.append(problem((*here, "input"), "`input` is a mapping"))
+            continue
+        line, _ = loaded.where(here)
+        cases.append(Case(str(raw.get("name") or f"case {i + 1}"), query, inp, expect, line))
+    if errors:
+        raise RulesetError(errors)
+    line, _ = loaded.where(("ruleset",))
+    return FixtureFile(name, str(ruleset), tuple(cases), line)
+
+
+def _resolve_ruleset(fixture: FixtureFile, load: Callable[[str], Ruleset]) -> Ruleset:
+    target = fixture.ruleset
+    candidate = os.path.join(os.path.dirname(fixture.file), target)
+    if not target.endswith((".yaml", ".yml")) or not os.path.exists(candidate):
+        return load(target)
+    return load(candidate)
+
+
+def run_file(file: str | os.PathLike[str], *, load: Callable[[str], Ruleset] | None = None) -> list[CaseResult]:
+    """Run every case of a fixture file against its ruleset."""
+    from ..registry import load as default_load
+
+    fixture = read_fixture(file)
+    rs = _resolve_ruleset(fixture, load or default_load)
+    return [run_case(rs, case, fixture.file) for case in fixture.cases]
+
+
+def iter_cases(files: Sequence[str]) -> Iterator[tuple[FixtureFile, Case]]:
+    """Every case of several fixture files, for parametrised tests."""
+    for f in files:
+        fixture = read_fixture(f)
+        for case in fixture.cases:
+            yield fixture, case
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _call(rs: Ruleset, case: Case) -> Any:
+    inp = dict(case.input)
+    q = case.query
+    if q == "who_must_sign":
+        return rs.who_must_sign(inp)
+    if q == "check_agenda":
+        _only(inp, QUERIES[q][0], q)
+        if "meeting" not in inp:
+            raise GovruleError("check_agenda needs input.meeting")
+        return rs.check_agenda(inp.get("item") or {}, inp["meeting"], _as_date(inp.get("meeting_date")))
+    if q == "deadline":
+        _only(inp, QUERIES[q][0], q)
+        return rs.deadline(inp.get("event"), _as_date(inp.get("start")))  # type: ignore[arg-type]
+    if q == "meeting":
+        _only(inp, QUERIES[q][0], q)
+        return rs.meeting(inp.get("meeting"))  # type: ignore[arg-type]
+    if q == "quorum_met":
+        _only(inp, QUERIES[q][0], q)
+        return rs.quorum_met(inp.get("meeting"), inp.get("present"), inp.get("total"))  # type: ignore[arg-type]
+    if q == "acting_head":
+        _only(inp, QUERIES[q][0], q)
+        return rs.acting_head()
+    if q == "leave_approver":
+        _only(inp, QUERIES[q][0], q)
+        return rs.leave_approver(inp.get("role"), inp.get("occasion"))  # type: ignore[arg-type]
+    raise GovruleError(f"unknown query {q}")
+
+
+def _only(inp: Mapping[str, Any], allowed: frozenset[str], query: str) -> None:
+    extra = sorted(set(inp) - allowed)
+    if extra:
+        raise GovruleError(f"{query} input has unknown key {extra[0]!r}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _error_names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _set(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return sorted(map(str, value))
+    return value
+
+
+def _rule_matches(expected: Any, rule: Any) -> bool:
+    if not isinstance(expected, str):
+        return False
+    return expected in (rule.id, rule.citation) or (
+        bool(expected) and rule.citation.startswith(expected) and not expected[-1:].isdigit()
+    )
+
+
+def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
+    diffs: list[str] = []
+
+    def differ(key: str, want: Any, got: Any) -> None:
+        diffs.append(f"{key}: expected {want!r}, got {got!r}")
+
+    for key, want in expect.items():
+        if key == "error":
+            continue
+        if key == "rule":
+            if not _rule_matches(want, answer.rule):
+                differ("rule", want, f"{answer.rule.id} ({answer.rule.citation})")
+            continue
+        if query == "quorum_met":
+            if answer is not want:
+                differ("result", want, answer)
+            continue
+        if key == "steps":
+            got_steps = [(s.action, sorted(s.roles)) for s in answer.steps]
+            if not isinstance(want, list):
+                differ("steps", want, got_steps)
+                continue
+            want_steps = []
+            for s in want:
+                if isinstance(s, str):
+                    want_steps.append((s, None))
+                elif isinstance(s, dict):
+                    want_steps.append((s.get("action"), sorted(s["roles"]) if "roles" in s else None))
+            same = len(want_steps) == len(got_steps) and all(
+                wa == ga and (wr is None or wr == gr) for (wa, wr), (ga, gr) in zip(want_steps, got_steps, strict=True)
+            )
+            if not same:
+                differ("steps", want, [{"action": a, "roles": r} for a, r in got_steps])
+            continue
+        if key in ("failures", "requirements"):
+            got = getattr(answer, key)
+            wanted = want if isinstance(want, list) else [want]
+            unmatched = [w for w in wanted if not any(_rule_matches(w, f.rule) for f in got)]
+            extra = [f for f in got if not any(_rule_matches(w, f.rule) for w in wanted)]
+            if unmatched or extra:
+                differ(key, wanted, [f"{f.rule.id} ({f.rule.citation})" for f in got])
+            continue
+        got = getattr(answer, key, None)
+        if isinstance(got, dt.date):
+            if _as_date(want) != got:
+                differ(key, want, got.isoformat())
+            continue
+        if key == "frequency" and isinstance(want, dict):
+            got_map = dict(got or {})
+            if any(got_map.get(k) != v for k, v in want.items()):
+                differ(key, want, got_map)
+            continue
+        if key == "quorum" and isinstance(want, str) and got is not None:
+            if want.replace("_", " ") != got and want != got.split()[-1]:
+                differ(key, want, got)
+            continue
+        if isinstance(want, list) or isinstance(got, tuple):
+            if _set(want) != _set(got):
+                differ(key, want, list(got) if isinstance(got, tuple) else got)
+            continue
+        if want != got:
+            differ(key, want, got)
+    return diffs
+
+
+def run_case(rs: Ruleset, case: Case, file: str = "<fixture>") -> CaseResult:
+    """Run one case and compare the answer with what it expects."""
+    want_error = case.expect.get("error")
+    try:
+        answer = _call(rs, case)
+    except GovruleError as exc:
+        if want_error and want_error in _error_names(exc):
+            return CaseResult(file, case, True)
+        detail = f"{type(exc).__name__}: {exc}"
+        return CaseResult(file, case, False, (f"expected {want_error or 'an answer'}, got {detail}",))
+    rule = getattr(answer, "rule", None)
+    if case.query == "quorum_met":
+        try:
+            rule = rs.quorum_rule(case.input.get("meeting"))  # type: ignore[arg-type]
+        except GovruleError:
+            rule = None
+    citation = f"{rule.id} {rule.citation}" if rule is not None else None
+    if want_error:
+        got = answer.to_dict() if hasattr(answer, "to_dict") else answer
+        return CaseResult(file, case, False, (f"expected error {want_error}, got an answer {got!r}",), citation)
+    diffs = _compare(case.query, case.expect, answer)
+    return CaseResult(file, case, not diffs, tuple(diffs), citation)
