@@ -168,7 +168,9 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
     base_ids = set(loader.rule_ids(b))
     sup_ids = loader.rule_ids(s)
     overridden: set[str] = set()
-    for rid, _path in sup_ids.items():
+    for rid, path in sup_ids.items():
+        if path[0] == "meetings" and path[1] in b.meetings:
+            continue  # the same meeting, described by both documents: merged field by field below
         if rid in base_ids:
             problems.append(f"rule id {rid} is used by both documents; a supplement's rules need their own ids")
     for _path, rule in loader._rules(s):
