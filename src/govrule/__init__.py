@@ -79,4 +79,5 @@ def check(ruleset: Ruleset | str, base: Ruleset | str | None = None) -> tuple[An
     """Consistency findings for a ruleset (or a supplement over ``base``); see govrule.check module docs."""
     from .check import check as _check
 
-    return _check(ruleset, base=base)
+    findings: tuple[Any, ...] = _check(ruleset, base=base)
+    return findings

@@ -53,7 +53,7 @@ class _Fail(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
+def _pos(mark: Any) -> tuple[int, int]:
     if mark is None:
         return (1, 1)
     return (mark.line + 1, mark.column + 1)

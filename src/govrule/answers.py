@@ -57,10 +57,14 @@ class StepAnswer:
     roles: tuple[str, ...]
     mode: str
     note: str | None = None
+    authorized_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The step as plain data."""
-        return {"action": self.action, "roles": list(self.roles), "mode": self.mode}
+        out: dict[str, Any] = {"action": self.action, "roles": list(self.roles), "mode": self.mode}
+        if self.authorized_by:
+            out["authorized_by"] = self.authorized_by
+        return out
 
 
 _ACTION_ZH = {"review": "审核", "cosign": "会签", "approve": "审定/审批", "sign": "签发", "report": "报", "file": "备案"}
@@ -87,7 +91,11 @@ class SigningDecision:
         parts = []
         for step in self.steps:
             joiner = "或" if step.mode == "any" else "、"
-            parts.append(f"{_labels(step.roles, self.labels, joiner)}{_ACTION_ZH.get(step.action, step.action)}")
+            who = _labels(step.roles, self.labels, joiner)
+            if step.authorized_by:
+                others = tuple(r for r in step.roles if r != step.authorized_by)
+                who = f"{self.labels.get(step.authorized_by, step.authorized_by)}或经{self.labels.get(step.authorized_by, step.authorized_by)}授权的{_labels(others, self.labels, '、')}" if others else who
+            parts.append(f"{who}{_ACTION_ZH.get(step.action, step.action)}")
         where = f"（涉及分管范围：{'、'.join(self.portfolios)}）" if self.portfolios else ""
         return f"依据{_cite(self.rule)}：{'，'.join(parts)}{where}。原文：{self.rule.text}"
 

@@ -112,7 +112,7 @@ class _Probe:
         self.issuer, self.kind, self.recipient = issuer, kind, recipient
 
     def __getattr__(self, name: str) -> Any:
-        return None
+        return conditions.UNKNOWN if name in conditions.NONE_IS_A_VALUE else None
 
     @property
     def portfolios(self) -> Any:
@@ -258,7 +258,7 @@ class Ruleset:
             cond, errors = conditions.parse_condition(rule.when, vocab)
             if errors:  # validated files never get here; a composition might
                 raise GovruleError(f"rule {rule.id}: {errors[0].message}")
-            steps = tuple(StepAnswer(s.action, s.roles, s.quantifier, s.note) for s in rule.steps)
+            steps = tuple(StepAnswer(s.action, s.roles, s.quantifier, s.note, s.authorized_by) for s in rule.steps)
             sign_steps = [s for s in steps if s.action == "sign"]
             signers = sign_steps[-1].roles if sign_steps else ()
             cosigners = tuple(dict.fromkeys(r for s in steps if s.action == "cosign" for r in s.roles))

@@ -324,22 +324,22 @@ def _semantic_problems(
             need_role(("leave", i, "via"), leave.via)
     for i, quota in enumerate(spec.quotas):
         need_roles(("quotas", i, "roles"), quota.roles)
-    for i, rule in enumerate(spec.agenda):
-        for j, meeting_id in enumerate(rule.meetings):
+    for i, agenda_rule in enumerate(spec.agenda):
+        for j, meeting_id in enumerate(agenda_rule.meetings):
             need_meeting(("agenda", i, "meetings", j), meeting_id)
 
     # Events.
     seen_events: dict[str, int] = {}
-    for i, rule in enumerate(spec.deadlines):
-        if rule.event not in events:
-            close = difflib.get_close_matches(rule.event, events, n=1)
-            add(("deadlines", i, "event"), f"undefined event {rule.event!r}",
+    for i, deadline in enumerate(spec.deadlines):
+        if deadline.event not in events:
+            close = difflib.get_close_matches(deadline.event, events, n=1)
+            add(("deadlines", i, "event"), f"undefined event {deadline.event!r}",
                 (f"did you mean {close[0]!r}? " if close else "") + "declare new events under `events:`")
-        if rule.event in seen_events:
+        if deadline.event in seen_events:
             add(("deadlines", i, "event"),
-                f"event {rule.event!r} already has a time limit (deadlines[{seen_events[rule.event]}]); "
+                f"event {deadline.event!r} already has a time limit (deadlines[{seen_events[deadline.event]}]); "
                 "one rule per event")
-        seen_events.setdefault(rule.event, i)
+        seen_events.setdefault(deadline.event, i)
 
     # Rule ids are unique; coverage and overrides name real rules.
     ids: dict[str, tuple[str | int, ...]] = {}
@@ -388,9 +388,9 @@ def _semantic_problems(
                 _, errs = conditions.parse_condition({field: value}, doc_vocab, ("signing", t, "domain", field, k))
                 for e in errs:
                     add(e.path[:-1], e.message, e.hint)
-    for i, rule in enumerate(spec.agenda):
+    for i, agenda_rule in enumerate(spec.agenda):
         for part in ("when", "require"):
-            data = getattr(rule, part)
+            data = getattr(agenda_rule, part)
             if data is None:
                 continue
             path = ("agenda", i, part)

@@ -105,7 +105,7 @@ MEETINGS: Mapping[str, str] = types.MappingProxyType(
         "study": "学习会",
     }
 )
-ISSUERS = ("government", "office", "party_group", "joint")
+ISSUERS = ("government", "office", "party_group", "joint", "department")
 DOCUMENT_KINDS = (
     "request",
     "report",
@@ -133,6 +133,7 @@ RECIPIENTS = (
     "peer_government_office",
     "subordinate",
     "public",
+    "government",
 )
 AGENDA_KINDS = (*DOCUMENT_KINDS, "major_decision", "funding", "staffing", "briefing")
 PROCEDURES = (
@@ -415,14 +416,30 @@ class QuorumRule(_Strict):
         return self
 
 
+class Period(_Strict):
+    """An amount of time."""
+
+    amount: int = Field(ge=0)
+    unit: Literal["working_days", "calendar_days", "months", "years"]
+
+
 class MinutesRule(_Strict):
-    """Who signs a meeting's minutes (the ordinary case; escalations live in the signing tables)."""
+    """Whether a meeting's minutes are formed and who signs them (escalations live in the signing tables)."""
 
     id: RuleId
     cite: Text
     text: Text
     note: str | None = None
-    signers: Roles = Field(min_length=1)
+    signers: Roles | None = Field(default=None, description="The ordinary signer(s); None where the text names none.")
+    formed: Literal["always", "as_needed", "chair_decides"] | None = Field(
+        default=None, description="形成纪要 (always), 视情形成 (as_needed), 根据主持人意见 (chair_decides).")
+    within: Period | None = Field(default=None, description="Issued within this period after the meeting.")
+
+    @model_validator(mode="after")
+    def _something(self) -> MinutesRule:
+        if self.signers is None and self.formed is None:
+            raise ValueError("give the minutes' signers, or whether minutes are formed (formed:)")
+        return self
 
 
 class Meeting(_Strict):
@@ -439,7 +456,10 @@ class Meeting(_Strict):
     convener: Roles | None = None
     chair: Roles | None = None
     entrusted_chair: Roles = Field(default=(), description="Who may convene and chair it on entrustment (受委托).")
+    entrusted_convener: Roles = Field(default=(), description="Who may convene it (only) on entrustment (委托…召集).")
     observers: Roles = Field(default=(), description="列席: who attends without being a member.")
+    observers_as_needed: Roles = Field(default=(), description="Who attends 根据需要/视情 (not always).")
+    participants: Roles = Field(default=(), description="Who takes part without being a member or 列席 (参加会议).")
     frequency: Frequency | None = None
     quorum: QuorumRule | None = None
     minutes: MinutesRule | None = None
@@ -458,6 +478,8 @@ class Step(_Strict):
     mode: Literal["any", "all"] | None = Field(
         default=None, description="any: one of the roles acts; all: each does. Default: any for sign/approve, all otherwise."
     )
+    authorized_by: Ident | None = Field(
+        default=None, description="The roles other than this one act only on its authorization (市长授权副市长签发).")
     note: str | None = None
 
     @property
@@ -512,13 +534,6 @@ class AgendaRule(Provision):
         if self.severity == "failure" and self.require is None:
             raise ValueError("a failure rule needs `require` (what must hold)")
         return self
-
-
-class Period(_Strict):
-    """An amount of time."""
-
-    amount: int = Field(ge=0)
-    unit: Literal["working_days", "calendar_days", "months", "years"]
 
 
 class DeadlineRule(Provision):

@@ -95,9 +95,9 @@ def _norm_number(number: str | None) -> str | None:
 
 
 @functools.cache
-def supersession_graph() -> nx.DiGraph:
+def supersession_graph() -> nx.DiGraph[str]:
     """Document numbers of the bundled rulesets and what they supersede or supplement (edges new -> old)."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for rid in bundled():
         spec = load(rid).spec
         me = _norm_number(spec.meta.number) or f"<{rid}>"

@@ -46,8 +46,8 @@ _CONDITION = {
 
 def ruleset_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a ruleset file."""
-    schema = model.RulesetFile.model_json_schema(by_alias=True, mode="validation")
-    schema = _link_conditions(copy.deepcopy(schema))
+    generated = model.RulesetFile.model_json_schema(by_alias=True, mode="validation")
+    schema: dict[str, Any] = _link_conditions(copy.deepcopy(generated))
     defs = schema.setdefault("$defs", {})
     defs["Condition"] = _CONDITION
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

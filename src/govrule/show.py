@@ -125,8 +125,8 @@ def render_show(rs: Ruleset) -> str:
         out.append(table(["cite", "event", "period", "direction", "silence=consent", "rule"], rows))
     people = []
     if spec.acting_head:
-        a = spec.acting_head
-        people.append([a.cite, "acting head", "head", _roles(rs, a.roles, " > "), a.id])
+        acting = spec.acting_head
+        people.append([acting.cite, "acting head", "head", _roles(rs, acting.roles, " > "), acting.id])
     for s in spec.substitutions:
         people.append([s.cite, s.kind, rs.roles.get(s.role, s.role), _roles(rs, s.substitutes), s.id])
     for d in spec.delegations:

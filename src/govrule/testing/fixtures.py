@@ -109,7 +109,7 @@ def read_fixture(file: str | os.PathLike[str]) -> FixtureFile:
             if key not in ("name", "query", "input", "expect", "note"):
                 errors.append(problem((*here, key), f"unknown key {key!r}; allowed: name, query, input, expect, note"))
         query = raw.get("query")
-        if query not in QUERIES:
+        if not isinstance(query, str) or query not in QUERIES:
             errors.append(problem((*here, "query"), f"unknown query {query!r}; allowed: {', '.join(QUERIES)}"))
             continue
         expect = raw.get("expect")
@@ -219,6 +219,13 @@ def _rule_matches(expected: Any, rule: Any) -> bool:
     )
 
 
+def _quorum_text(text: str) -> str:
+    """One spelling of a quorum: 'more_than 1/2', 'more than 1/2' and 'more_than_half' compare equal."""
+    words = text.strip().lower().replace("_", " ").split()
+    words = ["1/2" if w == "half" else "2/3" if w == "two thirds" else w for w in words]
+    return " ".join(words)
+
+
 def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
     diffs: list[str] = []
 
@@ -241,7 +248,7 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
             if not isinstance(want, list):
                 differ("steps", want, got_steps)
                 continue
-            want_steps = []
+            want_steps: list[tuple[Any, Any]] = []
             for s in want:
                 if isinstance(s, str):
                     want_steps.append((s, None))
@@ -272,7 +279,7 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
                 differ(key, want, got_map)
             continue
         if key == "quorum" and isinstance(want, str) and got is not None:
-            if want.replace("_", " ") != got and want != got.split()[-1]:
+            if _quorum_text(want) != _quorum_text(got):
                 differ(key, want, got)
             continue
         if isinstance(want, list) or isinstance(got, tuple):
