@@ -337,3 +337,29 @@ signing:
         other = make("", id="other", number="别政发〔2020〕9号")
         with pytest.raises(govrule.CompositionError, match="supplements"):
             govrule.compose(other, sup)
+
+
+def test_supplement_procedure_without_a_signer_falls_through_to_the_base_signer() -> None:
+    """A supplement rule that adds a review but names no signer keeps the base's signer after its steps."""
+    base = make(table("first", rule("b.party", "{recipient: party_committee}", "head")), id="base")
+    sup_meta = """  supplements: {number: 测政发〔2020〕1号, title: 测试市人民政府工作规则}
+  precedence: {id: sup.precedence, cite: 五, text: 不一致的，以本规定为准。}"""
+    sup = make("""
+signing:
+  - id: sup_signing
+    hit_policy: first
+    rules:
+      - id: sup.party
+        cite: 二
+        text: 以市政府名义向市委提交的请示，须经常务会议审议通过后再予呈报。
+        when: {recipient: party_committee}
+        steps:
+          - {action: review, roles: [head]}
+""", id="sup", kind="supplement", number="测政办发〔2021〕2号", extra_meta=sup_meta)
+    both = govrule.compose(base, sup)
+    d = both.who_must_sign({"issuer": "government", "kind": "request", "recipient": "party_committee"})
+    assert d.rule.id == "sup.party" and [r.id for r in d.also] == ["b.party"]
+    assert d.signers == ("head",)
+    assert [s.action for s in d.steps] == ["review", "sign"]
+    alone = sup.who_must_sign({"issuer": "government", "kind": "request", "recipient": "party_committee"})
+    assert alone.signers == () and alone.rule.id == "sup.party"

@@ -85,9 +85,10 @@ class SigningDecision:
     table: str
     portfolios: tuple[str, ...] = ()
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    also: tuple[RuleRef, ...] = ()
 
     def explain(self) -> str:
-        """A short Chinese explanation with the citation."""
+        """A short Chinese explanation with the citation (and of the base rule a supplement builds on)."""
         parts = []
         for step in self.steps:
             joiner = "或" if step.mode == "any" else "、"
@@ -97,7 +98,8 @@ class SigningDecision:
                 who = f"{self.labels.get(step.authorized_by, step.authorized_by)}或经{self.labels.get(step.authorized_by, step.authorized_by)}授权的{_labels(others, self.labels, '、')}" if others else who
             parts.append(f"{who}{_ACTION_ZH.get(step.action, step.action)}")
         where = f"（涉及分管范围：{'、'.join(self.portfolios)}）" if self.portfolios else ""
-        return f"依据{_cite(self.rule)}：{'，'.join(parts)}{where}。原文：{self.rule.text}"
+        also = "".join(f"；签发依据{_cite(r)}：{r.text}" for r in self.also)
+        return f"依据{_cite(self.rule)}：{'，'.join(parts)}{where}。原文：{self.rule.text}{also}"
 
     def to_dict(self) -> dict[str, Any]:
         """The answer as plain data."""
@@ -108,6 +110,7 @@ class SigningDecision:
             "portfolios": list(self.portfolios),
             "table": self.table,
             "rule": self.rule.to_dict(),
+            "also": [r.to_dict() for r in self.also],
         }
 
 

@@ -87,6 +87,7 @@ class _Row:
 class _Table:
     spec: model.DecisionTable
     rows: tuple[_Row, ...]
+    from_supplement: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -129,8 +130,10 @@ class Ruleset:
         source: loader.Source | None = None,
         calendar: WorkCalendar | None = None,
         parts: tuple[model.Meta, ...] = (),
+        supplement_tables: int = 0,
     ) -> None:
         self._spec = spec
+        self._n_supplement_tables = supplement_tables
         self._source = source
         self._calendar = calendar
         self._parts = parts or (spec.meta,)
@@ -139,7 +142,7 @@ class Ruleset:
         self._role_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.roles.items()})
         self._meeting_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.meetings.items()})
         self._events = frozenset(model.EVENTS) | frozenset(spec.events)
-        self._tables = tuple(self._compile_table(t) for t in spec.signing)
+        self._tables = tuple(self._compile_table(t, i < supplement_tables) for i, t in enumerate(spec.signing))
         self._index: dict[tuple[Any, Any, Any], tuple[tuple[_Table, tuple[_Row, ...]], ...]] = {}
         self._agenda = self._compile_agenda()
         self._deadlines = {d.event: d for d in spec.deadlines}
@@ -199,7 +202,8 @@ class Ruleset:
 
     def with_calendar(self, calendar: WorkCalendar) -> Ruleset:
         """The same ruleset computing deadlines on another calendar (e.g. with added years)."""
-        return Ruleset(self._spec, source=self._source, calendar=calendar, parts=self._parts)
+        return Ruleset(self._spec, source=self._source, calendar=calendar, parts=self._parts,
+                       supplement_tables=self._n_supplement_tables)
 
     def __repr__(self) -> str:
         return f"<govrule.Ruleset {self.id} {self._spec.meta.number or ''} rev {self._revision}>"
@@ -251,7 +255,7 @@ class Ruleset:
 
     # ------------------------------------------------------------------ signing
 
-    def _compile_table(self, table: model.DecisionTable) -> _Table:
+    def _compile_table(self, table: model.DecisionTable, from_supplement: bool = False) -> _Table:
         vocab = loader.vocabulary(self._spec, model.DOCUMENT_FIELDS)
         rows = []
         for rule in table.rules:
@@ -268,7 +272,7 @@ class Ruleset:
             fields = conditions.fields_of(cond)
             prunable = not _uses_known(cond)
             rows.append(_Row(rule, conditions.compile_condition(cond), fields, decision, relational, prunable))
-        return _Table(table, tuple(rows))
+        return _Table(table, tuple(rows), from_supplement)
 
     def _candidates(self, key: tuple[Any, Any, Any]) -> tuple[tuple[_Table, tuple[_Row, ...]], ...]:
         found = self._index.get(key)
@@ -299,12 +303,24 @@ class Ruleset:
             raise UnknownTerm("meeting", doc.meeting, tuple(self._spec.meetings))
         if doc.decided_by is not None and doc.decided_by not in self._spec.meetings:
             raise UnknownTerm("meeting", doc.decided_by, tuple(self._spec.meetings))
+        pending: SigningDecision | None = None
         for table, rows in self._candidates((doc.issuer, doc.kind, doc.recipient)):
-            decision = self._decide(table, rows, doc)
-            if decision is not None:
-                if doc.portfolios and decision.relational:
-                    return dataclasses.replace(decision.decision, portfolios=doc.portfolios)
-                return decision.decision
+            row = self._decide(table, rows, doc)
+            if row is None:
+                continue
+            decision = row.decision
+            if doc.portfolios and row.relational:
+                decision = dataclasses.replace(decision, portfolios=doc.portfolios)
+            if pending is not None:
+                # A supplement's rule that sets a procedure but names no signer: the base says who signs.
+                return dataclasses.replace(pending, signers=decision.signers, cosigners=decision.cosigners,
+                                           steps=pending.steps + decision.steps, also=(decision.rule,),
+                                           portfolios=decision.portfolios or pending.portfolios)
+            if decision.signers or not table.from_supplement:
+                return decision
+            pending = decision
+        if pending is not None:
+            return pending
         raise NoApplicableRule("who_must_sign", doc, "the text sets no signing rule for such a document")
 
     def _decide(self, table: _Table, rows: tuple[_Row, ...], doc: facts.Document) -> _Row | None:

@@ -181,7 +181,7 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
     if problems:
         raise CompositionError(problems)
     spec = _compose_specs(b, s, overridden)
-    return Ruleset(spec, calendar=base_rs._calendar, parts=(b.meta, s.meta))
+    return Ruleset(spec, calendar=base_rs._calendar, parts=(b.meta, s.meta), supplement_tables=len(s.signing))
 
 
 def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[str]) -> model.RulesetFile:
