@@ -304,10 +304,10 @@ def _document_fields(inp: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _peer_input(fields: Mapping[str, Any], spec_fields: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
-    out = dict(fields)
-    if "portfolios" in spec_fields:
-        out["portfolio_count"] = len(fields["portfolios"])
+def _peer_input(inp: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(inp)
+    if "portfolios" in inp:
+        out["portfolio_count"] = len(inp["portfolios"])
     return out
 
 
@@ -353,7 +353,7 @@ def _build(rs: govrule.Ruleset, name: str, label: str, synthetic: bool, skipped:
 
     docs_fields = [_document_fields(i) for i in inputs]
     documents = tuple(govrule.Document(**f) for f in docs_fields)
-    peer_inputs = tuple(_peer_input(f, fields) for f in docs_fields)
+    peer_inputs = tuple(_peer_input(i) for i in inputs)
     mappings = tuple({k: list(v) if isinstance(v, tuple) else v for k, v in f.items()} for f in docs_fields)
     expected = tuple(outcome_of(rs, d) for d in documents)
     n_rules = sum(len(t.rules) for t in spec.signing)
