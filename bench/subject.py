@@ -315,7 +315,9 @@ def _build(rs: govrule.Ruleset, name: str, label: str, synthetic: bool, skipped:
     spec = rs.spec
     rows = _parsed_rows(spec)
     fields = _field_domains(spec, rows)
-    nullable = frozenset(f for f, values in fields.items() if None in values)
+    # None is unknown, except in the fields where govrule reads it as a value ("no meeting").
+    none_is_a_value = getattr(conditions, "NONE_IS_A_VALUE", frozenset())
+    nullable = frozenset(f for f, values in fields.items() if None in values and f not in none_is_a_value)
     steps = chain(spec, nullable)
     if "portfolios" in fields and "portfolio_count" not in fields:
         fields["portfolio_count"] = ()  # derived from portfolios for the peers

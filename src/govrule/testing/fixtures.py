@@ -229,8 +229,11 @@ def _quorum_text(text: str) -> str:
 def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
     diffs: list[str] = []
 
+    def shown(value: Any) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+
     def differ(key: str, want: Any, got: Any) -> None:
-        diffs.append(f"{key}: expected {want!r}, got {got!r}")
+        diffs.append(f"{key}: expected {shown(want)}, got {shown(got)}")
 
     for key, want in expect.items():
         if key == "error":
