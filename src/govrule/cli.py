@@ -129,14 +129,16 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDING if failed else EXIT_OK
 
 
-def _load(name: str, as_of: dt.date | None = None) -> Any:
+def _load(name: str, as_of: dt.date | None = None, calendars: Sequence[str] | None = None) -> Any:
+    from .calendar import default_calendar
     from .registry import load
 
-    return load(name, as_of=as_of)
+    calendar = default_calendar().with_files(*calendars) if calendars else None
+    return load(name, as_of=as_of, calendar=calendar)
 
 
 def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of)
+    rs = _load(args.ruleset, args.as_of, args.calendar)
     doc: dict[str, Any] = {}
     for field in ("issuer", "kind", "recipient", "decided_by", "meeting"):
         value = getattr(args, field)
@@ -157,12 +159,12 @@ def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"依据 rule: {d.rule.id} {d.rule.citation}",
         d.explain(),
     ])
-    _emit(out, args.json, {"ruleset": rs.id, "revision": rs.revision, "input": doc, "answer": d.to_dict()}, text)
+    _emit(out, args.json, rs.record("who_must_sign", doc, d), text)
     return EXIT_OK
 
 
 def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of)
+    rs = _load(args.ruleset, args.as_of, args.calendar)
     item: dict[str, Any] = {}
     for field in ("title", "kind", "proposed_by"):
         value = getattr(args, field)
@@ -185,16 +187,16 @@ def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lines.append(f"  ! {f.rule.citation} {f.rule.id}: {f.message}")
     if a.to_do:
         lines.append("  to make it eligible: " + ", ".join(a.to_do))
-    _emit(out, args.json, {"ruleset": rs.id, "revision": rs.revision, "input": item, "answer": a.to_dict()},
-          "\n".join(lines))
+    record = rs.record("check_agenda", {"meeting": args.meeting, "meeting_date": args.meeting_date, "item": item}, a)
+    _emit(out, args.json, record, "\n".join(lines))
     return EXIT_OK if a.eligible else EXIT_FINDING
 
 
 def cmd_deadline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of)
+    rs = _load(args.ruleset, args.as_of, args.calendar)
     d = rs.deadline(args.event, args.start)
     text = f"due {d.due.isoformat()} ({d.amount} {d.unit}{' before' if d.back else ''})\n{d.explain()}"
-    _emit(out, args.json, {"ruleset": rs.id, "revision": rs.revision, "answer": d.to_dict()}, text)
+    _emit(out, args.json, rs.record("deadline", {"event": args.event, "start": args.start.isoformat()}, d), text)
     return EXIT_OK
 
 
@@ -259,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     def with_ruleset(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("ruleset", metavar="ID", help="bundled id or ruleset file")
         sp.add_argument("--as-of", type=_date, help="refuse a ruleset not in force on this date")
+        sp.add_argument("--calendar", action="append", metavar="FILE",
+                        help="a working-day calendar file for a year the holiday package does not cover (repeat)")
 
     sp = add("sign", "who must sign a document", cmd_sign)
     with_ruleset(sp)

@@ -507,6 +507,30 @@ class Ruleset:
                                    "the text does not say whom this role asks for leave")
         return dataclasses.replace(answers[0], others=answers[1:]) if len(answers) > 1 else answers[0]
 
+    # ------------------------------------------------------------------ decision records
+
+    def record(self, query: str, given: Any, answer: Any) -> dict[str, Any]:
+        """A JSON-ready decision record: the query, its input, the answer, the deciding rule and this revision.
+
+        A calling system keeps these as an audit trail of why it acted; the revision (a content hash of the
+        ruleset) says exactly which encoding answered.
+        """
+        if hasattr(given, "to_dict"):
+            given = given.to_dict()
+        body = answer.to_dict() if hasattr(answer, "to_dict") else answer
+        rule = getattr(answer, "rule", None)
+        return {
+            "query": query,
+            "input": given,
+            "answer": body,
+            "rule": rule.id if rule is not None else None,
+            "citation": rule.citation if rule is not None else None,
+            "text": rule.text if rule is not None else None,
+            "ruleset": self.id,
+            "document": self._spec.meta.number or self._spec.meta.title,
+            "revision": self._revision,
+        }
+
     # ------------------------------------------------------------------ batch
 
     def who_must_sign_many(self, documents: Iterable[facts.Document | Mapping[str, Any]]) -> list[SigningDecision | GovruleError]:
