@@ -134,7 +134,10 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
     if day < start:
         earlier = [_describe(r) for r in meta.supersedes if r.date is None or r.date <= day]
         instead = f"; in force instead: {', '.join(earlier)}" if earlier else ""
-        raise NotInForce(f"{name} took effect on {start.isoformat()}, after {day.isoformat()}{instead}")
+        basis = "took effect" if meta.effective else next(
+            f"is taken to be in force from its {k} date (the text gives no effective date)"
+            for k in ("published", "signed", "adopted") if getattr(meta, k) == start)
+        raise NotInForce(f"{name} {basis}: {start.isoformat()}, after {day.isoformat()}{instead}")
     if meta.abolished is not None and day >= meta.abolished:
         raise NotInForce(f"{name} was abolished on {meta.abolished.isoformat()}, before {day.isoformat()}")
     number = _norm_number(meta.number)
