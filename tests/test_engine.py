@@ -363,3 +363,13 @@ signing:
     assert [s.action for s in d.steps] == ["review", "sign"]
     alone = sup.who_must_sign({"issuer": "government", "kind": "request", "recipient": "party_committee"})
     assert alone.signers == () and alone.rule.id == "sup.party"
+
+
+def test_a_requirement_that_holds_passes_even_when_applicability_is_unknown() -> None:
+    """If what a rule requires holds, the item passes it without the facts that decide whether it applies."""
+    rs = make(AGENDA)
+    a = rs.check_agenda({"consulted": True, "materials_submitted": "2024-05-01"}, "executive", dt.date(2024, 5, 20))
+    assert a.eligible, a.failures
+    b = rs.check_agenda({"materials_submitted": "2024-05-01"}, "executive", dt.date(2024, 5, 20))
+    assert not b.eligible
+    assert set(b.failures[0].missing) == {"involves_other_departments", "consulted"}

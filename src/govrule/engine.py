@@ -76,11 +76,10 @@ def _fraction_text(q: model.QuorumRule) -> str:
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Row:
     rule: model.SigningRule
-    test: conditions.Evaluator
+    cond: conditions.Cond
     fields: frozenset[str]
     decision: SigningDecision
     relational: bool
-    prunable: bool
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -102,6 +101,7 @@ class _AgendaRow:
 
 
 _KEY_FIELDS = ("issuer", "kind", "recipient")
+_Candidate = tuple["_Row", conditions.Evaluator]  # a row and its condition specialised to an index key
 
 
 class _Probe:
@@ -269,12 +269,11 @@ class Ruleset:
             decision = SigningDecision(signers, cosigners, steps, _ref(rule, self._doc_title), table.id,
                                        labels=self._labels)
             relational = any(r in model.RELATIONAL_ROLES for s in steps for r in s.roles)
-            fields = conditions.fields_of(cond)
-            prunable = not _uses_known(cond)
-            rows.append(_Row(rule, conditions.compile_condition(cond), fields, decision, relational, prunable))
+            rows.append(_Row(rule, cond, conditions.fields_of(cond), decision, relational))
         return _Table(table, tuple(rows), from_supplement)
 
-    def _candidates(self, key: tuple[Any, Any, Any]) -> tuple[tuple[_Table, tuple[_Row, ...]], ...]:
+    def _candidates(self, key: tuple[Any, Any, Any]) -> tuple[tuple[_Table, tuple[_Candidate, ...]], ...]:
+        """The rows that can match documents with this key, each with its condition specialised to the key."""
         found = self._index.get(key)
         if found is not None:
             return found
@@ -283,12 +282,12 @@ class Ruleset:
         for table in self._tables:
             rows = []
             for row in table.rows:
-                if row.prunable and row.test(probe, None) is False:
-                    continue  # cannot match any document with these key fields (Kleene logic is monotone)
-                rows.append(row)
-                if (table.spec.hit_policy == "first" and row.fields <= set(_KEY_FIELDS)
-                        and row.test(probe, None) is True):
-                    break  # decided by the key alone: later rows are unreachable for this key
+                rest = _specialize(row.cond, probe)
+                if rest == _FALSE:
+                    continue  # no document with this key matches the row
+                rows.append((row, conditions.compile_condition(rest)))
+                if rest == conditions.TRUE and table.spec.hit_policy == "first":
+                    break  # the key alone decides: later rows are unreachable for this key
             if rows:
                 out.append((table, tuple(rows)))
         result = tuple(out)
@@ -323,19 +322,19 @@ class Ruleset:
             return pending
         raise NoApplicableRule("who_must_sign", doc, "the text sets no signing rule for such a document")
 
-    def _decide(self, table: _Table, rows: tuple[_Row, ...], doc: facts.Document) -> _Row | None:
+    def _decide(self, table: _Table, rows: tuple[_Candidate, ...], doc: facts.Document) -> _Row | None:
         policy = table.spec.hit_policy
         if policy == "first":
-            for row in rows:
-                hit = row.test(doc, None)
+            for row, test in rows:
+                hit = test(doc, None)
                 if hit is True:
                     return row
                 if hit is None:
                     raise MissingFact("who_must_sign", doc, _unknown_fields(row.fields, doc), row.decision.rule)
             return None
         matches = []
-        for row in rows:
-            hit = row.test(doc, None)
+        for row, test in rows:
+            hit = test(doc, None)
             if hit is None:
                 raise MissingFact("who_must_sign", doc, _unknown_fields(row.fields, doc), row.decision.rule)
             if hit:
@@ -409,12 +408,14 @@ class Ruleset:
                                             _missing(row.when_fields, agenda_item, row.lead_events, meeting_date)
                                             if applies is None else ()))
                 continue
-            if applies is None:
-                missing = _missing(row.when_fields, agenda_item, row.lead_events, meeting_date)
-                failures.append(Finding(row.ref, f"{row.rule.message}（无法判断是否适用，需提供：{'、'.join(missing)}）", missing))
-                continue
             assert row.require is not None  # the model requires it for failure rules
             ok = row.require(agenda_item, lead)
+            if applies is None:
+                if ok is True:
+                    continue  # what the rule requires holds, whether or not it applies
+                missing = _missing(row.when_fields | row.require_fields, agenda_item, row.lead_events, meeting_date)
+                failures.append(Finding(row.ref, f"{row.rule.message}（无法判断是否适用，需提供：{'、'.join(missing)}）", missing))
+                continue
             if ok is True:
                 continue
             if ok is None:
@@ -545,12 +546,26 @@ class Ruleset:
         return out
 
 
-def _uses_known(cond: conditions.Cond) -> bool:
+_FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
+
+
+def _specialize(cond: conditions.Cond, probe: _Probe) -> conditions.Cond:
+    """``cond`` with every test on a key field the probe knows decided, then simplified (exact in Kleene logic)."""
     if isinstance(cond, conditions.Test):
-        return cond.op in ("known", "on_or_before_deadline")
+        if cond.field not in _KEY_FIELDS or getattr(probe, cond.field) is None:
+            return cond
+        return conditions.TRUE if conditions.compile_condition(cond)(probe, None) else _FALSE
     if isinstance(cond, conditions.Not):
-        return _uses_known(cond.part)
-    return any(_uses_known(p) for p in cond.parts)
+        part = _specialize(cond.part, probe)
+        return _FALSE if part == conditions.TRUE else conditions.TRUE if part == _FALSE else conditions.Not(part)
+    parts = [_specialize(p, probe) for p in cond.parts]
+    absorbing, neutral = (_FALSE, conditions.TRUE) if isinstance(cond, conditions.All) else (conditions.TRUE, _FALSE)
+    if absorbing in parts:
+        return absorbing
+    parts = [p for p in parts if p != neutral]
+    if len(parts) == 1:
+        return parts[0]
+    return type(cond)(tuple(parts))
 
 
 def _lead_events(cond: conditions.Cond) -> tuple[str, ...]:
