@@ -232,6 +232,10 @@ class MeetingInfo:
     minutes_signers: tuple[str, ...] | None
     rule: RuleRef
     rules: tuple[RuleRef, ...] = ()
+    entrusted_convener: tuple[str, ...] = ()
+    observers_as_needed: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    minutes_formed: str | None = None
 
     def explain(self) -> str:
         """A short Chinese description with the citation."""
@@ -253,6 +257,10 @@ class MeetingInfo:
             "frequency": dict(self.frequency) if self.frequency else None,
             "quorum": self.quorum,
             "minutes_signers": lst(self.minutes_signers),
+            "minutes_formed": self.minutes_formed,
+            "entrusted_convener": list(self.entrusted_convener),
+            "observers_as_needed": list(self.observers_as_needed),
+            "participants": list(self.participants),
             "rule": self.rule.to_dict(),
             "rules": [r.to_dict() for r in self.rules],
         }

@@ -13,6 +13,7 @@ import datetime as dt
 import fractions
 import hashlib
 import json
+import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -102,6 +103,23 @@ class _AgendaRow:
 
 _KEY_FIELDS = ("issuer", "kind", "recipient")
 _Candidate = tuple["_Row", conditions.Evaluator]  # a row and its condition specialised to an index key
+_Hits = tuple[tuple["_Table", "_Row"], ...]  # the row each table decides on, in table order
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plan:
+    """How documents with one index key are answered.
+
+    ``tables`` holds the rows that can match, their conditions specialised to the key. When
+    those conditions read only facts with few values (flags, meeting ids, the number of
+    portfolios up to the highest threshold), ``project`` maps a document onto them and
+    ``hits`` tabulates the outcome per projection, filled on first use and bounded by the
+    product of those values; otherwise ``project`` is None and the rows are evaluated each time.
+    """
+
+    tables: tuple[tuple[_Table, tuple[_Candidate, ...]], ...]
+    project: Callable[[facts.Document], Any] | None
+    hits: dict[Any, _Hits]
 
 
 class _Probe:
@@ -143,7 +161,7 @@ class Ruleset:
         self._meeting_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.meetings.items()})
         self._events = frozenset(model.EVENTS) | frozenset(spec.events)
         self._tables = tuple(self._compile_table(t, i < supplement_tables) for i, t in enumerate(spec.signing))
-        self._index: dict[tuple[Any, Any, Any], tuple[tuple[_Table, tuple[_Row, ...]], ...]] = {}
+        self._index: dict[tuple[Any, Any, Any], _Plan] = {}
         self._agenda = self._compile_agenda()
         self._deadlines = {d.event: d for d in spec.deadlines}
         self._deadline_refs = {d.event: _ref(d, self._doc_title) for d in spec.deadlines}
@@ -272,13 +290,12 @@ class Ruleset:
             rows.append(_Row(rule, cond, conditions.fields_of(cond), decision, relational))
         return _Table(table, tuple(rows), from_supplement)
 
-    def _candidates(self, key: tuple[Any, Any, Any]) -> tuple[tuple[_Table, tuple[_Candidate, ...]], ...]:
+    def _plan(self, key: tuple[Any, Any, Any]) -> _Plan:
         """The rows that can match documents with this key, each with its condition specialised to the key."""
-        found = self._index.get(key)
-        if found is not None:
-            return found
         probe = _Probe(*key)
         out = []
+        read: set[str] = set()
+        cap = 0
         for table in self._tables:
             rows = []
             for row in table.rows:
@@ -286,14 +303,26 @@ class Ruleset:
                 if rest == _FALSE:
                     continue  # no document with this key matches the row
                 rows.append((row, conditions.compile_condition(rest)))
+                read |= conditions.fields_of(rest)
+                cap = max(cap, _count_cap(rest))
                 if rest == conditions.TRUE and table.spec.hit_policy == "first":
                     break  # the key alone decides: later rows are unreachable for this key
             if rows:
                 out.append((table, tuple(rows)))
-        result = tuple(out)
+        plan = _Plan(tuple(out), _projection(read, cap), {})
         if len(self._index) < 65536:
-            self._index[key] = result  # a dict store is atomic; a race only computes twice
-        return result
+            self._index[key] = plan  # a dict store is atomic; a race only computes twice
+        return plan
+
+    def _hits(self, plan: _Plan, doc: facts.Document) -> _Hits:
+        hits = []
+        for table, rows in plan.tables:
+            row = self._decide(table, rows, doc)
+            if row is not None:
+                hits.append((table, row))
+                if row.decision.signers or not table.from_supplement:
+                    break  # answered: later tables are not consulted
+        return tuple(hits)
 
     def who_must_sign(self, document: facts.Document | Mapping[str, Any]) -> SigningDecision:
         """Who signs a document, who co-signs it first, and the whole procedure, with the deciding rule."""
@@ -302,11 +331,18 @@ class Ruleset:
             raise UnknownTerm("meeting", doc.meeting, tuple(self._spec.meetings))
         if doc.decided_by is not None and doc.decided_by not in self._spec.meetings:
             raise UnknownTerm("meeting", doc.decided_by, tuple(self._spec.meetings))
+        key = (doc.issuer, doc.kind, doc.recipient)
+        plan = self._index.get(key) or self._plan(key)
+        if plan.project is None:
+            hits = self._hits(plan, doc)
+        else:
+            projection = plan.project(doc)
+            found = plan.hits.get(projection)
+            if found is None:
+                found = plan.hits[projection] = self._hits(plan, doc)
+            hits = found
         pending: SigningDecision | None = None
-        for table, rows in self._candidates((doc.issuer, doc.kind, doc.recipient)):
-            row = self._decide(table, rows, doc)
-            if row is None:
-                continue
+        for table, row in hits:
             decision = row.decision
             if doc.portfolios and row.relational:
                 decision = dataclasses.replace(decision, portfolios=doc.portfolios)
@@ -459,6 +495,8 @@ class Ruleset:
             _fraction_text(m.quorum) if m.quorum else None,
             m.minutes.signers if m.minutes else None,
             _ref(m, doc), rules,
+            m.entrusted_convener, m.observers_as_needed, m.participants,
+            m.minutes.formed if m.minutes else None,
         )
 
     def meeting(self, meeting: str) -> MeetingInfo:
@@ -547,6 +585,30 @@ class Ruleset:
 
 
 _FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
+_FEW_VALUED = frozenset(f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting"))
+
+
+def _count_cap(cond: conditions.Cond) -> int:
+    """One more than the largest number a portfolio_count test compares with: larger counts all answer alike."""
+    if isinstance(cond, conditions.Test):
+        if cond.field != "portfolio_count":
+            return 0
+        values = cond.value if isinstance(cond.value, frozenset) else (cond.value,)
+        return max(values, default=0) + 1
+    if isinstance(cond, conditions.Not):
+        return _count_cap(cond.part)
+    return max((_count_cap(p) for p in cond.parts), default=0)
+
+
+def _projection(fields: set[str], cap: int) -> Callable[[facts.Document], Any] | None:
+    """A function giving the facts a plan's rows read (portfolio counts capped), or None if some have many values."""
+    plain = sorted(fields - {"portfolio_count"})
+    if not _FEW_VALUED.issuperset(plain):
+        return None
+    get = operator.attrgetter(*plain) if plain else (lambda doc: None)
+    if "portfolio_count" not in fields:
+        return get
+    return lambda doc: (get(doc), min(len(doc.portfolios), cap))
 
 
 def _specialize(cond: conditions.Cond, probe: _Probe) -> conditions.Cond:

@@ -26,7 +26,8 @@ QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "check_agenda": (frozenset({"meeting", "meeting_date", "item"}), frozenset({"eligible", "failures", "requirements"})),
     "deadline": (frozenset({"event", "start"}), frozenset({"due", "amount", "unit", "max_due", "silence_means_consent"})),
     "meeting": (frozenset({"meeting"}), frozenset({"members", "convener", "chair", "observers", "frequency", "quorum",
-                                                   "minutes_signers", "entrusted_chair"})),
+                                                   "minutes_signers", "entrusted_chair", "entrusted_convener",
+                                                   "observers_as_needed", "participants", "minutes_formed"})),
     "quorum_met": (frozenset({"meeting", "present", "total"}), frozenset({"result"})),
     "acting_head": (frozenset(), frozenset({"roles"})),
     "leave_approver": (frozenset({"role", "occasion"}), frozenset({"roles", "notify"})),
@@ -211,12 +212,17 @@ def _set(value: Any) -> Any:
     return value
 
 
+_NUMERALS = frozenset("一二三四五六七八九十百零〇0123456789")
+
+
 def _rule_matches(expected: Any, rule: Any) -> bool:
-    if not isinstance(expected, str):
+    """An expected rule given by id, by citation, or by the article part of a citation (五十 is not 五十一)."""
+    if not isinstance(expected, str) or not expected:
         return False
-    return expected in (rule.id, rule.citation) or (
-        bool(expected) and rule.citation.startswith(expected) and not expected[-1:].isdigit()
-    )
+    if expected in (rule.id, rule.citation):
+        return True
+    rest = rule.citation[len(expected):] if rule.citation.startswith(expected) else None
+    return rest is not None and rest[:1] not in _NUMERALS
 
 
 def _quorum_text(text: str) -> str:

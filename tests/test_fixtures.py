@@ -1,0 +1,30 @@
+"""The fixture runner's comparisons: sets, ordered steps, citations, errors."""
+
+from __future__ import annotations
+
+from govrule.answers import RuleRef
+from govrule.testing.fixtures import _quorum_text, _rule_matches
+
+RULE = RuleRef("sign.office", "五十六（七）", "以市政府办公室名义制发的公文，由市政府秘书长签发。")
+TIAO = RuleRef("sign.request", "第五十条第（一）项", "……")
+
+
+def test_a_rule_is_matched_by_id_citation_or_article() -> None:
+    """An expected rule may be its id, its full citation, or the article part of the citation."""
+    assert _rule_matches("sign.office", RULE)
+    assert _rule_matches("五十六（七）", RULE)
+    assert _rule_matches("五十六", RULE)
+    assert _rule_matches("第五十条", TIAO)
+
+
+def test_an_article_number_does_not_match_a_longer_one() -> None:
+    """五十 is not a prefix match for 五十六, nor 十 for 十一."""
+    assert not _rule_matches("五十", RULE)
+    assert not _rule_matches("十", RuleRef("x", "十一", "t"))
+    assert not _rule_matches("", RULE)
+
+
+def test_quorum_spellings_compare_equal() -> None:
+    """'more_than 1/2', 'more than 1/2' and 'more_than_half' name the same quorum."""
+    assert _quorum_text("more_than 1/2") == _quorum_text("more than 1/2") == _quorum_text("more_than_half")
+    assert _quorum_text("at_least 2/3") != _quorum_text("more_than 2/3")
