@@ -161,3 +161,20 @@ def test_bundled_rulesets_ship_as_package_data() -> None:
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
     assert names == sorted(f"{rid}.yaml" for rid in govrule.bundled())
     assert os.path.isdir(ROOT / "rulesets")
+
+
+def test_roles_in_every_meeting_and_step_field_are_checked(tmp_path: Path) -> None:
+    """Undefined roles are caught in as-needed observers, participants, entrusted conveners and authorized_by."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "    chair: [head]\n",
+        "    chair: [head]\n    observers_as_needed: [town_head]\n    participants: [unit_head]\n"
+        "    entrusted_convener: [deputy_mayor]\n",
+    ).replace("          - {action: sign, roles: [head]}\n",
+              "          - {action: sign, roles: [head], authorized_by: secretary_general}\n", 1)
+    path = tmp_path / "roles.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in govrule.validate(path)]
+    assert "undefined role 'town_head'" in messages
+    assert "undefined role 'unit_head'" in messages
+    assert "undefined role 'deputy_mayor'" in messages
+    assert "authorized_by 'secretary_general' must be one of the step's roles" in messages

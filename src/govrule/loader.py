@@ -295,7 +295,8 @@ def _semantic_problems(
     # Roles referenced anywhere.
     for key, meeting in spec.meetings.items():
         base = ("meetings", key)
-        for part in ("members", "convener", "chair", "entrusted_chair", "observers"):
+        for part in ("members", "convener", "chair", "entrusted_chair", "entrusted_convener", "observers",
+                     "observers_as_needed", "participants"):
             need_roles((*base, part), getattr(meeting, part))
         if meeting.minutes is not None:
             need_roles((*base, "minutes", "signers"), meeting.minutes.signers)
@@ -303,6 +304,11 @@ def _semantic_problems(
         for r, rule in enumerate(table.rules):
             for s, step in enumerate(rule.steps):
                 need_roles(("signing", t, "rules", r, "steps", s, "roles"), step.roles)
+                if step.authorized_by is not None:
+                    need_role(("signing", t, "rules", r, "steps", s, "authorized_by"), step.authorized_by)
+                    if step.authorized_by not in step.roles:
+                        add(("signing", t, "rules", r, "steps", s, "authorized_by"),
+                            f"authorized_by {step.authorized_by!r} must be one of the step's roles")
             if table.hit_policy == "priority" and rule.priority is None:
                 add(("signing", t, "rules", r), f"rule {rule.id!r} of a priority table needs `priority`")
         for field in table.domain:
