@@ -160,7 +160,8 @@ def test_bundled_rulesets_ship_as_package_data() -> None:
     folder = importlib.resources.files("govrule") / "rulesets"
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
     assert names == sorted(f"{rid}.yaml" for rid in govrule.bundled())
-    assert os.path.isdir(ROOT / "rulesets")
+    for rid in govrule.bundled():
+        assert (ROOT / "rulesets" / f"{rid}.yaml").is_file()  # the top-level rulesets/ view of the same files
 
 
 def test_roles_in_every_meeting_and_step_field_are_checked(tmp_path: Path) -> None:
