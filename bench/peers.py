@@ -21,7 +21,7 @@ from .subject import Formula, Subject
 
 __all__ = ["PEERS", "Peer", "PeerUnavailable", "cel_source", "jsonlogic_source", "rego_source", "rule_engine_sources"]
 
-Decide = Callable[[Mapping[str, Any]], Any]
+Decide = Callable[[Any], Any]  # an input of subject.inputs -> the outcome
 
 
 class PeerUnavailable(Exception):
@@ -81,15 +81,13 @@ def _holds(atom: Formula, value: Any) -> bool:
         return value is None
     if value is None:
         return False
-    return {
-        "eq": lambda: value == arg,
-        "in": lambda: value in arg,
-        "gt": lambda: value > arg,
-        "gte": lambda: value >= arg,
-        "lt": lambda: value < arg,
-        "lte": lambda: value <= arg,
-        "contains": lambda: arg in value,
-    }[op]()
+    if op == "eq":
+        return bool(value == arg)
+    if op == "in":
+        return value in arg
+    if op == "contains":
+        return arg in value
+    return bool({"gt": value > arg, "gte": value >= arg, "lt": value < arg, "lte": value <= arg}[op])
 
 
 def _allowed(field: str, literals: list[tuple[bool, Formula]], subject: Subject) -> Any:
@@ -207,7 +205,8 @@ def build_datalogic(subject: Subject) -> Decide:
     except ImportError as exc:
         raise PeerUnavailable(str(exc)) from None
     rule = datalogic_py.Engine().compile(jsonlogic_source(subject))
-    return rule.evaluate  # type: ignore[no-any-return]
+    decide: Decide = rule.evaluate
+    return decide
 
 
 # ------------------------------------------------------------------ Rego (regorus)
@@ -272,7 +271,7 @@ def rego_source(subject: Subject) -> str:
 def build_regorus(subject: Subject) -> Decide:
     """Rego evaluated by regorus (Rust); input passed as JSON, as set_input(dict) mangles booleans."""
     try:
-        import regorus
+        import regorus  # type: ignore[import-untyped]
     except ImportError as exc:
         raise PeerUnavailable(str(exc)) from None
     engine = regorus.Engine()
@@ -317,7 +316,7 @@ def rule_engine_sources(subject: Subject) -> list[tuple[str, str]]:
 def build_rule_engine(subject: Subject) -> Decide:
     """rule-engine (pure Python): one Rule per step, the first that matches wins."""
     try:
-        import rule_engine
+        import rule_engine  # type: ignore[import-untyped]
     except ImportError as exc:
         raise PeerUnavailable(str(exc)) from None
     rules = tuple((rule_engine.Rule(text).matches, outcome) for text, outcome in rule_engine_sources(subject))
@@ -354,22 +353,44 @@ def _cel(f: Formula) -> str:
     return f"{field} {({'gt': '>', 'gte': '>=', 'lt': '<', 'lte': '<='})[op]} {arg}"
 
 
-def cel_source(subject: Subject) -> str:
-    """The chain as one nested conditional expression."""
-    expr = "null"
-    for step in reversed(subject.steps):
-        expr = f"({_cel(step.formula)}) ? {_rego_value(step.outcome)} : ({expr})"
-    return expr
+def cel_source(subject: Subject, steps: Any = None) -> str:
+    """The chain as one conditional expression: ``c1 ? "a" : c2 ? "b" : null``."""
+    return " : ".join(f"{_cel(s.formula)} ? {_rego_value(s.outcome)}"
+                      for s in (subject.steps if steps is None else steps)) + " : null"
 
 
 def build_cel(subject: Subject) -> Decide:
-    """CEL compiled by common-expression-language (Rust)."""
+    """CEL compiled by common-expression-language (Rust).
+
+    The parser refuses deep nesting, so a long chain is cut into a few consecutive expressions,
+    each tried in turn (the first non-null answer wins).
+    """
     try:
         import cel
     except ImportError as exc:
         raise PeerUnavailable(str(exc)) from None
-    program = cel.compile(cel_source(subject))
-    return program.execute  # type: ignore[no-any-return]
+    steps = list(subject.steps)
+    size = len(steps)
+    while True:
+        try:
+            programs: tuple[Decide, ...] = tuple(cel.compile(cel_source(subject, steps[i:i + size])).execute
+                                                 for i in range(0, len(steps), size))
+            break
+        except ValueError as exc:
+            if "Recursion limit" not in str(exc) or size == 1:
+                raise
+            size = (size + 1) // 2
+    if len(programs) == 1:
+        return programs[0]
+
+    def decide(x: Mapping[str, Any]) -> Any:
+        for execute in programs:
+            out = execute(x)
+            if out is not None:
+                return out
+        return None
+
+    return decide
 
 
 PEERS: tuple[Peer, ...] = (

@@ -24,7 +24,7 @@ from typing import Any
 import govrule
 from govrule import conditions, loader, model
 
-__all__ = ["Formula", "Step", "Subject", "outcome_of", "load_subject"]
+__all__ = ["Formula", "Step", "Subject", "load_subject", "outcome_of"]
 
 FALLBACK = Path(__file__).parent / "data" / "ezhou_shaped.yaml"
 PREFERRED = ("ezhou", "rizhao")
@@ -144,7 +144,8 @@ def _lnot(p: Formula) -> Formula:
     if p[0] == "const":
         return ("const", not p[1])
     if p[0] == "not":
-        return p[1]
+        inner: Formula = p[1]
+        return inner
     return ("not", p)
 
 
@@ -174,7 +175,7 @@ def true_false(cond: conditions.Cond, nullable: frozenset[str]) -> tuple[Formula
     if isinstance(cond, conditions.Test):
         isnull = ("pred", cond.field, "null", None)
         if cond.op == "known":
-            known = _lnot(isnull) if cond.field in nullable else TRUE
+            known = _lnot(isnull)  # never unknown itself
             return (known, _lnot(known)) if cond.value else (_lnot(known), known)
         base = _atom(cond.field, cond.op, cond.value)
         if cond.field in nullable:
@@ -193,6 +194,7 @@ def chain(spec: model.RulesetFile, nullable: frozenset[str]) -> tuple[Step, ...]
     """The signing tables as one first-true chain with govrule's outcomes."""
     steps: list[Step] = []
     rows = _parsed_rows(spec)
+    may_be_unknown = {rule.id: bool(conditions.fields_of(cond) & nullable) for _, rule, cond in rows}
     for table in spec.signing:
         mine = [(rule, cond) for t, rule, cond in rows if t is table]
         tf = [(rule, *true_false(cond, nullable)) for rule, cond in mine]
@@ -203,14 +205,12 @@ def chain(spec: model.RulesetFile, nullable: frozenset[str]) -> tuple[Step, ...]
         if table.hit_policy == "first":
             for rule, t, f in tf:
                 steps.append(Step(t, rule.id))
-                u = unknown(t, f)
-                if u != FALSE:
-                    steps.append(Step(u, f"missing:{rule.id}"))
+                if may_be_unknown[rule.id]:
+                    steps.append(Step(unknown(t, f), f"missing:{rule.id}"))
         else:  # unique / priority: every candidate is evaluated, and an unknown one refuses first
             for rule, t, f in tf:
-                u = unknown(t, f)
-                if u != FALSE:
-                    steps.append(Step(u, f"missing:{rule.id}"))
+                if may_be_unknown[rule.id]:
+                    steps.append(Step(unknown(t, f), f"missing:{rule.id}"))
             ordered = sorted(tf, key=lambda r: -(r[0].priority or 0)) if table.hit_policy == "priority" else tf
             steps.extend(Step(t, rule.id) for rule, t, _ in ordered)
     return tuple(s for s in steps if s.formula != FALSE)
@@ -257,7 +257,8 @@ def _atoms(cond: conditions.Cond) -> Iterable[conditions.Test]:
             yield from _atoms(p)
 
 
-def _field_domains(spec: model.RulesetFile, rows: Sequence[tuple[Any, Any, conditions.Cond]]) -> dict[str, tuple[Any, ...]]:
+def _field_domains(spec: model.RulesetFile,
+                   rows: Sequence[tuple[Any, Any, conditions.Cond]]) -> dict[str, tuple[Any, ...]]:
     read: set[str] = set()
     atoms: list[conditions.Test] = []
     for _, _, cond in rows:
@@ -276,7 +277,7 @@ def _field_domains(spec: model.RulesetFile, rows: Sequence[tuple[Any, Any, condi
         elif kind == "bool":
             out[field] = (False, True)
         elif kind == "meeting":
-            out[field] = (None, *spec.meetings)  # None: the Document default (unknown)
+            out[field] = (None, *spec.meetings)  # None: no meeting, the Document default
         elif field == "portfolio_count":
             marks = {0}
             for t in atoms:
@@ -316,8 +317,7 @@ def _build(rs: govrule.Ruleset, name: str, label: str, synthetic: bool, skipped:
     rows = _parsed_rows(spec)
     fields = _field_domains(spec, rows)
     # None is unknown, except in the fields where govrule reads it as a value ("no meeting").
-    none_is_a_value = getattr(conditions, "NONE_IS_A_VALUE", frozenset())
-    nullable = frozenset(f for f, values in fields.items() if None in values and f not in none_is_a_value)
+    nullable = frozenset(f for f, values in fields.items() if None in values and f not in conditions.NONE_IS_A_VALUE)
     steps = chain(spec, nullable)
     if "portfolios" in fields and "portfolio_count" not in fields:
         fields["portfolio_count"] = ()  # derived from portfolios for the peers

@@ -167,10 +167,10 @@ def _check_value(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
         if isinstance(value, bool) or not isinstance(value, int):
             out.append(ConditionError(path, f"{field} takes an integer, not {value!r}"))
     elif kind == "role":
-        if value not in vocab.roles:
+        if not isinstance(value, str) or value not in vocab.roles:
             out.append(ConditionError(path, f"undefined role {value!r}", _suggest(value, sorted(vocab.roles))))
     elif kind == "meeting":
-        if value not in vocab.meetings:
+        if not isinstance(value, str) or value not in vocab.meetings:
             out.append(ConditionError(path, f"undefined meeting {value!r}", _suggest(value, sorted(vocab.meetings))))
     elif kind == "set":
         if field == "procedures_done" and value not in model.PROCEDURES:
@@ -178,16 +178,55 @@ def _check_value(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
                                       _suggest(value, model.PROCEDURES)))
         elif not isinstance(value, str):
             out.append(ConditionError(path, f"{field} holds words, not {value!r}"))
+        elif not _encodable(value):
+            out.append(ConditionError(path, f"{field} word {value!r} is not valid Unicode (a lone surrogate)"))
     elif kind == "date":
         if not isinstance(value, dt.date):
             out.append(ConditionError(path, f"{field} takes a date, not {value!r}"))
     elif kind == "str":
         if not isinstance(value, str):
             out.append(ConditionError(path, f"{field} takes text, not {value!r}"))
+        elif not _encodable(value):
+            out.append(ConditionError(path, f"{field} text {value!r} is not valid Unicode (a lone surrogate)"))
+
+
+def _encodable(text: str) -> bool:
+    # YAML escapes such as "\ud800" give strings no UTF-8 output can carry.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _words_of(items: Sequence[Any]) -> frozenset[Any] | None:
+    """The items as a set, or None when one cannot be hashed (a mapping; reported by the caller)."""
+    try:
+        return frozenset(items)
+    except TypeError:
+        return None
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date string as a date (JSON, and YAML dumped from JSON, can only write dates as text)."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, list | tuple):
+        return [_as_date(v) for v in value]
+    return value
 
 
 def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[ConditionError]) -> list[Cond]:
     kind = vocab.fields[field]
+    if kind == "date":
+        if isinstance(value, Mapping):
+            value = {op: arg if op in ("known", "on_or_before_deadline") else _as_date(arg)
+                     for op, arg in value.items()}
+        else:
+            value = _as_date(value)
     if isinstance(value, Mapping):
         tests: list[Cond] = []
         for op, arg in value.items():
@@ -209,7 +248,7 @@ def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
             if op == "on_or_before_deadline":
                 if kind != "date":
                     out.append(ConditionError(here, f"on_or_before_deadline applies to date fields, not {field}"))
-                elif arg not in vocab.events:
+                elif not isinstance(arg, str) or arg not in vocab.events:
                     out.append(ConditionError(here, f"undefined deadline event {arg!r}",
                                               _suggest(arg, sorted(vocab.events))))
                 tests.append(Test(field, op, arg))
@@ -225,13 +264,19 @@ def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
                     continue
                 for i, item in enumerate(arg):
                     _check_value(field, item, vocab, (*here, i), out)
-                tests.append(Test(field, op, frozenset(arg)))
+                words = _words_of(arg)
+                if words is not None:
+                    tests.append(Test(field, op, words))
                 continue
             if op == "eq" and kind == "set":
                 if not isinstance(arg, Sequence) or isinstance(arg, str):
                     out.append(ConditionError(here, f"eq on the list field {field} takes a list"))
                     continue
-                tests.append(Test(field, "eq", frozenset(arg)))
+                for i, item in enumerate(arg):
+                    _check_value(field, item, vocab, (*here, i), out)
+                words = _words_of(arg)
+                if words is not None:
+                    tests.append(Test(field, "eq", words))
                 continue
             _check_value(field, arg, vocab, here, out)
             tests.append(Test(field, op, arg))
@@ -242,10 +287,12 @@ def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
         if kind == "set":
             for i, item in enumerate(value):
                 _check_value(field, item, vocab, (*path, i), out)
-            return [Test(field, "contains_all", frozenset(value))]
+            words = _words_of(value)
+            return [Test(field, "contains_all", words)] if words is not None else []
         for i, item in enumerate(value):
             _check_value(field, item, vocab, (*path, i), out)
-        return [Test(field, "in", frozenset(value))]
+        words = _words_of(value)
+        return [Test(field, "in", words)] if words is not None else []
     if kind == "set":
         _check_value(field, value, vocab, path, out)
         return [Test(field, "contains", value)]

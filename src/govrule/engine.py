@@ -2,8 +2,11 @@
 
 ``Ruleset`` is built once from a validated file: conditions become closures, answers
 that depend only on the rule are built ahead of time, and signing tables get an index
-keyed by (issuer, kind, recipient) so a query evaluates only the rules that can still
-match. Nothing here changes after construction, so one object serves many threads.
+keyed by (issuer, kind, recipient). For each key (compiled on first use) the index holds
+only the rules that can still match, their conditions with the key's tests decided, and,
+when what is left reads only facts with few values, a table of outcomes by those facts,
+so most queries are two dict lookups. The only state that changes after construction is
+that index, filled by atomic dict stores, so one object serves many threads.
 """
 
 from __future__ import annotations
@@ -63,7 +66,11 @@ def normalize_label(text: str) -> str:
 
                 converter = opencc.OpenCC("t2s")
                 _normalizer = converter.convert
-    return _normalizer("".join(text.split()))
+    joined = "".join(text.split())
+    try:
+        return _normalizer(joined)
+    except UnicodeEncodeError:  # a lone surrogate: no label can contain one, so nothing to convert
+        return joined
 
 
 def _ref(rule: Any, document: str) -> RuleRef:
@@ -111,31 +118,26 @@ class _Plan:
     """How documents with one index key are answered.
 
     ``tables`` holds the rows that can match, their conditions specialised to the key. When
-    those conditions read only facts with few values (flags, meeting ids, the number of
-    portfolios up to the highest threshold), ``project`` maps a document onto them and
-    ``hits`` tabulates the outcome per projection, filled on first use and bounded by the
-    product of those values; otherwise ``project`` is None and the rows are evaluated each time.
+    those conditions read only facts with few values (flags, meeting ids, and the number of
+    portfolios, where every count from ``cap`` up answers alike), ``project`` picks them out
+    of a document and ``hits`` tabulates the outcome per projection, filled on first use and
+    bounded by the product of those values; otherwise ``project`` is None and the rows are
+    evaluated for each document.
     """
 
     tables: tuple[tuple[_Table, tuple[_Candidate, ...]], ...]
     project: Callable[[facts.Document], Any] | None
+    cap: int  # 0 when no row reads the portfolio count
     hits: dict[Any, _Hits]
 
 
 class _Probe:
-    """A Document with only the key fields known, for pruning rules at index time."""
+    """The key fields of a Document, for deciding the tests on them when an index key is compiled."""
 
     __slots__ = ("issuer", "kind", "recipient")
 
     def __init__(self, issuer: Any, kind: Any, recipient: Any) -> None:
         self.issuer, self.kind, self.recipient = issuer, kind, recipient
-
-    def __getattr__(self, name: str) -> Any:
-        return conditions.UNKNOWN if name in conditions.NONE_IS_A_VALUE else None
-
-    @property
-    def portfolios(self) -> Any:
-        return None
 
 
 class Ruleset:
@@ -309,7 +311,7 @@ class Ruleset:
                     break  # the key alone decides: later rows are unreachable for this key
             if rows:
                 out.append((table, tuple(rows)))
-        plan = _Plan(tuple(out), _projection(read, cap), {})
+        plan = _Plan(tuple(out), _projection(read), cap if "portfolio_count" in read else 0, {})
         if len(self._index) < 65536:
             self._index[key] = plan  # a dict store is atomic; a race only computes twice
         return plan
@@ -325,7 +327,20 @@ class Ruleset:
         return tuple(hits)
 
     def who_must_sign(self, document: facts.Document | Mapping[str, Any]) -> SigningDecision:
-        """Who signs a document, who co-signs it first, and the whole procedure, with the deciding rule."""
+        """Who signs a document, who co-signs it first, and the whole procedure, with the deciding rule.
+
+        Args:
+            document: A `Document`, or a mapping of its fields.
+
+        Returns:
+            The decision: ``signers`` (any one of them signs), ``cosigners``, ``steps`` and ``rule``.
+
+        Raises:
+            NoApplicableRule: No signing rule covers such a document.
+            MissingFact: The deciding rule needs a fact the document leaves unknown; it names the fact.
+            UnknownTerm: The document names a meeting the ruleset does not define.
+            QueryError: A field is unknown or holds a word outside the vocabulary.
+        """
         doc = document if type(document) is facts.Document else facts.as_document(document)
         if doc.meeting is not None and doc.meeting not in self._spec.meetings:
             raise UnknownTerm("meeting", doc.meeting, tuple(self._spec.meetings))
@@ -337,6 +352,9 @@ class Ruleset:
             hits = self._hits(plan, doc)
         else:
             projection = plan.project(doc)
+            if plan.cap:
+                count = len(doc.portfolios)
+                projection = (projection, count if count < plan.cap else plan.cap)
             found = plan.hits.get(projection)
             if found is None:
                 found = plan.hits[projection] = self._hits(plan, doc)
@@ -413,7 +431,23 @@ class Ruleset:
         meeting: str,
         meeting_date: dt.date | None = None,
     ) -> AgendaCheck:
-        """Whether an item may be put to a meeting, with each failure and requirement cited."""
+        """Whether an item may be put to a meeting, with each failure and requirement cited.
+
+        An unknown fact never counts as satisfying a rule: a rule that needs one makes the
+        item not eligible, and its finding's ``missing`` names the facts to supply.
+
+        Args:
+            item: An `AgendaItem`, or a mapping of its fields.
+            meeting: The meeting's id or Chinese label (in either script).
+            meeting_date: The date of the meeting, for lead times counted back from it.
+
+        Returns:
+            The check: ``eligible``, ``failures``, ``requirements`` and ``to_do``.
+
+        Raises:
+            UnknownTerm: The meeting, or the role in ``proposed_by``, is not defined.
+            NoApplicableRule: The text sets no agenda preconditions for this meeting.
+        """
         agenda_item = item if type(item) is facts.AgendaItem else facts.as_agenda_item(item)
         meeting_key = self.meeting_id(meeting)
         if meeting_date is not None and (not isinstance(meeting_date, dt.date) or isinstance(meeting_date, dt.datetime)):
@@ -467,7 +501,23 @@ class Ruleset:
     # ------------------------------------------------------------------ deadlines
 
     def deadline(self, event: str, start: dt.date) -> Deadline:
-        """When something is due, counted on the official working-day calendar."""
+        """When something is due, counted on the official working-day calendar.
+
+        The start day is not counted; "N个工作日内" ends on the N-th working day after it, and
+        periods counted back (会前N个工作日, 提前N天) end N days before ``start``.
+
+        Args:
+            event: A deadline event, e.g. ``meeting_documents_issuance``.
+            start: The day the period runs from (or, for a period counted back, the event's day).
+
+        Returns:
+            The deadline: ``due``, ``amount``, ``unit``, ``max_due`` where there is a hard limit, and ``rule``.
+
+        Raises:
+            UnknownTerm: The event is not one of the vocabulary or the ruleset's own.
+            NoApplicableRule: The text sets no time limit for this event.
+            CalendarError: The period reaches a year no working-day calendar covers.
+        """
         if not isinstance(event, str) or event not in self._events:
             raise UnknownTerm("event", event, tuple(sorted(self._events)))
         if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
@@ -600,15 +650,19 @@ def _count_cap(cond: conditions.Cond) -> int:
     return max((_count_cap(p) for p in cond.parts), default=0)
 
 
-def _projection(fields: set[str], cap: int) -> Callable[[facts.Document], Any] | None:
-    """A function giving the facts a plan's rows read (portfolio counts capped), or None if some have many values."""
+def _projection(fields: set[str]) -> Callable[[facts.Document], Any] | None:
+    """A function picking the facts a plan's rows read (bar the portfolio count) out of a document.
+
+    None when one of those facts can take many values (a list of words), so no table of outcomes is kept.
+    """
     plain = sorted(fields - {"portfolio_count"})
     if not _FEW_VALUED.issuperset(plain):
         return None
-    get = operator.attrgetter(*plain) if plain else (lambda doc: None)
-    if "portfolio_count" not in fields:
-        return get
-    return lambda doc: (get(doc), min(len(doc.portfolios), cap))
+    return operator.attrgetter(*plain) if plain else _no_facts
+
+
+def _no_facts(doc: facts.Document) -> None:
+    return None
 
 
 def _specialize(cond: conditions.Cond, probe: _Probe) -> conditions.Cond:

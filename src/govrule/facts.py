@@ -59,6 +59,10 @@ def _words(field: str, value: Any, allowed: frozenset[str] | None = None, *, unk
     return out
 
 
+def _is_text_list(value: Any) -> bool:
+    return type(value) in (tuple, list) and (not value or all(type(word) is str for word in value))
+
+
 def _name(field: str, value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
@@ -101,6 +105,24 @@ class Document(_DocumentFields):
         entrusted: bool = False,
         subject_matter: Iterable[str] = (),
     ) -> Document:
+        # The usual input (vocabulary words or None, real booleans, tuples or lists of text) passes
+        # this one expression; anything else takes the field-by-field checks that explain the error.
+        if (
+            (issuer is None or (type(issuer) is str and issuer in _ISSUERS))
+            and (kind is None or (type(kind) is str and kind in _KINDS))
+            and (recipient is None or (type(recipient) is str and recipient in _RECIPIENTS))
+            and (major is True or major is False)
+            and (important is True or important is False)
+            and (broad_scope is True or broad_scope is False)
+            and (routine_approval is True or routine_approval is False)
+            and (entrusted is True or entrusted is False)
+            and (decided_by is None or type(decided_by) is str)
+            and (meeting is None or type(meeting) is str)
+            and _is_text_list(portfolios)
+            and _is_text_list(subject_matter)
+        ):
+            return tuple.__new__(cls, (issuer, kind, recipient, tuple(portfolios), major, important, broad_scope,
+                                       decided_by, routine_approval, meeting, entrusted, tuple(subject_matter)))
         return super().__new__(
             cls,
             _enum("issuer", issuer, _ISSUERS),
@@ -119,7 +141,9 @@ class Document(_DocumentFields):
         )
 
     def __repr__(self) -> str:
-        given = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if v not in (None, (), False))
+        # Spelled out rather than `v not in (None, (), False)`: this repr is in every NoApplicableRule message.
+        given = ", ".join([f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True)
+                           if v is not None and v is not False and v != ()])
         return f"Document({given})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,6 +260,8 @@ def as_document(data: Document | Mapping[str, Any]) -> Document:
     """A Document from a Document or a plain mapping, refusing unknown fields."""
     if type(data) is Document:
         return data
+    if type(data) is dict and _DOCUMENT_KEYS.issuperset(data):
+        return Document(**data)
     result: Document = _from_mapping(Document, _DOCUMENT_KEYS, data, "document")
     return result
 

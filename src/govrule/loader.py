@@ -48,7 +48,11 @@ def format_path(path: tuple[str | int, ...]) -> str:
 
 
 def validate(file: str | FsPath) -> tuple[Problem, ...]:
-    """Every problem in a ruleset file, sorted; ``()`` when it is valid."""
+    """Every problem in a ruleset file, sorted; ``()`` when it is valid.
+
+    Unlike `load`, this never raises for a bad file: YAML errors, schema errors and
+    undefined words all come back as `Problem` records with file, line and column.
+    """
     try:
         parse_file(file)
     except RulesetError as exc:

@@ -413,6 +413,10 @@ class QuorumRule(_Strict):
     def _one(self) -> QuorumRule:
         if (self.more_than is None) == (self.at_least is None):
             raise ValueError("give exactly one of more_than or at_least (a fraction such as '1/2')")
+        share = self.more_than or self.at_least or ""
+        top, _, bottom = share.partition("/")
+        if len(top) > 6 or len(bottom) > 6 or int(bottom) == 0 or int(top) > int(bottom):
+            raise ValueError(f"quorum {share!r} is not a share of the members: write a fraction from 0/1 to 1/1")
         return self
 
 

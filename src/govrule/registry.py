@@ -70,7 +70,26 @@ def _load_path(path: str) -> Ruleset:
 
 def load(id_or_path: str | os.PathLike[str], as_of: dt.date | None = None,
          *, calendar: WorkCalendar | None = None) -> Ruleset:
-    """Load a bundled ruleset by id, or any ruleset file by path; optionally only if in force on ``as_of``."""
+    """Load a bundled ruleset by id, or any ruleset file by path; optionally only if in force on ``as_of``.
+
+    Loading validates and compiles the file; a file already loaded (same path, size and
+    modification time) is served from a cache, so loading is cheap after the first time.
+
+    Args:
+        id_or_path: A bundled id (see `bundled()`) or the path of a ruleset file.
+        as_of: Refuse a document that was not in force on this day (not yet effective,
+            superseded, or abolished), with a message saying what was in force instead.
+        calendar: The working-day calendar for deadlines, e.g. one with added calendar
+            files (`default_calendar().with_files(...)`).
+
+    Returns:
+        The compiled, immutable ruleset.
+
+    Raises:
+        RulesetError: The file is invalid; every problem is listed with file, line and column.
+        UnknownTerm: No bundled ruleset has this id and no file has this path.
+        NotInForce: ``as_of`` was given and the document was not in force that day.
+    """
     if not isinstance(id_or_path, str | os.PathLike):
         raise GovruleError(f"load() takes a bundled id or a file path, not {type(id_or_path).__name__}")
     name = os.fspath(id_or_path)
@@ -156,7 +175,23 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
 
 
 def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
-    """The supplement over its base: the supplement wins where both speak; the rest falls through."""
+    """The supplement over its base: the supplement wins where both speak; the rest falls through.
+
+    Rules of the supplement that name base rules under ``overrides`` replace them; its
+    signing tables are consulted before the base's, and a meeting described by both
+    documents is merged field by field.
+
+    Args:
+        base: The base ruleset (`kind: base`), or its bundled id or path.
+        supplement: The supplement (`kind: supplement`), or its bundled id or path.
+
+    Returns:
+        A new ruleset answering for both documents; its ``meta.parts`` names them.
+
+    Raises:
+        CompositionError: The supplement does not supplement this base, overrides a rule the
+            base lacks, or reuses a base rule's id.
+    """
     base_rs = base if isinstance(base, Ruleset) else load(base)
     sup_rs = supplement if isinstance(supplement, Ruleset) else load(supplement)
     b, s = base_rs.spec, sup_rs.spec
