@@ -270,7 +270,8 @@ def test_a_lone_surrogate_in_a_condition_word_is_a_problem() -> None:
     # Found by fuzzing: YAML "\ud800" loaded, then Ruleset() failed with UnicodeEncodeError.
     with_problems = only_govrule_errors(lambda: loader.parse_text(with_condition({"subject_matter": "\ud800"})))
     assert isinstance(with_problems, govrule.RulesetError)
-    assert "not valid Unicode" in str(with_problems)
+    # LibYAML refuses the escape while parsing; the pure-Python parser lets it through to the checks.
+    assert "not valid Unicode" in str(with_problems) or "invalid Unicode" in str(with_problems)
 
 
 def test_a_lone_surrogate_in_a_name_is_an_unknown_term() -> None:

@@ -19,6 +19,9 @@ from .errors import Problem
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "load_text", "read_source"]
 
+# LibYAML's parser where PyYAML was built with it: the same YAML, about ten times faster.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -101,7 +104,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
 def _check_depth(text: str) -> None:
     """Refuse deep nesting from the event stream, before PyYAML recurses into it."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -192,7 +195,7 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
     """Parse one YAML document safely; on failure return the problem with its position."""
     try:
         _check_depth(text)
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:

@@ -51,6 +51,9 @@ class MissingFact(NoApplicableRule):
             f"rule {rule.id} ({rule.citation}) depends on {', '.join(self.missing) or 'a fact'}, which is unknown; supply it",
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.query, self.given, self.missing, self.rule))
+
 
 _normalizer: Callable[[str], str] | None = None
 _normalizer_lock = threading.Lock()

@@ -74,13 +74,18 @@ class NoApplicableRule(GovruleError):
     """No rule of the ruleset answers the query: the source text is silent on it."""
 
     def __init__(self, query: str, given: object, detail: str = "") -> None:
+        # The message is built when shown, not here: callers that ask many questions catch
+        # this for every input the text is silent on, and most never print it.
+        super().__init__(query, given, detail)
         self.query = query
         self.given = given
         self.detail = detail
-        msg = f"no rule answers {query} for {given}"
-        if detail:
-            msg += f": {detail}"
-        super().__init__(msg)
+
+    def __str__(self) -> str:
+        msg = f"no rule answers {self.query} for {self.given}"
+        if self.detail:
+            msg += f": {self.detail}"
+        return msg
 
 
 class CalendarError(GovruleError):

@@ -15,14 +15,15 @@ import re
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from . import loader, model
 from .calendar import WorkCalendar
 from .engine import Ruleset, normalize_label
 from .errors import GovruleError, UnknownTerm
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["CompositionError", "NotInForce", "bundled", "compose", "load", "supersession_graph"]
 
@@ -116,7 +117,9 @@ def _norm_number(number: str | None) -> str | None:
 @functools.cache
 def supersession_graph() -> nx.DiGraph[str]:
     """Document numbers of the bundled rulesets and what they supersede or supplement (edges new -> old)."""
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    import networkx  # imported here: it costs start-up time and only this graph needs it
+
+    graph: nx.DiGraph[str] = networkx.DiGraph()
     for rid in bundled():
         spec = load(rid).spec
         me = _norm_number(spec.meta.number) or f"<{rid}>"
