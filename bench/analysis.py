@@ -25,8 +25,10 @@ from .timing import Runs, quiet
 
 __all__ = ["CALVANESE", "Scaling", "check_scaling", "symbolic_peers"]
 
-CALVANESE = ("Calvanese, Dumas, Laurson, Maggi, Montali, Teinemaa: Semantics and Analysis of DMN Decision Tables, "
-             "BPM 2016 (LNCS 9850): overlap detection on 1,000 rules x 5 columns in about 1.6 s")
+CALVANESE = (
+    "Calvanese, Dumas, Laurson, Maggi, Montali, Teinemaa: Semantics and Analysis of DMN Decision Tables, "
+    "BPM 2016 (LNCS 9850): overlap detection on 1,000 rules x 5 columns in about 1.6 s"
+)
 
 
 def _checker() -> Any:
@@ -85,8 +87,12 @@ def check_scaling(sizes: list[int], runs_for: Callable[[int], int]) -> tuple[lis
 def _domains(spec: model.RulesetFile) -> dict[str, tuple[Any, ...]]:
     """The check's domain: vocabulary words, meeting ids or none, flags, counts from 0."""
     return {
-        "issuer": model.ISSUERS, "kind": model.DOCUMENT_KINDS, "recipient": model.RECIPIENTS,
-        "decided_by": (None, *spec.meetings), "meeting": (None, *spec.meetings), "major": (False, True),
+        "issuer": model.ISSUERS,
+        "kind": model.DOCUMENT_KINDS,
+        "recipient": model.RECIPIENTS,
+        "decided_by": (None, *spec.meetings),
+        "meeting": (None, *spec.meetings),
+        "major": (False, True),
     }
 
 
@@ -111,8 +117,9 @@ def z3_shadowed(spec: model.RulesetFile) -> tuple[frozenset[str], bool]:
 
     def atom(field: str, op: str, arg: Any) -> Any:
         if field == "portfolio_count":
-            return {"gt": count > arg, "gte": count >= arg, "lt": count < arg, "lte": count <= arg,
-                    "eq": count == arg}[op]
+            return {"gt": count > arg, "gte": count >= arg, "lt": count < arg, "lte": count <= arg, "eq": count == arg}[
+                op
+            ]
         if field == "major":
             return major == z3.BoolVal(arg) if op == "eq" else z3.Or([major == z3.BoolVal(a) for a in arg])
         index = doms[field].index
@@ -234,8 +241,9 @@ def _atoms(f: Formula) -> list[Formula]:
 PEERS = (("z3", "z3-solver", z3_shadowed), ("clingo", "clingo", clingo_shadowed))
 
 
-def symbolic_peers(first_hit: dict[int, Any], runs_for: Callable[[int], int],
-                   budget_s: float) -> tuple[list[Scaling], list[str]]:
+def symbolic_peers(
+    first_hit: dict[int, Any], runs_for: Callable[[int], int], budget_s: float
+) -> tuple[list[Scaling], list[str]]:
     """z3 and clingo on the first-hit tables, smallest first, and what was not run.
 
     One solver call per rule, each over all earlier rules, makes the work grow about with the
@@ -254,10 +262,20 @@ def symbolic_peers(first_hit: dict[int, Any], runs_for: Callable[[int], int],
             spec, shadowed, gap = first_hit[n]
             seconds, (got_shadowed, got_gap) = _time(functools.partial(solve, spec), runs_for(n))
             same = got_shadowed == shadowed and got_gap == gap
-            agrees = "same shadowed rules and gap as govrule" if same else (
-                f"DISAGREES: {len(got_shadowed ^ shadowed)} shadowed rules differ, gap {got_gap} vs {gap}")
-            out.append(Scaling(f"{name} {version}, first-hit: shadowed + gap", n, seconds,
-                               f"{len(got_shadowed)} shadowed, {'a gap' if got_gap else 'no gap'}", agrees))
+            agrees = (
+                "same shadowed rules and gap as govrule"
+                if same
+                else (f"DISAGREES: {len(got_shadowed ^ shadowed)} shadowed rules differ, gap {got_gap} vs {gap}")
+            )
+            out.append(
+                Scaling(
+                    f"{name} {version}, first-hit: shadowed + gap",
+                    n,
+                    seconds,
+                    f"{len(got_shadowed)} shadowed, {'a gap' if got_gap else 'no gap'}",
+                    agrees,
+                )
+            )
             if i + 1 < len(sizes):
                 predicted = seconds.median * (sizes[i + 1] / n) ** 2 * runs_for(sizes[i + 1])
                 if predicted > budget_s:

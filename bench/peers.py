@@ -222,8 +222,9 @@ class _Rego:
 
     def helper(self, bodies: list[list[str]]) -> str:
         name = f"h{len(self.helpers)}"
-        self.helpers.append("\n".join(f"{name} if {{\n" + "\n".join(f"  {line}" for line in body) + "\n}"
-                                      for body in bodies))
+        self.helpers.append(
+            "\n".join(f"{name} if {{\n" + "\n".join(f"  {line}" for line in body) + "\n}" for body in bodies)
+        )
         return name
 
     def body(self, f: Formula) -> list[str]:
@@ -355,8 +356,10 @@ def _cel(f: Formula) -> str:
 
 def cel_source(subject: Subject, steps: Any = None) -> str:
     """The chain as one conditional expression: ``c1 ? "a" : c2 ? "b" : null``."""
-    return " : ".join(f"{_cel(s.formula)} ? {_rego_value(s.outcome)}"
-                      for s in (subject.steps if steps is None else steps)) + " : null"
+    return (
+        " : ".join(f"{_cel(s.formula)} ? {_rego_value(s.outcome)}" for s in (subject.steps if steps is None else steps))
+        + " : null"
+    )
 
 
 def build_cel(subject: Subject) -> Decide:
@@ -373,8 +376,9 @@ def build_cel(subject: Subject) -> Decide:
     size = len(steps)
     while True:
         try:
-            programs: tuple[Decide, ...] = tuple(cel.compile(cel_source(subject, steps[i:i + size])).execute
-                                                 for i in range(0, len(steps), size))
+            programs: tuple[Decide, ...] = tuple(
+                cel.compile(cel_source(subject, steps[i : i + size])).execute for i in range(0, len(steps), size)
+            )
             break
         except ValueError as exc:
             if "Recursion limit" not in str(exc) or size == 1:

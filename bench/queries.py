@@ -13,8 +13,17 @@ from .signing import Engine
 
 __all__ = ["agenda_engines", "deadline_engine"]
 
-_FLAGS = ("reviewed_by_leader_in_charge", "approved_by_head", "involves_other_departments", "consulted",
-          "cosigned", "disagreement", "coordination_note", "within_own_authority", "ad_hoc")
+_FLAGS = (
+    "reviewed_by_leader_in_charge",
+    "approved_by_head",
+    "involves_other_departments",
+    "consulted",
+    "cosigned",
+    "disagreement",
+    "coordination_note",
+    "within_own_authority",
+    "ad_hoc",
+)
 
 
 def _items(seed: int = 0) -> list[dict[str, Any]]:
@@ -29,9 +38,13 @@ def _items(seed: int = 0) -> list[dict[str, Any]]:
             {},
         ]
         for _ in range(5):
-            patterns.append({f: rng.choice((True, False, None)) for f in _FLAGS}
-                            | {"procedures_done": rng.sample(model.PROCEDURES, rng.randint(0, len(model.PROCEDURES))),
-                               "materials_submitted": rng.choice((None, "2024-05-06", "2024-05-16"))})
+            patterns.append(
+                {f: rng.choice((True, False, None)) for f in _FLAGS}
+                | {
+                    "procedures_done": rng.sample(model.PROCEDURES, rng.randint(0, len(model.PROCEDURES))),
+                    "materials_submitted": rng.choice((None, "2024-05-06", "2024-05-16")),
+                }
+            )
         out += [{"kind": kind, **p} for p in patterns]
     return out
 

@@ -10,8 +10,19 @@ from collections.abc import Sequence
 
 __all__ = ["PACKAGES", "machine", "table", "versions"]
 
-PACKAGES = ("govrule", "pydantic", "PyYAML", "chinesecalendar", "networkx", "datalogic-py", "gordon-to-regorus",
-            "common-expression-language", "rule-engine", "z3-solver", "clingo")
+PACKAGES = (
+    "govrule",
+    "pydantic",
+    "PyYAML",
+    "chinesecalendar",
+    "networkx",
+    "datalogic-py",
+    "gordon-to-regorus",
+    "common-expression-language",
+    "rule-engine",
+    "z3-solver",
+    "clingo",
+)
 
 
 def _cpu_model() -> str:

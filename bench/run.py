@@ -44,10 +44,32 @@ class Mode:
     batch_documents: int
 
 
-FULL = Mode("full", 6000, 7, 10.0, 15, 7, (100, 1000, 10000), {100: 7, 1000: 5, 10000: 3},
-            {100: 7, 1000: 5, 10000: 3}, 60.0, 200_000)
-QUICK = Mode("quick", 600, 3, 5.0, 5, 3, (100, 1000, 10000), {100: 3, 1000: 3, 10000: 1},
-             {100: 3, 1000: 1, 10000: 1}, 10.0, 50_000)
+FULL = Mode(
+    "full",
+    6000,
+    7,
+    10.0,
+    15,
+    7,
+    (100, 1000, 10000),
+    {100: 7, 1000: 5, 10000: 3},
+    {100: 7, 1000: 5, 10000: 3},
+    60.0,
+    200_000,
+)
+QUICK = Mode(
+    "quick",
+    600,
+    3,
+    5.0,
+    5,
+    3,
+    (100, 1000, 10000),
+    {100: 3, 1000: 3, 10000: 1},
+    {100: 3, 1000: 1, 10000: 1},
+    10.0,
+    50_000,
+)
 
 
 def log(message: str) -> None:
@@ -80,21 +102,32 @@ def section_signing(subject: Subject, mode: Mode) -> tuple[str, dict[str, float]
 
     rows = []
     for m in measured:
-        rows.append((m.engine.name + (f" ({m.engine.note})" if m.engine.note else ""), m.engine.version or "",
-                     m.median.text(), m.mean.text(),
-                     "—" if m is gov else _versus(m.median.median, gov.median.median), m.calls))
+        rows.append(
+            (
+                m.engine.name + (f" ({m.engine.note})" if m.engine.note else ""),
+                m.engine.version or "",
+                m.median.text(),
+                m.mean.text(),
+                "—" if m is gov else _versus(m.median.median, gov.median.median),
+                m.calls,
+            )
+        )
     tables = ", ".join(f"`{t}`" for t in subject.tables)
-    domain = (f"{len(subject.inputs):,} inputs: for every (issuer, kind, recipient) of the vocabulary, every "
-              f"combination of the other facts read by the rules that can still apply to that key "
-              f"(facts no applicable rule reads keep their default, since they cannot change the answer; "
-              f"the plain product of every field's values would be {subject.full_product:,} inputs)")
-    timed = ("all of them" if len(indices) == len(subject.inputs)
-             else f"a fixed random sample of {len(indices)} (seed 0), the same for every engine")
+    domain = (
+        f"{len(subject.inputs):,} inputs: for every (issuer, kind, recipient) of the vocabulary, every "
+        f"combination of the other facts read by the rules that can still apply to that key "
+        f"(facts no applicable rule reads keep their default, since they cannot change the answer; "
+        f"the plain product of every field's values would be {subject.full_product:,} inputs)"
+    )
+    timed = (
+        "all of them"
+        if len(indices) == len(subject.inputs)
+        else f"a fixed random sample of {len(indices)} (seed 0), the same for every engine"
+    )
     lines = [
         "## 1. who_must_sign against its peers",
         "",
-        f"**Subject**: {subject.label}: signing table(s) {tables}, {subject.n_rules} rules, "
-        f"first hit wins.",
+        f"**Subject**: {subject.label}: signing table(s) {tables}, {subject.n_rules} rules, first hit wins.",
         *(f"(skipped: {s})" for s in subject.skipped),
         "",
         f"**Domain**: {domain}. Of these, {share_raising:.0%} have no applicable rule, where govrule raises "
@@ -110,8 +143,18 @@ def section_signing(subject: Subject, mode: Mode) -> tuple[str, dict[str, float]
         f"{mode.runs} runs [range over runs], in µs per decision. govrule returns the full answer (signers, "
         "co-signers, procedure, rule, citation, source text); the peers return the rule id.",
         "",
-        report.table(["engine", "version", "median µs/decision", "mean µs/decision", "median vs govrule(Document)",
-                      "calls/input"], rows, "llrrlr"),
+        report.table(
+            [
+                "engine",
+                "version",
+                "median µs/decision",
+                "mean µs/decision",
+                "median vs govrule(Document)",
+                "calls/input",
+            ],
+            rows,
+            "llrrlr",
+        ),
         "",
     ]
     dl = by_name.get("JsonLogic (datalogic-py)")
@@ -120,16 +163,34 @@ def section_signing(subject: Subject, mode: Mode) -> tuple[str, dict[str, float]
     gm, gmean = gov.median.median, gov.mean.median
     targets = []
     if dl:
-        targets.append(("at or below datalogic-py", f"{gm:.2f} vs {dl.median.median:.2f}",
-                        "met" if gm <= dl.median.median else "not met",
-                        f"{gmean:.2f} vs {dl.mean.median:.2f}", "met" if gmean <= dl.mean.median else "not met"))
+        targets.append(
+            (
+                "at or below datalogic-py",
+                f"{gm:.2f} vs {dl.median.median:.2f}",
+                "met" if gm <= dl.median.median else "not met",
+                f"{gmean:.2f} vs {dl.mean.median:.2f}",
+                "met" if gmean <= dl.mean.median else "not met",
+            )
+        )
     if rego:
-        targets.append(("at least 8× faster than regorus", _x(rego.median.median, gm),
-                        "met" if rego.median.median >= 8 * gm else "not met",
-                        _x(rego.mean.median, gmean), "met" if rego.mean.median >= 8 * gmean else "not met"))
-    targets.append(("within 3× of the hand-written table scan", _x(gm, scan.median.median),
-                    "met" if gm <= 3 * scan.median.median else "not met",
-                    _x(gmean, scan.mean.median), "met" if gmean <= 3 * scan.mean.median else "not met"))
+        targets.append(
+            (
+                "at least 8× faster than regorus",
+                _x(rego.median.median, gm),
+                "met" if rego.median.median >= 8 * gm else "not met",
+                _x(rego.mean.median, gmean),
+                "met" if rego.mean.median >= 8 * gmean else "not met",
+            )
+        )
+    targets.append(
+        (
+            "within 3× of the hand-written table scan",
+            _x(gm, scan.median.median),
+            "met" if gm <= 3 * scan.median.median else "not met",
+            _x(gmean, scan.mean.median),
+            "met" if gmean <= 3 * scan.mean.median else "not met",
+        )
+    )
     lines += [
         "**Targets** for who_must_sign on a prebuilt Document:",
         "",
@@ -152,18 +213,20 @@ def section_queries(subject: Subject, mode: Mode) -> str:
             indices = indices[:: math.ceil(len(indices) / mode.sample)]
         measured += signing.measure_latency([e], indices, runs=mode.runs, window_us=mode.window_us)
     rows = [(m.engine.name, len(m.engine.inputs), m.median.text(), m.mean.text(), m.calls) for m in measured]
-    return "\n".join([
-        "## 2. check_agenda and deadline",
-        "",
-        f"On the subject ruleset `{rs.id}`. check_agenda: every agenda item kind with its facts all true, all "
-        f"false, all unknown and five random mixes, on each of the {n_meetings} meetings with agenda rules, with "
-        "and without a meeting date (a date makes lead-time rules count working days back from it). deadline: "
-        "every event with a time limit, from each Monday of 2024; the working-day walk on the official "
-        "holiday calendar is included. µs per query, median over runs [range].",
-        "",
-        report.table(["query", "cases", "median µs/query", "mean µs/query", "calls/input"], rows, "lrrrr"),
-        "",
-    ])
+    return "\n".join(
+        [
+            "## 2. check_agenda and deadline",
+            "",
+            f"On the subject ruleset `{rs.id}`. check_agenda: every agenda item kind with its facts all true, all "
+            f"false, all unknown and five random mixes, on each of the {n_meetings} meetings with agenda rules, with "
+            "and without a meeting date (a date makes lead-time rules count working days back from it). deadline: "
+            "every event with a time limit, from each Monday of 2024; the working-day walk on the official "
+            "holiday calendar is included. µs per query, median over runs [range].",
+            "",
+            report.table(["query", "cases", "median µs/query", "mean µs/query", "calls/input"], rows, "lrrrr"),
+            "",
+        ]
+    )
 
 
 def section_startup(mode: Mode) -> tuple[str, float]:
@@ -180,30 +243,32 @@ def section_startup(mode: Mode) -> tuple[str, float]:
     phases = startup.load_phases(mode.warm_runs)
     where = [(f"`import {name}`, cumulative", r.text(1)) for name, r in imports.items()]
     where += [(f"loading all {len(warm)}: {name}", r.text(1)) for name, r in phases.items()]
-    return "\n".join([
-        "## 3. Start-up",
-        "",
-        f"Cold: wall time of a whole fresh process (the same interpreter, byte code already compiled), "
-        f"{mode.cold_runs} runs each, interleaved; ms, median [range].",
-        "",
-        report.table(["process", "ms", "ms beyond bare start"], rows, "lrr"),
-        "",
-        f"Target: about 200 ms or less beyond bare interpreter start for importing govrule and loading, "
-        f"validating and compiling all {len(warm)} bundled rulesets: {beyond:.0f} ms, "
-        f"**{'met' if beyond <= 220 else 'not met'}**.",
-        "",
-        "Warm: reading, validating and compiling one ruleset again in a process that has govrule imported "
-        "(what `govrule.load` does on a cache miss); ms, median [range].",
-        "",
-        report.table(["ruleset", "ms"], warm_rows, "lr"),
-        "",
-        "Where the cold start goes: what `python -X importtime -c 'import govrule'` attributes to some modules "
-        "(cumulative, so a module's figure includes what it imports, and govrule's includes all), and a warm "
-        "load of every bundled ruleset split into its phases (ms, median [range]):",
-        "",
-        report.table(["part", "ms"], where, "lr"),
-        "",
-    ]), beyond
+    return "\n".join(
+        [
+            "## 3. Start-up",
+            "",
+            f"Cold: wall time of a whole fresh process (the same interpreter, byte code already compiled), "
+            f"{mode.cold_runs} runs each, interleaved; ms, median [range].",
+            "",
+            report.table(["process", "ms", "ms beyond bare start"], rows, "lrr"),
+            "",
+            f"Target: about 200 ms or less beyond bare interpreter start for importing govrule and loading, "
+            f"validating and compiling all {len(warm)} bundled rulesets: {beyond:.0f} ms, "
+            f"**{'met' if beyond <= 220 else 'not met'}**.",
+            "",
+            "Warm: reading, validating and compiling one ruleset again in a process that has govrule imported "
+            "(what `govrule.load` does on a cache miss); ms, median [range].",
+            "",
+            report.table(["ruleset", "ms"], warm_rows, "lr"),
+            "",
+            "Where the cold start goes: what `python -X importtime -c 'import govrule'` attributes to some modules "
+            "(cumulative, so a module's figure includes what it imports, and govrule's includes all), and a warm "
+            "load of every bundled ruleset split into its phases (ms, median [range]):",
+            "",
+            report.table(["part", "ms"], where, "lr"),
+            "",
+        ]
+    ), beyond
 
 
 def section_analysis(mode: Mode) -> str:
@@ -221,31 +286,38 @@ def section_analysis(mode: Mode) -> str:
     growth = []
     for policy in ("first", "unique"):
         runs = [s for s in scaling if policy in s.label]
-        steps = [f"{b.seconds.median / a.seconds.median:.1f}× from {a.rules:,} to {b.rules:,}"
-                 for a, b in itertools.pairwise(runs)]
+        steps = [
+            f"{b.seconds.median / a.seconds.median:.1f}× from {a.rules:,} to {b.rules:,}"
+            for a, b in itertools.pairwise(runs)
+        ]
         growth.append(f"{policy}: " + ", ".join(steps))
-    return "\n".join([
-        "## 4. govrule check on synthetic decision tables",
-        "",
-        "`govrule.check.synthetic_table(n, seed=0)`: five enumerated columns (issuer, kind, recipient, "
-        "decided_by, meeting), a boolean (major) and an integer threshold (portfolio_count); each rule tests "
-        "two columns at random and each other column with probability 0.3, the rest are wildcards; the table "
-        "is declared complete. A first-hit table is checked for gaps and shadowed rules, a unique one for gaps "
-        "and overlaps. The symbolic peers answer the first-hit question on the same tables (which rules can "
-        "never fire, is there a gap) with one incremental solver call per rule, and are checked against "
-        "govrule's findings. Seconds per check, median [range].",
-        "",
-        report.table(["checker", "rules", "s", "found", "cross-check"], rows, "lrrll"),
-        "",
-        "Growth: " + "; ".join(growth) + ".",
-        (f"A symbolic peer skips a size predicted (growth with the square of the table) to take over "
-         f"{mode.peer_budget_s:.0f} s for all its runs" + (f"; not run: {'; '.join(skipped)}." if skipped else ".")),
-        "",
-        "Target: 1,000 rules in one second or less: " + "; ".join(verdict) + ".",
-        "",
-        f"Literature anchor: {analysis.CALVANESE}.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## 4. govrule check on synthetic decision tables",
+            "",
+            "`govrule.check.synthetic_table(n, seed=0)`: five enumerated columns (issuer, kind, recipient, "
+            "decided_by, meeting), a boolean (major) and an integer threshold (portfolio_count); each rule tests "
+            "two columns at random and each other column with probability 0.3, the rest are wildcards; the table "
+            "is declared complete. A first-hit table is checked for gaps and shadowed rules, a unique one for gaps "
+            "and overlaps. The symbolic peers answer the first-hit question on the same tables (which rules can "
+            "never fire, is there a gap) with one incremental solver call per rule, and are checked against "
+            "govrule's findings. Seconds per check, median [range].",
+            "",
+            report.table(["checker", "rules", "s", "found", "cross-check"], rows, "lrrll"),
+            "",
+            "Growth: " + "; ".join(growth) + ".",
+            (
+                f"A symbolic peer skips a size predicted (growth with the square of the table) to take over "
+                f"{mode.peer_budget_s:.0f} s for all its runs"
+                + (f"; not run: {'; '.join(skipped)}." if skipped else ".")
+            ),
+            "",
+            "Target: 1,000 rules in one second or less: " + "; ".join(verdict) + ".",
+            "",
+            f"Literature anchor: {analysis.CALVANESE}.",
+            "",
+        ]
+    )
 
 
 def section_batch(subject: Subject, mode: Mode) -> str:
@@ -259,25 +331,30 @@ def section_batch(subject: Subject, mode: Mode) -> str:
 
     rows = [
         ("one process", k(result.single), f"{1e6 / result.single.median:.2f}"),
-        (f"{result.processes} processes (multiprocessing, fork)", k(result.parallel),
-         f"{1e6 / result.parallel.median:.2f}"),
+        (
+            f"{result.processes} processes (multiprocessing, fork)",
+            k(result.parallel),
+            f"{1e6 / result.parallel.median:.2f}",
+        ),
     ]
-    return "\n".join([
-        "## 5. Batch throughput",
-        "",
-        f"`Ruleset.who_must_sign_many` over {result.documents:,} prebuilt Documents (the domain, repeated; "
-        f"{result.answered:,} answered, the rest an error in place). With several processes each worker answers "
-        "an equal slice (the ruleset and documents are inherited through fork, every plan already built) and "
-        "sends back only a count. Thousands of decisions per second, median [range].",
-        "",
-        report.table(["how", "k decisions/s", "µs/decision"], rows, "lrr"),
-        "",
-        f"Speed-up on {result.processes} processes: {result.parallel.median / result.single.median:.2f}×. "
-        f"For comparison, a plain Python loop split the same way over the same pool, in the same runs, sped up "
-        f"{result.control.text(2)}×: that is what the machine offered at the time (load average, 1 min: "
-        f"{result.load}; other work on the machine takes cores from the workers).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## 5. Batch throughput",
+            "",
+            f"`Ruleset.who_must_sign_many` over {result.documents:,} prebuilt Documents (the domain, repeated; "
+            f"{result.answered:,} answered, the rest an error in place). With several processes each worker answers "
+            "an equal slice (the ruleset and documents are inherited through fork, every plan already built) and "
+            "sends back only a count. Thousands of decisions per second, median [range].",
+            "",
+            report.table(["how", "k decisions/s", "µs/decision"], rows, "lrr"),
+            "",
+            f"Speed-up on {result.processes} processes: {result.parallel.median / result.single.median:.2f}×. "
+            f"For comparison, a plain Python loop split the same way over the same pool, in the same runs, sped up "
+            f"{result.control.text(2)}×: that is what the machine offered at the time (load average, 1 min: "
+            f"{result.load}; other work on the machine takes cores from the workers).",
+            "",
+        ]
+    )
 
 
 # ------------------------------------------------------------------ main
@@ -286,8 +363,11 @@ def section_batch(subject: Subject, mode: Mode) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller sample (under a minute)")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"),
-                        help="where to write the report (default docs/benchmarks.md; '-' to only print it)")
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "docs" / "benchmarks.md"),
+        help="where to write the report (default docs/benchmarks.md; '-' to only print it)",
+    )
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
     started = time.perf_counter()
@@ -309,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "the code that measures live in `bench/`. To reproduce, from the repository root:",
         "",
         "```sh",
-        ".venv/bin/pip install -e \".[bench]\"   # the peers: benchmark-only, never needed at run time",
+        '.venv/bin/pip install -e ".[bench]"   # the peers: benchmark-only, never needed at run time',
         ".venv/bin/python bench/run.py            # full: a few minutes; writes this page",
         ".venv/bin/python bench/run.py --quick    # under a minute",
         "```",

@@ -52,12 +52,19 @@ def cross_check(subject: Subject) -> tuple[list[Engine], list[tuple[str, str | N
         if decide is None:
             status.append((peer.name, version, f"not run: {why}"))
             continue
-        wrong = [i for i, (x, want) in enumerate(zip(subject.inputs, subject.expected, strict=True))
-                 if decide(x) != want]
+        wrong = [
+            i for i, (x, want) in enumerate(zip(subject.inputs, subject.expected, strict=True)) if decide(x) != want
+        ]
         if wrong:
             x = subject.inputs[wrong[0]]
-            status.append((peer.name, version, f"DISAGREES on {len(wrong)} of {len(subject.inputs)} inputs, "
-                                               f"e.g. {x}: govrule {subject.expected[wrong[0]]!r}, peer {decide(x)!r}"))
+            status.append(
+                (
+                    peer.name,
+                    version,
+                    f"DISAGREES on {len(wrong)} of {len(subject.inputs)} inputs, "
+                    f"e.g. {x}: govrule {subject.expected[wrong[0]]!r}, peer {decide(x)!r}",
+                )
+            )
             continue
         status.append((peer.name, version, f"same answer as govrule on all {len(subject.inputs):,} inputs"))
         agreeing.append(Engine(peer.name, decide, subject.inputs, version, note=peer.note))
@@ -70,13 +77,13 @@ def govrule_engines(subject: Subject) -> list[Engine]:
     errors = (govrule.GovruleError,)
     return [
         Engine("govrule who_must_sign(Document)", ask, subject.documents, govrule.__version__, errors),
-        Engine("govrule who_must_sign(dict), validation included", ask, subject.mappings, govrule.__version__,
-               errors),
+        Engine("govrule who_must_sign(dict), validation included", ask, subject.mappings, govrule.__version__, errors),
     ]
 
 
-def measure_latency(engines: Sequence[Engine], indices: Sequence[int], *, runs: int,
-                    window_us: float = 10.0) -> list[Measured]:
+def measure_latency(
+    engines: Sequence[Engine], indices: Sequence[int], *, runs: int, window_us: float = 10.0
+) -> list[Measured]:
     """Per-decision latency of each engine on the same inputs, runs interleaved so load drifts hit all alike.
 
     Each input is timed over enough consecutive calls to fill about ``window_us`` (so the
@@ -161,5 +168,12 @@ def batch_throughput(subject: Subject, *, documents: int, runs: int, processes: 
             alone = wall(lambda: _spin(spin))
             control.append(alone / wall(lambda: pool.map(_spin, [spin // processes] * processes)))
     _BATCH.clear()
-    return Throughput(len(docs), Runs(tuple(single), "decisions/s"), Runs(tuple(parallel), "decisions/s"),
-                      processes, answered, f"{load_before} before, {_load()} after", Runs(tuple(control), "×"))
+    return Throughput(
+        len(docs),
+        Runs(tuple(single), "decisions/s"),
+        Runs(tuple(parallel), "decisions/s"),
+        processes,
+        answered,
+        f"{load_before} before, {_load()} after",
+        Runs(tuple(control), "×"),
+    )

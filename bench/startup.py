@@ -19,15 +19,21 @@ IMPORTS = ("pydantic", "networkx", "yaml", "jsonschema", "chinesecalendar", "gov
 COLD = {
     "bare interpreter (python -c pass)": "pass",
     "import govrule": "import govrule",
-    "import govrule + load, validate, compile every bundled ruleset":
-        "import govrule\nfor rid in govrule.bundled():\n    govrule.load(rid)",
+    "import govrule + load, validate, compile every bundled ruleset": (
+        "import govrule\nfor rid in govrule.bundled():\n    govrule.load(rid)"
+    ),
 }
 
 
 def _once(code: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=os.environ.copy(),
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return (time.perf_counter() - start) * 1e3
 
 
@@ -64,8 +70,9 @@ def import_costs(runs: int) -> dict[str, Runs]:
     """ms that ``import govrule`` spends importing some modules (cumulative, nested ones included), by -X importtime."""
     values: dict[str, list[float]] = {name: [] for name in IMPORTS}
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import govrule"], check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import govrule"], check=True, capture_output=True, text=True
+        )
         seen: dict[str, float] = {}
         for line in done.stderr.splitlines():
             parts = line.split("|")
@@ -84,8 +91,11 @@ def load_phases(runs: int) -> dict[str, Runs]:
         assert source is not None
         with open(source.file, encoding="utf-8") as f:
             sources.append((source.file, f.read()))
-    phases: dict[str, list[float]] = {"YAML (read with positions)": [], "models, references, conditions": [],
-                                      "compiling the Ruleset": []}
+    phases: dict[str, list[float]] = {
+        "YAML (read with positions)": [],
+        "models, references, conditions": [],
+        "compiling the Ruleset": [],
+    }
     for _ in range(runs):
         total = dict.fromkeys(phases, 0.0)
         with quiet():

@@ -100,8 +100,13 @@ def load_subject() -> Subject:
             continue
         return _build(rs, rid, f"bundled ruleset `{rid}`", False, skipped)
     rs = govrule.load(str(FALLBACK))
-    return _build(rs, "ezhou_shaped", "SYNTHETIC ezhou-shaped table (bench/data/ezhou_shaped.yaml; "
-                  "no bundled ezhou/rizhao ruleset loaded)", True, skipped)
+    return _build(
+        rs,
+        "ezhou_shaped",
+        "SYNTHETIC ezhou-shaped table (bench/data/ezhou_shaped.yaml; no bundled ezhou/rizhao ruleset loaded)",
+        True,
+        skipped,
+    )
 
 
 # ------------------------------------------------------------------ conditions -> formulas
@@ -257,8 +262,9 @@ def _atoms(cond: conditions.Cond) -> Iterable[conditions.Test]:
             yield from _atoms(p)
 
 
-def _field_domains(spec: model.RulesetFile,
-                   rows: Sequence[tuple[Any, Any, conditions.Cond]]) -> dict[str, tuple[Any, ...]]:
+def _field_domains(
+    spec: model.RulesetFile, rows: Sequence[tuple[Any, Any, conditions.Cond]]
+) -> dict[str, tuple[Any, ...]]:
     read: set[str] = set()
     atoms: list[conditions.Test] = []
     for _, _, cond in rows:
@@ -285,16 +291,27 @@ def _field_domains(spec: model.RulesetFile,
                     marks |= {max(0, t.value - 1), t.value, t.value + 1}
             out[field] = tuple(sorted(marks))
         elif kind == "set":
-            words = sorted({w for t in atoms if t.field == field
-                            for w in (t.value if isinstance(t.value, frozenset) else (t.value,))})[:4]
+            words = sorted(
+                {
+                    w
+                    for t in atoms
+                    if t.field == field
+                    for w in (t.value if isinstance(t.value, frozenset) else (t.value,))
+                }
+            )[:4]
             out[field] = tuple(tuple(c) for n in range(len(words) + 1) for c in itertools.combinations(words, n))
         else:
             raise NotImplementedError(f"field {field} ({kind}) in a signing table")
     if "portfolio_count" in out and "portfolios" in out:  # one list field serves both: pad with other portfolios
         counts = out.pop("portfolio_count")
-        out["portfolios"] = tuple(dict.fromkeys(
-            (*words, *(f"portfolio_{i}" for i in range(n - len(words))))
-            for words in out["portfolios"] for n in counts if n >= len(words)))
+        out["portfolios"] = tuple(
+            dict.fromkeys(
+                (*words, *(f"portfolio_{i}" for i in range(n - len(words))))
+                for words in out["portfolios"]
+                for n in counts
+                if n >= len(words)
+            )
+        )
     return out
 
 
@@ -359,8 +376,22 @@ def _build(rs: govrule.Ruleset, name: str, label: str, synthetic: bool, skipped:
     mappings = tuple({k: list(v) if isinstance(v, tuple) else v for k, v in f.items()} for f in docs_fields)
     expected = tuple(outcome_of(rs, d) for d in documents)
     n_rules = sum(len(t.rules) for t in spec.signing)
-    return Subject(rs, name, label, synthetic, tuple(skipped), tuple(t.id for t in spec.signing), n_rules,
-                   fields, steps, peer_inputs, documents, mappings, expected, full)
+    return Subject(
+        rs,
+        name,
+        label,
+        synthetic,
+        tuple(skipped),
+        tuple(t.id for t in spec.signing),
+        n_rules,
+        fields,
+        steps,
+        peer_inputs,
+        documents,
+        mappings,
+        expected,
+        full,
+    )
 
 
 _DEFAULTS = {"bool": False, "meeting": None, "int": 0, "set": ()}

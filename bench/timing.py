@@ -55,8 +55,13 @@ def quiet() -> Iterator[None]:
             gc.enable()
 
 
-def latencies(fn: Callable[[Any], Any], inputs: Sequence[Any], *, calls: int,
-              errors: type[BaseException] | tuple[type[BaseException], ...] = ()) -> list[float]:
+def latencies(
+    fn: Callable[[Any], Any],
+    inputs: Sequence[Any],
+    *,
+    calls: int,
+    errors: type[BaseException] | tuple[type[BaseException], ...] = (),
+) -> list[float]:
     """µs per call of ``fn`` for each input, each timed over ``calls`` consecutive calls.
 
     An error of a type in ``errors`` is an answer (govrule raises NoApplicableRule where the

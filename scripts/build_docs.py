@@ -61,7 +61,7 @@ def esc(text: object) -> str:
         return flat.translate(_ESCAPE).replace("`", "\\`")
     out, pos = [], 0
     for match in _CODE_SPAN.finditer(flat):
-        out.append(flat[pos:match.start()].translate(_ESCAPE))
+        out.append(flat[pos : match.start()].translate(_ESCAPE))
         out.append(match.group(0))
         pos = match.end()
     out.append(flat[pos:].translate(_ESCAPE))
@@ -188,13 +188,15 @@ def _fields_table(node: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
     required = set(node.get("required", ()))
     rows = []
     for name, prop in node.get("properties", {}).items():
-        rows.append([
-            f"`{name}`",
-            _type(prop),
-            "yes" if name in required else "",
-            _default(prop),
-            esc(rst_to_md(_description(prop, defs))),
-        ])
+        rows.append(
+            [
+                f"`{name}`",
+                _type(prop),
+                "yes" if name in required else "",
+                _default(prop),
+                esc(rst_to_md(_description(prop, defs))),
+            ]
+        )
     return table(["field", "type", "required", "default", "description"], rows)
 
 
@@ -264,16 +266,27 @@ def _words(values: Iterable[str]) -> str:
 
 
 def _vocabulary() -> str:
-    out = ["## Vocabulary\n",
-           "The canonical words of the contract (`govrule.model`). A ruleset defines its own roles and\n"
-           "meetings, each with its local Chinese label, and may add deadline events under `events`;\n"
-           "the document and agenda-item vocabularies are closed.\n"]
+    out = [
+        "## Vocabulary\n",
+        "The canonical words of the contract (`govrule.model`). A ruleset defines its own roles and\n"
+        "meetings, each with its local Chinese label, and may add deadline events under `events`;\n"
+        "the document and agenda-item vocabularies are closed.\n",
+    ]
     out.append("### Roles\n")
-    out.append(table(["id", "label", "kind"],
-                     [[f"`{k}`", esc(v), "relational" if k in model.RELATIONAL_ROLES else "person"]
-                      for k, v in model.ROLES.items()]) + "\n")
-    out.append("A relational role (`kind: relational`) is fixed by the matter, not by a post: the deputy head\n"
-               "whose portfolio covers it, the leader who chaired the meeting.\n")
+    out.append(
+        table(
+            ["id", "label", "kind"],
+            [
+                [f"`{k}`", esc(v), "relational" if k in model.RELATIONAL_ROLES else "person"]
+                for k, v in model.ROLES.items()
+            ],
+        )
+        + "\n"
+    )
+    out.append(
+        "A relational role (`kind: relational`) is fixed by the matter, not by a post: the deputy head\n"
+        "whose portfolio covers it, the leader who chaired the meeting.\n"
+    )
     out.append("### Meetings\n")
     out.append(table(["id", "label"], [[f"`{k}`", esc(v)] for k, v in model.MEETINGS.items()]) + "\n")
     out.append("### Closed word lists\n")
@@ -289,31 +302,51 @@ def _vocabulary() -> str:
     ]
     out.append(table(["list", "words"], rows) + "\n")
     out.append("### Condition fields\n")
-    out.append("What a `when` or `require` may test. `enum:` fields take one word of the list above; `set`\n"
-               "fields hold several words (tested with `contains`…); `role` and `meeting` fields take ids the\n"
-               "ruleset defines.\n")
-    kinds = {"enum:issuer": "issuer", "enum:document_kind": "document kind", "enum:recipient": "recipient",
-             "enum:agenda_kind": "agenda kind"}
-    for title, fields in (("Document (signing tables)", model.DOCUMENT_FIELDS),
-                          ("AgendaItem (agenda rules)", model.AGENDA_FIELDS)):
+    out.append(
+        "What a `when` or `require` may test. `enum:` fields take one word of the list above; `set`\n"
+        "fields hold several words (tested with `contains`…); `role` and `meeting` fields take ids the\n"
+        "ruleset defines.\n"
+    )
+    kinds = {
+        "enum:issuer": "issuer",
+        "enum:document_kind": "document kind",
+        "enum:recipient": "recipient",
+        "enum:agenda_kind": "agenda kind",
+    }
+    for title, fields in (
+        ("Document (signing tables)", model.DOCUMENT_FIELDS),
+        ("AgendaItem (agenda rules)", model.AGENDA_FIELDS),
+    ):
         out.append(f"#### {title}\n")
-        out.append(table(["field", "kind"],
-                         [[f"`{k}`", f"`{v}`" + (f" ({kinds[v]})" if v in kinds else "")]
-                          for k, v in fields.items()]) + "\n")
+        out.append(
+            table(
+                ["field", "kind"],
+                [[f"`{k}`", f"`{v}`" + (f" ({kinds[v]})" if v in kinds else "")] for k, v in fields.items()],
+            )
+            + "\n"
+        )
     out.append("`portfolio_count` is derived: the number of `portfolios` a document touches.\n")
     return "\n".join(out)
 
 
 def _fixture_queries() -> str:
-    out = ["## Fixture files\n",
-           "Expected answers live in fixture files run by `govrule test` and the pytest plugin (see\n"
-           "[Testing](../testing.md); `govrule schema --fixture` prints their JSON Schema). Each case\n"
-           "names a query; these are the keys its `input` and `expect` take. Every `expect` may also\n"
-           "check `rule` (a rule id or citation) or expect an `error` by class name.\n"]
-    rows = [[f"`{q}`", ", ".join(f"`{k}`" for k in sorted(inputs)) or "the Document fields"
-             if q == "who_must_sign" else ", ".join(f"`{k}`" for k in sorted(inputs)) or "—",
-             ", ".join(f"`{k}`" for k in sorted(expects))]
-            for q, (inputs, expects) in QUERIES.items()]
+    out = [
+        "## Fixture files\n",
+        "Expected answers live in fixture files run by `govrule test` and the pytest plugin (see\n"
+        "[Testing](../testing.md); `govrule schema --fixture` prints their JSON Schema). Each case\n"
+        "names a query; these are the keys its `input` and `expect` take. Every `expect` may also\n"
+        "check `rule` (a rule id or citation) or expect an `error` by class name.\n",
+    ]
+    rows = [
+        [
+            f"`{q}`",
+            ", ".join(f"`{k}`" for k in sorted(inputs)) or "the Document fields"
+            if q == "who_must_sign"
+            else ", ".join(f"`{k}`" for k in sorted(inputs)) or "—",
+            ", ".join(f"`{k}`" for k in sorted(expects)),
+        ]
+        for q, (inputs, expects) in QUERIES.items()
+    ]
     out.append(table(["query", "input", "expect"], rows) + "\n")
     return "\n".join(out)
 
@@ -415,9 +448,13 @@ def cli_reference() -> str:
         "bundled ruleset id (see [Bundled rulesets](../rulesets/index.md)) or the path of a ruleset\n"
         "file. This page is generated from the parser, so it lists exactly what the command accepts.\n"
     )
-    out.append(table(["command", "what it does"],
-                     [[f"[`{name}`](#govrule-{name})", esc(sub.description)]
-                      for name, sub in _subcommands(parser).items()]) + "\n")
+    out.append(
+        table(
+            ["command", "what it does"],
+            [[f"[`{name}`](#govrule-{name})", esc(sub.description)] for name, sub in _subcommands(parser).items()],
+        )
+        + "\n"
+    )
     for name, sub in _subcommands(parser).items():
         out.append(f"## govrule {name}\n")
         description = esc(sub.description)
@@ -444,10 +481,24 @@ def cli_reference() -> str:
 # ------------------------------------------------------------------------------------------ ruleset pages
 
 _ACTION_ZH = {"review": "审核", "cosign": "会签", "approve": "审批", "sign": "签发", "report": "报送", "file": "备案"}
-_UNIT_ZH = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年",
-            "weeks": "周", "quarters": "季度", "days": "天", "times": "次", "items": "项"}
-_OCCASION = {"absence": "休假/外出 absence", "travel": "出差 travel", "meeting_absence": "不能出席会议 meeting absence",
-             "outbound_travel": "出访 outbound travel", "leave_meeting_proxy": "请假委托 meeting proxy"}
+_UNIT_ZH = {
+    "working_days": "个工作日",
+    "calendar_days": "日",
+    "months": "个月",
+    "years": "年",
+    "weeks": "周",
+    "quarters": "季度",
+    "days": "天",
+    "times": "次",
+    "items": "项",
+}
+_OCCASION = {
+    "absence": "休假/外出 absence",
+    "travel": "出差 travel",
+    "meeting_absence": "不能出席会议 meeting absence",
+    "outbound_travel": "出访 outbound travel",
+    "leave_meeting_proxy": "请假委托 meeting proxy",
+}
 
 
 class _Page:
@@ -505,9 +556,15 @@ class _Page:
         out.append(self.summary())
         out.append(self.provenance())
         out.append(self.roles_section())
-        for section in (self.meetings_section(), self.signing_section(), self.agenda_section(),
-                        self.deadlines_section(), self.people_section(), self.quotas_section(),
-                        self.events_section()):
+        for section in (
+            self.meetings_section(),
+            self.signing_section(),
+            self.agenda_section(),
+            self.deadlines_section(),
+            self.people_section(),
+            self.quotas_section(),
+            self.events_section(),
+        ):
             if section:
                 out.append(section)
         out.append(self.coverage_section())
@@ -518,29 +575,49 @@ class _Page:
         n_sign = sum(len(t.rules) for t in spec.signing)
         encoded = sum(1 for c in spec.coverage if c.status == "encoded")
         lines = [
-            f"Load it with `govrule.load(\"{spec.id}\")`; print it with `govrule show {spec.id}`. "
+            f'Load it with `govrule.load("{spec.id}")`; print it with `govrule show {spec.id}`. '
             "Every answer below cites the article and item as the source numbers them.\n",
-            table(["", ""], [
-                ["kind", f"`{spec.kind}`" + (" (compose it over its base with `govrule.compose`)"
-                                             if spec.kind == "supplement" else "")],
-                ["rules", f"{len(spec.roles)} roles, {len(spec.meetings)} meetings, {n_sign} signing rules in "
-                          f"{len(spec.signing)} table{'s' if len(spec.signing) != 1 else ''}, "
-                          f"{len(spec.agenda)} agenda rules, {len(spec.deadlines)} time limits"],
-                ["coverage", f"{len(spec.coverage)} articles: {encoded} encoded, "
-                             f"{len(spec.coverage) - encoded} principle only"],
-            ]) + "\n",
+            table(
+                ["", ""],
+                [
+                    [
+                        "kind",
+                        f"`{spec.kind}`"
+                        + (" (compose it over its base with `govrule.compose`)" if spec.kind == "supplement" else ""),
+                    ],
+                    [
+                        "rules",
+                        f"{len(spec.roles)} roles, {len(spec.meetings)} meetings, {n_sign} signing rules in "
+                        f"{len(spec.signing)} table{'s' if len(spec.signing) != 1 else ''}, "
+                        f"{len(spec.agenda)} agenda rules, {len(spec.deadlines)} time limits",
+                    ],
+                    [
+                        "coverage",
+                        f"{len(spec.coverage)} articles: {encoded} encoded, "
+                        f"{len(spec.coverage) - encoded} principle only",
+                    ],
+                ],
+            )
+            + "\n",
         ]
         return "\n".join(lines)
 
     def provenance(self) -> str:
         meta = self.spec.meta
-        rows = [["title", esc(meta.title)],
-                ["number 文号", esc(meta.number) if meta.number else "*not given in the text*"]]
+        rows = [
+            ["title", esc(meta.title)],
+            ["number 文号", esc(meta.number) if meta.number else "*not given in the text*"],
+        ]
         if meta.issuer:
             rows.append(["issuer 发文机关", esc(meta.issuer)])
         rows.append(["jurisdiction", f"{esc(meta.jurisdiction)} ({meta.level})"])
-        for key, label in (("adopted", "adopted 审议通过"), ("signed", "signed 成文"), ("published", "published 发布"),
-                           ("effective", "effective 施行"), ("abolished", "abolished 废止")):
+        for key, label in (
+            ("adopted", "adopted 审议通过"),
+            ("signed", "signed 成文"),
+            ("published", "published 发布"),
+            ("effective", "effective 施行"),
+            ("abolished", "abolished 废止"),
+        ):
             value = getattr(meta, key)
             rows.append([label, value.isoformat() if value else "*not given in the text*"])
         rows.append(["status", f"`{meta.status}`"])
@@ -550,27 +627,47 @@ class _Page:
         out.append("### Supersession\n")
         refs = []
         for ref in meta.supersedes:
-            refs.append(["supersedes", esc(ref.number or "—"), esc(ref.title or "—"),
-                         ref.date.isoformat() if ref.date else "—", esc(ref.cite or "—"),
-                         esc(ref.text or "") + (f"<br>*注 note:* {esc(ref.note)}" if ref.note else "")])
+            refs.append(
+                [
+                    "supersedes",
+                    esc(ref.number or "—"),
+                    esc(ref.title or "—"),
+                    ref.date.isoformat() if ref.date else "—",
+                    esc(ref.cite or "—"),
+                    esc(ref.text or "") + (f"<br>*注 note:* {esc(ref.note)}" if ref.note else ""),
+                ]
+            )
         if meta.supplements:
             ref = meta.supplements
-            refs.append(["supplements", esc(ref.number or "—"), esc(ref.title or "—"),
-                         ref.date.isoformat() if ref.date else "—", esc(ref.cite or "—"),
-                         esc(ref.text or "") + (f"<br>*注 note:* {esc(ref.note)}" if ref.note else "")])
+            refs.append(
+                [
+                    "supplements",
+                    esc(ref.number or "—"),
+                    esc(ref.title or "—"),
+                    ref.date.isoformat() if ref.date else "—",
+                    esc(ref.cite or "—"),
+                    esc(ref.text or "") + (f"<br>*注 note:* {esc(ref.note)}" if ref.note else ""),
+                ]
+            )
         if refs:
             out.append(table(["relation", "number", "title", "date", "cite", "clause"], refs) + "\n")
         else:
             out.append("The text names no document it supersedes or supplements.\n")
         if meta.precedence:
             p = meta.precedence
-            out.append(f"Precedence: the **{p.prevails}** prevails where the two disagree "
-                       f"(`{p.id}`, {esc(p.cite)}): {esc(p.text)}\n")
+            out.append(
+                f"Precedence: the **{p.prevails}** prevails where the two disagree "
+                f"(`{p.id}`, {esc(p.cite)}): {esc(p.text)}\n"
+            )
         overrides = [r for r in _all_rules(self.spec) if getattr(r, "overrides", ())]
         if overrides:
-            out.append(table(["rule", "overrides"],
-                             [[f"**{esc(r.cite)}**<br>`{r.id}`", ", ".join(f"`{o}`" for o in r.overrides)]
-                              for r in overrides]) + "\n")
+            out.append(
+                table(
+                    ["rule", "overrides"],
+                    [[f"**{esc(r.cite)}**<br>`{r.id}`", ", ".join(f"`{o}`" for o in r.overrides)] for r in overrides],
+                )
+                + "\n"
+            )
         elif self.spec.kind == "supplement":
             out.append("No rule of this supplement names a base rule it overrides (`overrides`).\n")
         if meta.notes:
@@ -580,8 +677,10 @@ class _Page:
         return "\n".join(out)
 
     def roles_section(self) -> str:
-        rows = [[f"`{k}`", esc(r.label), esc("、".join(r.aliases)), r.kind, esc(r.note or "")]
-                for k, r in self.spec.roles.items()]
+        rows = [
+            [f"`{k}`", esc(r.label), esc("、".join(r.aliases)), r.kind, esc(r.note or "")]
+            for k, r in self.spec.roles.items()
+        ]
         return "## Roles\n\n" + table(["id", "label", "aliases", "kind", "note"], rows) + "\n"
 
     def meetings_section(self) -> str:
@@ -590,14 +689,17 @@ class _Page:
         out = ["## Meetings\n"]
         for key, m in self.spec.meetings.items():
             out.append(f"### {esc(m.label)} (`{key}`)\n")
-            rows = [["members 组成人员", self.roles(m.members), esc(m.cite)],
-                    ["convener 召集", self.roles(m.convener, " 或 "), esc(m.cite)],
-                    ["chair 主持", self.roles(m.chair, " 或 "), esc(m.cite)]]
+            rows = [
+                ["members 组成人员", self.roles(m.members), esc(m.cite)],
+                ["convener 召集", self.roles(m.convener, " 或 "), esc(m.cite)],
+                ["chair 主持", self.roles(m.chair, " 或 "), esc(m.cite)],
+            ]
             if m.entrusted_chair:
                 rows.append(["on entrustment 受委托主持", self.roles(m.entrusted_chair, " 或 "), esc(m.cite)])
             if m.entrusted_convener:
-                rows.append(["convened on entrustment 受委托召集", self.roles(m.entrusted_convener, " 或 "),
-                             esc(m.cite)])
+                rows.append(
+                    ["convened on entrustment 受委托召集", self.roles(m.entrusted_convener, " 或 "), esc(m.cite)]
+                )
             if m.observers:
                 rows.append(["observers 列席", self.roles(m.observers), esc(m.cite)])
             if m.observers_as_needed:
@@ -637,16 +739,19 @@ class _Page:
     def signing_section(self) -> str:
         if not self.spec.signing:
             return ""
-        out = ["## Who signs what\n",
-               "Each table is a decision table: `first` takes the first rule that matches, in order; "
-               "`unique` allows one match; `priority` takes the highest `priority`. "
-               "A document matching no rule gets `NoApplicableRule`.\n"]
+        out = [
+            "## Who signs what\n",
+            "Each table is a decision table: `first` takes the first rule that matches, in order; "
+            "`unique` allows one match; `priority` takes the highest `priority`. "
+            "A document matching no rule gets `NoApplicableRule`.\n",
+        ]
         for t in self.spec.signing:
             out.append(f"### {esc(t.label or t.id)} (`{t.id}`)\n")
             out.append(f"Hit policy `{t.hit_policy}`{', complete (a gap is an error)' if t.complete else ''}.\n")
             if t.domain:
-                out.append("Declared domain: " + "; ".join(f"`{k}` ∈ {code(flow(v))}" for k, v in t.domain.items())
-                           + ".\n")
+                out.append(
+                    "Declared domain: " + "; ".join(f"`{k}` ∈ {code(flow(v))}" for k, v in t.domain.items()) + ".\n"
+                )
             rows = []
             for r in t.rules:
                 when = "when " + (code(flow(r.when)) if r.when else "*always*")
@@ -658,29 +763,36 @@ class _Page:
     def agenda_section(self) -> str:
         if not self.spec.agenda:
             return ""
-        out = ["## Agenda preconditions\n",
-               "A `failure` rule makes an item ineligible unless its `require` holds (an unknown fact never "
-               "counts as holding: the finding names it); a `requirement` holds for every matching item and "
-               "must be honoured.\n"]
+        out = [
+            "## Agenda preconditions\n",
+            "A `failure` rule makes an item ineligible unless its `require` holds (an unknown fact never "
+            "counts as holding: the finding names it); a `requirement` holds for every matching item and "
+            "must be honoured.\n",
+        ]
         rows = []
         for a in self.spec.agenda:
             test = "applies to " + ("items where " + code(flow(a.when)) if a.when else "every item")
             if a.require is not None:
                 test += "<br>requires " + code(flow(a.require))
-            rows.append([
-                self.rule_cell(a, a.severity),
-                "、".join(self.meeting(m) for m in a.meetings) + "<br>" + test,
-                esc(a.message), self.clause(a),
-            ])
+            rows.append(
+                [
+                    self.rule_cell(a, a.severity),
+                    "、".join(self.meeting(m) for m in a.meetings) + "<br>" + test,
+                    esc(a.message),
+                    self.clause(a),
+                ]
+            )
         out.append(table(["rule", "meetings and test", "message", "clause"], rows) + "\n")
         return "\n".join(out)
 
     def deadlines_section(self) -> str:
         if not self.spec.deadlines:
             return ""
-        out = ["## Time limits\n",
-               "Periods count on the official working-day calendar; the start day is not counted. "
-               "`back` periods count back from the event (会前N个工作日).\n"]
+        out = [
+            "## Time limits\n",
+            "Periods count on the official working-day calendar; the start day is not counted. "
+            "`back` periods count back from the event (会前N个工作日).\n",
+        ]
         rows = []
         for d in self.spec.deadlines:
             period = f"{d.amount}{_UNIT_ZH[d.unit]} ({d.amount} {d.unit})"
@@ -712,23 +824,49 @@ class _Page:
             if a.designated:
                 how.append("or whom the head designates 指定")
             out.append("### Acting head\n")
-            out.append(f"When the head is away: {self.roles(a.roles, ' > ')} (in order of preference"
-                       f"{'; ' + ', '.join(how) if how else ''}).\n")
+            out.append(
+                f"When the head is away: {self.roles(a.roles, ' > ')} (in order of preference"
+                f"{'; ' + ', '.join(how) if how else ''}).\n"
+            )
             out.append(table(["rule", "clause"], [[self.rule_cell(a), self.clause(a)]]) + "\n")
         else:
-            out.append("The text does not say who presides when the head is away (`acting_head` raises "
-                       "`NoApplicableRule`).\n")
+            out.append(
+                "The text does not say who presides when the head is away (`acting_head` raises `NoApplicableRule`).\n"
+            )
         if spec.substitutions:
             out.append("### Substitution\n")
-            out.append(table(["rule", "role", "stands in", "clause"],
-                             [[self.rule_cell(s, s.kind + (" (mutual)" if s.mutual else "")),
-                               self.role(s.role), self.roles(s.substitutes), self.clause(s)]
-                              for s in spec.substitutions]) + "\n")
+            out.append(
+                table(
+                    ["rule", "role", "stands in", "clause"],
+                    [
+                        [
+                            self.rule_cell(s, s.kind + (" (mutual)" if s.mutual else "")),
+                            self.role(s.role),
+                            self.roles(s.substitutes),
+                            self.clause(s),
+                        ]
+                        for s in spec.substitutions
+                    ],
+                )
+                + "\n"
+            )
         if spec.delegations:
             out.append("### Delegation\n")
-            out.append(table(["rule", "who entrusts", "to whom, what", "clause"],
-                             [[self.rule_cell(d), self.role(d.role), self.roles(d.delegates) + "<br>" + esc(d.scope),
-                               self.clause(d)] for d in spec.delegations]) + "\n")
+            out.append(
+                table(
+                    ["rule", "who entrusts", "to whom, what", "clause"],
+                    [
+                        [
+                            self.rule_cell(d),
+                            self.role(d.role),
+                            self.roles(d.delegates) + "<br>" + esc(d.scope),
+                            self.clause(d),
+                        ]
+                        for d in spec.delegations
+                    ],
+                )
+                + "\n"
+            )
         if spec.leave:
             out.append("### Leave and absence\n")
             rows = []
@@ -740,17 +878,29 @@ class _Page:
                     to += "; through " + self.role(lv.via)
                 if lv.advance:
                     to += f"; {lv.advance.amount} {lv.advance.unit} ahead"
-                rows.append([self.rule_cell(lv), self.role(lv.role) + "<br>" + _OCCASION.get(lv.occasion, lv.occasion),
-                             to, self.clause(lv)])
+                rows.append(
+                    [
+                        self.rule_cell(lv),
+                        self.role(lv.role) + "<br>" + _OCCASION.get(lv.occasion, lv.occasion),
+                        to,
+                        self.clause(lv),
+                    ]
+                )
             out.append(table(["rule", "role and occasion", "asks / reports to", "clause"], rows) + "\n")
         return "\n".join(out)
 
     def quotas_section(self) -> str:
         if not self.spec.quotas:
             return ""
-        rows = [[self.rule_cell(q), self.roles(q.roles),
-                 esc(q.subject) + f"<br>{q.bound.replace('_', ' ')} {q.amount} {q.unit} per {q.per}", self.clause(q)]
-                for q in self.spec.quotas]
+        rows = [
+            [
+                self.rule_cell(q),
+                self.roles(q.roles),
+                esc(q.subject) + f"<br>{q.bound.replace('_', ' ')} {q.amount} {q.unit} per {q.per}",
+                self.clause(q),
+            ]
+            for q in self.spec.quotas
+        ]
         return "## Quotas\n\n" + table(["rule", "who", "what", "clause"], rows) + "\n"
 
     def events_section(self) -> str:
@@ -762,9 +912,11 @@ class _Page:
     def coverage_section(self) -> str:
         cov = self.spec.coverage
         encoded = [c for c in cov if c.status == "encoded"]
-        out = ["## Coverage\n",
-               f"{len(cov)} articles of the source: **{len(encoded)} encoded**, "
-               f"**{len(cov) - len(encoded)} principle only** (statements with nothing to decide).\n"]
+        out = [
+            "## Coverage\n",
+            f"{len(cov)} articles of the source: **{len(encoded)} encoded**, "
+            f"**{len(cov) - len(encoded)} principle only** (statements with nothing to decide).\n",
+        ]
         rows = [[esc(c.article), c.status, ", ".join(f"`{r}`" for r in c.rules), esc(c.note or "")] for c in cov]
         out.append(table(["article", "status", "rules", "note"], rows) + "\n")
         return "\n".join(out)
@@ -788,9 +940,11 @@ def rulesets_index() -> str:
     """docs/rulesets/index.md: the bundled rulesets at a glance."""
     out = [banner("the bundled rulesets (govrule.bundled())")]
     out.append("# Bundled rulesets\n")
-    out.append("Each page is generated from the ruleset's YAML: who signs what, meetings, time limits, agenda\n"
-               "preconditions, acting head and leave, supersession and coverage, every entry with its citation\n"
-               "and the clause it encodes.\n")
+    out.append(
+        "Each page is generated from the ruleset's YAML: who signs what, meetings, time limits, agenda\n"
+        "preconditions, acting head and leave, supersession and coverage, every entry with its citation\n"
+        "and the clause it encodes.\n"
+    )
     rows = []
     for rid in govrule.bundled():
         spec = govrule.load(rid).spec
@@ -801,15 +955,25 @@ def rulesets_index() -> str:
             relation.append("supersedes " + "、".join(esc(r.number or r.title or "?") for r in meta.supersedes))
         if meta.supplements:
             relation.append("supplements " + esc(meta.supplements.number or meta.supplements.title or "?"))
-        rows.append([f"[`{rid}`]({rid}.md)", esc(meta.title), esc(meta.number or "—"), spec.kind,
-                     meta.effective.isoformat() if meta.effective else "—", "; ".join(relation) or "—",
-                     f"{encoded}/{len(spec.coverage)}"])
-    out.append(table(["id", "document", "number", "kind", "effective", "supersession", "articles encoded"], rows)
-               + "\n")
+        rows.append(
+            [
+                f"[`{rid}`]({rid}.md)",
+                esc(meta.title),
+                esc(meta.number or "—"),
+                spec.kind,
+                meta.effective.isoformat() if meta.effective else "—",
+                "; ".join(relation) or "—",
+                f"{encoded}/{len(spec.coverage)}",
+            ]
+        )
+    out.append(
+        table(["id", "document", "number", "kind", "effective", "supersession", "articles encoded"], rows) + "\n"
+    )
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 # ------------------------------------------------------------------------------------------ driver
+
 
 def generated_pages() -> dict[str, str]:
     """Every generated page: path relative to docs/ -> content."""

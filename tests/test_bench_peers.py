@@ -47,8 +47,9 @@ def test_each_peer_answers_like_govrule_on_the_whole_domain(subject: Subject, pe
     assert not wrong, f"{len(wrong)} of {len(subject.inputs)} differ; first: {wrong[0]}"
 
 
-@pytest.mark.parametrize(("name", "solve"), [(n, s) for n, _, s in analysis.PEERS],
-                         ids=[n for n, _, _ in analysis.PEERS])
+@pytest.mark.parametrize(
+    ("name", "solve"), [(n, s) for n, _, s in analysis.PEERS], ids=[n for n, _, _ in analysis.PEERS]
+)
 def test_symbolic_peers_find_the_shadowed_rules_and_gap_govrule_finds(name: str, solve: Any) -> None:
     """On a synthetic first-hit table, z3 and clingo report exactly govrule check's shadowed rules and gap."""
     pytest.importorskip(name)

@@ -63,14 +63,17 @@ def test_usage_errors_exit_2() -> None:
 
 def test_sign_prints_signers_and_citation() -> None:
     """govrule sign answers with the signers, the rule and its citation."""
-    code, out, _ = run("sign", EXAMPLE, "--issuer", "government", "--kind", "request", "--recipient", "higher_government")
+    code, out, _ = run(
+        "sign", EXAMPLE, "--issuer", "government", "--kind", "request", "--recipient", "higher_government"
+    )
     assert code == 0 and "市长(head)" in out and "二十（一）" in out
 
 
 def test_sign_json_is_a_decision_record_with_the_revision() -> None:
     """--json carries the input, the answer, the rule and the ruleset revision."""
-    code, out, _ = run("sign", EXAMPLE, "--json", "--issuer", "government", "--kind", "request",
-                       "--recipient", "higher_government")
+    code, out, _ = run(
+        "sign", EXAMPLE, "--json", "--issuer", "government", "--kind", "request", "--recipient", "higher_government"
+    )
     data = json.loads(out)
     assert code == 0 and data["revision"] and data["answer"]["signers"] == ["head"]
     assert data["answer"]["rule"]["citation"] == "二十（一）"
@@ -84,11 +87,13 @@ def test_sign_with_an_unknown_value_is_a_clear_error() -> None:
 
 def test_agenda_exit_code_follows_eligibility() -> None:
     """An ineligible item exits 1 and lists what is missing; an eligible one exits 0."""
-    code, out, _ = run("agenda", EXAMPLE, "--meeting", "executive", "--involves-other-departments", "true",
-                       "--consulted", "false")
+    code, out, _ = run(
+        "agenda", EXAMPLE, "--meeting", "executive", "--involves-other-departments", "true", "--consulted", "false"
+    )
     assert code == 1 and "agenda.consulted" in out
-    code, out, _ = run("agenda", EXAMPLE, "--meeting", "executive", "--involves-other-departments", "true",
-                       "--consulted", "true")
+    code, out, _ = run(
+        "agenda", EXAMPLE, "--meeting", "executive", "--involves-other-departments", "true", "--consulted", "true"
+    )
     assert code == 0 and "eligible=true" in out
 
 
@@ -107,7 +112,8 @@ def test_no_applicable_rule_exits_1_with_the_reason() -> None:
 def test_test_command_prints_failures_and_a_closing_count(tmp_path: Path) -> None:
     """govrule test prints one line per failing case and 'N passed, N failed'; exit 1 on a failure."""
     fixture = tmp_path / "cases.yaml"
-    fixture.write_text(f"""ruleset: {EXAMPLE}
+    fixture.write_text(
+        f"""ruleset: {EXAMPLE}
 cases:
   - name: 报省政府的请示由市长签发
     query: who_must_sign
@@ -117,7 +123,9 @@ cases:
     query: who_must_sign
     input: {{issuer: government, kind: request, recipient: higher_government}}
     expect: {{signers: [secretary_general]}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     code, out, _ = run("test", str(fixture))
     lines = out.strip().splitlines()
     assert code == 1
@@ -134,14 +142,17 @@ def test_schema_prints_json_schema() -> None:
 def test_scaffold_writes_a_skeleton(tmp_path: Path) -> None:
     """govrule scaffold splits a source text into articles and writes a coverage skeleton."""
     source = tmp_path / "city.txt"
-    source.write_text("某市人民政府工作规则\n第一章 总则\n第一条 为规范工作，制定本规则。\n第二条 市长领导市政府的工作。\n",
-                      encoding="utf-8")
+    source.write_text(
+        "某市人民政府工作规则\n第一章 总则\n第一条 为规范工作，制定本规则。\n第二条 市长领导市政府的工作。\n",
+        encoding="utf-8",
+    )
     code, out, _ = run("scaffold", str(source), "--id", "city")
     assert code == 0 and "coverage:" in out and "第一条" in out and "第二条" in out
 
 
 def test_python_dash_m_works_like_the_script() -> None:
     """python -m govrule runs the same command line."""
-    proc = subprocess.run([sys.executable, "-m", "govrule", "validate", EXAMPLE], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "govrule", "validate", EXAMPLE], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0 and "1 valid" in proc.stdout

@@ -84,7 +84,7 @@ def read_blocks(path: Path) -> list[Block]:
                 j += 1
             if j == len(lines):
                 raise AssertionError(f"{rel}:{i + 1}: unclosed code block")
-            body = "\n".join(x[indent:] if x[:indent].strip() == "" else x for x in lines[i + 1:j])
+            body = "\n".join(x[indent:] if x[:indent].strip() == "" else x for x in lines[i + 1 : j])
             kind, arg = (pending[0], pending[1]) if pending else (None, None)
             blocks.append(Block(rel, i + 2, fence.group(2), body + "\n", kind, arg))
             pending = None
@@ -126,7 +126,8 @@ def steps(path: Path) -> list[Step]:
             out.append(Step(block, exit_code=code))
         elif block.marker == "output":
             assert previous is not None and previous.marker == "test" and out and out[-1].expected is None, (
-                f"{where}: an output block must come right after a tested block")
+                f"{where}: an output block must come right after a tested block"
+            )
             out[-1].expected = block
         previous = block
     return out
@@ -163,8 +164,10 @@ def _compare(step: Step, actual: str) -> None:
     want, got = _normalise(step.expected.body), _normalise(actual)
     if not _matches(want, got):
         diff = "\n".join(difflib.unified_diff(want, got, "shown in the page", "printed now", lineterm=""))
-        raise AssertionError(f"{step.block.page}:{step.expected.line}: the output shown differs from what the "
-                             f"example at line {step.block.line} prints:\n{diff}")
+        raise AssertionError(
+            f"{step.block.page}:{step.expected.line}: the output shown differs from what the "
+            f"example at line {step.block.line} prints:\n{diff}"
+        )
 
 
 def _environment() -> dict[str, str]:
@@ -196,11 +199,19 @@ def run_page(path: Path, workdir: Path) -> int:
                     exec(compile(source, block.page, "exec"), namespace)
                 _compare(step, buffer.getvalue())
             else:
-                done = subprocess.run(["bash", "-e", "-c", block.body], cwd=workdir, env=_environment(),
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+                done = subprocess.run(
+                    ["bash", "-e", "-c", block.body],
+                    cwd=workdir,
+                    env=_environment(),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=300,
+                )
                 assert done.returncode == step.exit_code, (
                     f"{block.page}:{block.line}: exit {done.returncode}, the page expects {step.exit_code}:\n"
-                    f"{done.stdout}")
+                    f"{done.stdout}"
+                )
                 _compare(step, done.stdout)
     finally:
         os.chdir(before)
@@ -222,8 +233,9 @@ def test_examples_run_and_print_what_the_page_shows(page: Path, tmp_path: Path) 
 def test_the_runner_catches_a_wrong_output(tmp_path: Path) -> None:
     """An example whose shown output is wrong fails the tests (the checker checks)."""
     page = tmp_path / "page.md"
-    page.write_text("<!-- test -->\n\n```python\nprint(1 + 1)\n```\n\n<!-- output -->\n\n```text\n3\n```\n",
-                    encoding="utf-8")
+    page.write_text(
+        "<!-- test -->\n\n```python\nprint(1 + 1)\n```\n\n<!-- output -->\n\n```text\n3\n```\n", encoding="utf-8"
+    )
     with pytest.raises(AssertionError, match="differs"):
         run_page(page, tmp_path)
 
@@ -249,8 +261,9 @@ def test_ellipsis_matches_any_lines() -> None:
 def test_generated_pages_match_their_sources() -> None:
     """The committed format, CLI and ruleset pages are what scripts/build_docs.py produces now."""
     stale = _build_docs().stale_pages()
-    assert not stale, ("generated documentation is out of date: " + ", ".join(stale)
-                       + "\nrun: python scripts/build_docs.py")
+    assert not stale, (
+        "generated documentation is out of date: " + ", ".join(stale) + "\nrun: python scripts/build_docs.py"
+    )
 
 
 def test_format_reference_documents_every_definition_and_field() -> None:
@@ -307,13 +320,32 @@ def test_site_builds_with_strict_warnings(tmp_path: Path) -> None:
         if importlib.util.find_spec(module.split(".")[0]) is None:
             pytest.skip(f"{module} is not installed: pip install -e '.[docs]' to build the site")
     site = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                           str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
-                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout
     api = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
-    for name in ("govrule.Ruleset.who_must_sign", "govrule.AgendaCheck", "govrule.testing.run_file",
-                 "govrule.NoApplicableRule"):
+    for name in (
+        "govrule.Ruleset.who_must_sign",
+        "govrule.AgendaCheck",
+        "govrule.testing.run_file",
+        "govrule.NoApplicableRule",
+    ):
         assert f'id="{name}"' in api, f"the API reference lacks {name}"
     for page in ("tutorial", "authoring", "reference/format", "reference/cli", "rulesets/ezhou", "decisions"):
         assert (site / page / "index.html").exists(), page

@@ -48,8 +48,9 @@ meetings:
 """
 
 
-def make(body: str, *, id: str = "t", kind: str = "base", number: str = "测政发〔2020〕1号",
-         extra_meta: str = "") -> Ruleset:
+def make(
+    body: str, *, id: str = "t", kind: str = "base", number: str = "测政发〔2020〕1号", extra_meta: str = ""
+) -> Ruleset:
     text = HEADER.format(id=id, kind=kind, number=number, extra_meta=extra_meta) + textwrap.dedent(body)
     return Ruleset(loader.parse_text(text, f"{id}.yaml").spec)
 
@@ -70,7 +71,7 @@ def table(policy: str, *rules: str) -> str:
 signing:
   - id: signing
     hit_policy: {policy}
-    rules:{''.join(rules)}
+    rules:{"".join(rules)}
 """
 
 
@@ -79,21 +80,34 @@ DOC = govrule.Document(issuer="government", kind="request", recipient="higher_go
 
 class TestHitPolicies:
     def test_first_takes_the_first_matching_rule_in_order(self) -> None:
-        rs = make(table("first", rule("a", "{issuer: government}", "head"), rule("b", "{kind: request}", "secretary_general")))
+        rs = make(
+            table("first", rule("a", "{issuer: government}", "head"), rule("b", "{kind: request}", "secretary_general"))
+        )
         assert rs.who_must_sign(DOC).rule.id == "a"
 
     def test_unique_answers_when_exactly_one_rule_matches(self) -> None:
-        rs = make(table("unique", rule("a", "{kind: request}", "head"), rule("b", "{kind: report}", "secretary_general")))
+        rs = make(
+            table("unique", rule("a", "{kind: request}", "head"), rule("b", "{kind: report}", "secretary_general"))
+        )
         assert rs.who_must_sign(DOC).signers == ("head",)
 
     def test_unique_with_two_different_matches_is_an_error_naming_both(self) -> None:
-        rs = make(table("unique", rule("a", "{issuer: government}", "head"), rule("b", "{kind: request}", "secretary_general")))
-        with pytest.raises(govrule.GovruleError, match="a .*b"):
+        rs = make(
+            table(
+                "unique", rule("a", "{issuer: government}", "head"), rule("b", "{kind: request}", "secretary_general")
+            )
+        )
+        with pytest.raises(govrule.GovruleError, match=r"a .*b"):
             rs.who_must_sign(DOC)
 
     def test_priority_takes_the_highest_priority_match(self) -> None:
-        rs = make(table("priority", rule("a", "{issuer: government}", "head", 1),
-                        rule("b", "{kind: request}", "secretary_general", 5)))
+        rs = make(
+            table(
+                "priority",
+                rule("a", "{issuer: government}", "head", 1),
+                rule("b", "{kind: request}", "secretary_general", 5),
+            )
+        )
         assert rs.who_must_sign(DOC).rule.id == "b"
 
     def test_no_matching_rule_is_no_applicable_rule(self) -> None:
@@ -102,7 +116,9 @@ class TestHitPolicies:
             rs.who_must_sign(DOC)
 
     def test_tables_are_tried_in_order(self) -> None:
-        body = table("first", rule("a", "{issuer: office}", "head")) + """
+        body = (
+            table("first", rule("a", "{issuer: office}", "head"))
+            + """
   - id: second
     hit_policy: first
     rules:
@@ -112,6 +128,7 @@ class TestHitPolicies:
         when: {}
         steps: [{action: sign, roles: [secretary_general]}]
 """
+        )
         rs = make(body)
         assert rs.who_must_sign(DOC).table == "second"
 
@@ -131,15 +148,30 @@ class TestUnknownFacts:
 
 class TestRelationalRoles:
     def test_relational_roles_come_back_as_such_with_portfolios(self) -> None:
-        rs = make(table("first",
-                        rule("two", "{portfolio_count: {gte: 2}}", "head, executive_deputy_head",
-                             extra="\n          - {action: cosign, roles: [deputy_head_in_charge]}"),
-                        rule("one", "{}", "deputy_head_in_charge")))
-        one = rs.who_must_sign({"issuer": "government", "kind": "other", "recipient": "subordinate",
-                                "portfolios": ["transport"]})
+        rs = make(
+            table(
+                "first",
+                rule(
+                    "two",
+                    "{portfolio_count: {gte: 2}}",
+                    "head, executive_deputy_head",
+                    extra="\n          - {action: cosign, roles: [deputy_head_in_charge]}",
+                ),
+                rule("one", "{}", "deputy_head_in_charge"),
+            )
+        )
+        one = rs.who_must_sign(
+            {"issuer": "government", "kind": "other", "recipient": "subordinate", "portfolios": ["transport"]}
+        )
         assert one.signers == ("deputy_head_in_charge",) and one.portfolios == ("transport",)
-        two = rs.who_must_sign({"issuer": "government", "kind": "other", "recipient": "subordinate",
-                                "portfolios": ["transport", "education"]})
+        two = rs.who_must_sign(
+            {
+                "issuer": "government",
+                "kind": "other",
+                "recipient": "subordinate",
+                "portfolios": ["transport", "education"],
+            }
+        )
         assert two.cosigners == ("deputy_head_in_charge",)
         assert set(two.signers) == {"head", "executive_deputy_head"}
         assert [s.action for s in two.steps] == ["cosign", "sign"]
@@ -149,7 +181,7 @@ class TestRelationalRoles:
 class TestQueryInputs:
     def test_unknown_document_field_is_a_clear_error(self) -> None:
         rs = make(table("first", rule("a", "{}", "head")))
-        with pytest.raises(govrule.QueryError, match="unknown document field 'isuer'.*did you mean 'issuer'"):
+        with pytest.raises(govrule.QueryError, match=r"unknown document field 'isuer'.*did you mean 'issuer'"):
             rs.who_must_sign({"isuer": "government"})
 
     def test_value_outside_the_vocabulary_is_a_clear_error(self) -> None:
@@ -219,10 +251,16 @@ class TestAgenda:
     def test_lead_time_counts_back_on_working_days(self) -> None:
         rs = make(AGENDA)
         # 2024-05-20 (Mon) minus 3 working days: 05-17, 05-16, 05-15.
-        ok = rs.check_agenda({"involves_other_departments": False, "materials_submitted": "2024-05-15"},
-                             "executive", dt.date(2024, 5, 20))
-        late = rs.check_agenda({"involves_other_departments": False, "materials_submitted": "2024-05-16"},
-                               "executive", dt.date(2024, 5, 20))
+        ok = rs.check_agenda(
+            {"involves_other_departments": False, "materials_submitted": "2024-05-15"},
+            "executive",
+            dt.date(2024, 5, 20),
+        )
+        late = rs.check_agenda(
+            {"involves_other_departments": False, "materials_submitted": "2024-05-16"},
+            "executive",
+            dt.date(2024, 5, 20),
+        )
         assert ok.eligible and not late.eligible
         assert [f.rule.id for f in late.failures] == ["agenda.materials"]
 
@@ -233,8 +271,11 @@ class TestAgenda:
 
     def test_requirements_are_listed_without_blocking(self) -> None:
         rs = make(AGENDA)
-        a = rs.check_agenda({"kind": "funding", "involves_other_departments": False,
-                             "materials_submitted": "2024-05-01"}, "executive", dt.date(2024, 5, 20))
+        a = rs.check_agenda(
+            {"kind": "funding", "involves_other_departments": False, "materials_submitted": "2024-05-01"},
+            "executive",
+            dt.date(2024, 5, 20),
+        )
         assert a.eligible
         assert [f.rule.id for f in a.requirements] == ["agenda.funding"]
 
@@ -294,15 +335,20 @@ class TestSupersessionAndComposition:
         path = tmp_path / "new.yaml"
         path.write_text(text, encoding="utf-8")
         assert govrule.load(str(path), as_of=dt.date(2021, 1, 1)).id == "new"
-        with pytest.raises(govrule.NotInForce, match="2020-01-10.*测政发〔2012〕8号"):
+        with pytest.raises(govrule.NotInForce, match=r"2020-01-10.*测政发〔2012〕8号"):
             govrule.load(str(path), as_of=dt.date(2019, 1, 1))
 
     def _pair(self, tmp_path: Path, override: str) -> tuple[Ruleset, Ruleset]:
-        base = make(table("first", rule("b.request", "{kind: request}", "head"), rule("b.other", "{}", "deputy_head_in_charge")),
-                    id="base")
+        base = make(
+            table(
+                "first", rule("b.request", "{kind: request}", "head"), rule("b.other", "{}", "deputy_head_in_charge")
+            ),
+            id="base",
+        )
         sup_meta = """  supplements: {number: 测政发〔2020〕1号, title: 测试市人民政府工作规则}
   precedence: {id: sup.precedence, cite: 五, text: 不一致的，以本规定为准。}"""
-        sup = make(f"""
+        sup = make(
+            f"""
 signing:
   - id: sup_signing
     hit_policy: first
@@ -315,7 +361,12 @@ signing:
         steps:
           - {{action: approve, roles: [head]}}
           - {{action: sign, roles: [secretary_general]}}
-""", id="sup", kind="supplement", number="测政办发〔2021〕2号", extra_meta=sup_meta)
+""",
+            id="sup",
+            kind="supplement",
+            number="测政办发〔2021〕2号",
+            extra_meta=sup_meta,
+        )
         return base, sup
 
     def test_supplement_wins_where_both_speak_and_the_rest_falls_through(self, tmp_path: Path) -> None:
@@ -329,7 +380,7 @@ signing:
 
     def test_overriding_a_rule_the_base_lacks_is_reported(self, tmp_path: Path) -> None:
         base, sup = self._pair(tmp_path, "b.nonexistent")
-        with pytest.raises(govrule.CompositionError, match="b.nonexistent"):
+        with pytest.raises(govrule.CompositionError, match=r"b\.nonexistent"):
             govrule.compose(base, sup)
 
     def test_composing_over_the_wrong_base_is_an_error(self, tmp_path: Path) -> None:
@@ -344,7 +395,8 @@ def test_supplement_procedure_without_a_signer_falls_through_to_the_base_signer(
     base = make(table("first", rule("b.party", "{recipient: party_committee}", "head")), id="base")
     sup_meta = """  supplements: {number: 测政发〔2020〕1号, title: 测试市人民政府工作规则}
   precedence: {id: sup.precedence, cite: 五, text: 不一致的，以本规定为准。}"""
-    sup = make("""
+    sup = make(
+        """
 signing:
   - id: sup_signing
     hit_policy: first
@@ -355,7 +407,12 @@ signing:
         when: {recipient: party_committee}
         steps:
           - {action: review, roles: [head]}
-""", id="sup", kind="supplement", number="测政办发〔2021〕2号", extra_meta=sup_meta)
+""",
+        id="sup",
+        kind="supplement",
+        number="测政办发〔2021〕2号",
+        extra_meta=sup_meta,
+    )
     both = govrule.compose(base, sup)
     d = both.who_must_sign({"issuer": "government", "kind": "request", "recipient": "party_committee"})
     assert d.rule.id == "sup.party" and [r.id for r in d.also] == ["b.party"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
 import jsonschema
+import pydantic
 import pytest
 import yaml
 
@@ -103,7 +103,7 @@ def test_minimal_example_is_valid_and_answers() -> None:
 def test_models_are_frozen_and_strict() -> None:
     """Loaded models refuse assignment and their mappings refuse writes."""
     spec = loader.parse_file(EXAMPLE).spec
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         spec.id = "other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         spec.roles["x"] = spec.roles["head"]  # type: ignore[index]
@@ -166,12 +166,19 @@ def test_bundled_rulesets_ship_as_package_data() -> None:
 
 def test_roles_in_every_meeting_and_step_field_are_checked(tmp_path: Path) -> None:
     """Undefined roles are caught in as-needed observers, participants, entrusted conveners and authorized_by."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "    chair: [head]\n",
-        "    chair: [head]\n    observers_as_needed: [town_head]\n    participants: [unit_head]\n"
-        "    entrusted_convener: [deputy_mayor]\n",
-    ).replace("          - {action: sign, roles: [head]}\n",
-              "          - {action: sign, roles: [head], authorized_by: secretary_general}\n", 1)
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace(
+            "    chair: [head]\n",
+            "    chair: [head]\n    observers_as_needed: [town_head]\n    participants: [unit_head]\n"
+            "    entrusted_convener: [deputy_mayor]\n",
+        )
+        .replace(
+            "          - {action: sign, roles: [head]}\n",
+            "          - {action: sign, roles: [head], authorized_by: secretary_general}\n",
+            1,
+        )
+    )
     path = tmp_path / "roles.yaml"
     path.write_text(text, encoding="utf-8")
     messages = [p.message for p in govrule.validate(path)]

@@ -34,21 +34,26 @@ def _pre_commit() -> list[str]:
 
 def _env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    env.update({
-        "PRE_COMMIT_HOME": str(home / "pre-commit-cache"),
-        "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "govrule tests", "GIT_AUTHOR_EMAIL": "tests@govrule.invalid",
-        "GIT_COMMITTER_NAME": "govrule tests", "GIT_COMMITTER_EMAIL": "tests@govrule.invalid",
-        "NO_COLOR": "1",
-    })
+    env.update(
+        {
+            "PRE_COMMIT_HOME": str(home / "pre-commit-cache"),
+            "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "govrule tests",
+            "GIT_AUTHOR_EMAIL": "tests@govrule.invalid",
+            "GIT_COMMITTER_NAME": "govrule tests",
+            "GIT_COMMITTER_EMAIL": "tests@govrule.invalid",
+            "NO_COLOR": "1",
+        }
+    )
     (home / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n[safe]\n\tdirectory = *\n", encoding="utf-8")
     return env
 
 
 def _git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120
+    )
     assert done.returncode == 0, f"git {' '.join(args)}:\n{done.stdout}"
     return done.stdout.strip()
 
@@ -57,8 +62,15 @@ def _committed_hooks(env: dict[str, str]) -> str | None:
     """HEAD's .pre-commit-hooks.yaml in this checkout (read-only), or None when there is none."""
     if not (ROOT / ".git").exists():
         return None
-    done = subprocess.run(["git", "show", "HEAD:.pre-commit-hooks.yaml"], cwd=ROOT, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60)
+    done = subprocess.run(
+        ["git", "show", "HEAD:.pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        timeout=60,
+    )
     return done.stdout if done.returncode == 0 else None
 
 
@@ -70,8 +82,7 @@ def _hook_repository(tmp: Path, env: dict[str, str]) -> tuple[str, str]:
     snapshot.mkdir()
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, snapshot / name)
-    shutil.copytree(ROOT / "src", snapshot / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    shutil.copytree(ROOT / "src", snapshot / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     _git(snapshot, env, "init", "-q")
     _git(snapshot, env, "add", "-A")
     _git(snapshot, env, "commit", "-q", "-m", "snapshot of the working tree for the pre-commit test")
@@ -79,8 +90,15 @@ def _hook_repository(tmp: Path, env: dict[str, str]) -> tuple[str, str]:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*cmd, "run", "--all-files", "--color", "never"], cwd=cwd, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    return subprocess.run(
+        [*cmd, "run", "--all-files", "--color", "never"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_the_hook_definition_runs_govrule_validate_on_ruleset_files() -> None:
@@ -107,13 +125,15 @@ def test_hook_fails_on_an_invalid_ruleset_and_passes_on_valid_ones(tmp_path: Pat
     (consumer / "rulesets").mkdir(parents=True)
     valid = EXAMPLE.read_text(encoding="utf-8")
     (consumer / "rulesets" / "good.yaml").write_text(valid, encoding="utf-8")
-    invalid = valid.replace("members: [head, deputy_head, secretary_general]",
-                            "members: [head, deputy_head, secretary_genral]")
+    invalid = valid.replace(
+        "members: [head, deputy_head, secretary_general]", "members: [head, deputy_head, secretary_genral]"
+    )
     assert invalid != valid
     (consumer / "rulesets" / "bad.yaml").write_text(invalid, encoding="utf-8")
     (consumer / "notes.yaml").write_text("not: [a, ruleset]\n", encoding="utf-8")  # outside rulesets/: not checked
     (consumer / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: govrule-validate\n", encoding="utf-8")
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: govrule-validate\n", encoding="utf-8"
+    )
     _git(consumer, env, "init", "-q")
     _git(consumer, env, "add", "-A")
 

@@ -15,7 +15,8 @@ def test_fixture_cases_become_test_items(pytester: pytest.Pytester) -> None:
     """A passing and a failing case are reported as one pass and one failure, with the difference."""
     pytester.makeini("[pytest]\ngovrule_fixtures =\n    cases/*.yaml\n")
     cases = pytester.mkdir("cases")
-    (cases / "city.yaml").write_text(f"""ruleset: {EXAMPLE}
+    (cases / "city.yaml").write_text(
+        f"""ruleset: {EXAMPLE}
 cases:
   - name: 报省政府的请示由市长签发
     query: who_must_sign
@@ -25,7 +26,9 @@ cases:
     query: deadline
     input: {{event: meeting_documents_issuance, start: 2024-09-27}}
     expect: {{due: 2024-10-09}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = pytester.runpytest()  # the plugin is registered through the pytest11 entry point
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*due: expected*2024-10-09*got*2024-10-10*"])

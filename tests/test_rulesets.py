@@ -56,7 +56,8 @@ def test_every_rule_cites_an_article_that_lists_it(rid: str) -> None:
     for _path, rule in loader._rules(spec):
         assert rule.text.strip() and rule.cite.strip(), rule.id
         assert by_rule.get(rule.id) == _article_number(rule.cite), (
-            f"{rule.id} cites {rule.cite} but coverage lists it under article {by_rule.get(rule.id)}")
+            f"{rule.id} cites {rule.cite} but coverage lists it under article {by_rule.get(rule.id)}"
+        )
 
 
 def _plain(text: str) -> str:
@@ -77,9 +78,13 @@ def test_rule_texts_are_copied_from_their_articles(rid: str) -> None:
             frag = _plain(fragment)
             if not frag:
                 continue
-            matched = sum(b.size for b in difflib.SequenceMatcher(None, frag, article, autojunk=False).get_matching_blocks())
+            matched = sum(
+                b.size for b in difflib.SequenceMatcher(None, frag, article, autojunk=False).get_matching_blocks()
+            )
             if matched < len(frag):
-                wider = sum(b.size for b in difflib.SequenceMatcher(None, frag, whole, autojunk=False).get_matching_blocks())
+                wider = sum(
+                    b.size for b in difflib.SequenceMatcher(None, frag, whole, autojunk=False).get_matching_blocks()
+                )
                 matched = max(matched, wider)
             share = matched / len(frag)
             assert share >= 0.85, f"{rid} {rule.id} ({rule.cite}): text not found in the source: {fragment[:40]}"

@@ -71,9 +71,7 @@ def read_source(file: str) -> tuple[str | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
     if size > MAX_BYTES:
-        return None, [
-            Problem(file, 1, 1, "", f"file is {size:,} bytes; rulesets are limited to {MAX_BYTES:,} bytes")
-        ]
+        return None, [Problem(file, 1, 1, "", f"file is {size:,} bytes; rulesets are limited to {MAX_BYTES:,} bytes")]
     try:
         with open(file, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -93,8 +91,14 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [
-            Problem(file, line, column, "", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                    "save the file as UTF-8")
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                "save the file as UTF-8",
+            )
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -142,8 +146,12 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             line, col = _pos(node.start_mark)
-            raise _Fail(line, col, f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)",
-                        "rulesets should not need YAML aliases on this scale")
+            raise _Fail(
+                line,
+                col,
+                f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)",
+                "rulesets should not need YAML aliases on this scale",
+            )
         self.values[path] = _pos(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
@@ -164,8 +172,12 @@ class _Builder:
                 if key in result:
                     line, col = _pos(key_node.start_mark)
                     first = self.keys.get((*path, key), (0, 0))
-                    raise _Fail(line, col, f"duplicate key {key!r} (first defined at line {first[0]})",
-                                "each key may appear once in a mapping")
+                    raise _Fail(
+                        line,
+                        col,
+                        f"duplicate key {key!r} (first defined at line {first[0]})",
+                        "each key may appear once in a mapping",
+                    )
                 self.keys[(*path, key)] = _pos(key_node.start_mark)
                 result[key] = self.build(value_node, (*path, key))
             return result

@@ -41,8 +41,13 @@ class RuleRef:
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as plain data."""
-        return {"id": self.id, "citation": self.citation, "text": self.text, "note": self.note,
-                "document": self.document}
+        return {
+            "id": self.id,
+            "citation": self.citation,
+            "text": self.text,
+            "note": self.note,
+            "document": self.document,
+        }
 
 
 def _labels(roles: tuple[str, ...], labels: Mapping[str, str], joiner: str = "或") -> str:
@@ -67,7 +72,14 @@ class StepAnswer:
         return out
 
 
-_ACTION_ZH = {"review": "审核", "cosign": "会签", "approve": "审定/审批", "sign": "签发", "report": "报", "file": "备案"}
+_ACTION_ZH = {
+    "review": "审核",
+    "cosign": "会签",
+    "approve": "审定/审批",
+    "sign": "签发",
+    "report": "报",
+    "file": "备案",
+}
 
 
 def _cite(rule: RuleRef) -> str:
@@ -95,7 +107,8 @@ class SigningDecision:
             who = _labels(step.roles, self.labels, joiner)
             if step.authorized_by:
                 others = tuple(r for r in step.roles if r != step.authorized_by)
-                who = f"{self.labels.get(step.authorized_by, step.authorized_by)}或经{self.labels.get(step.authorized_by, step.authorized_by)}授权的{_labels(others, self.labels, '、')}" if others else who
+                boss = self.labels.get(step.authorized_by, step.authorized_by)
+                who = f"{boss}或经{boss}授权的{_labels(others, self.labels, '、')}" if others else who
             parts.append(f"{who}{_ACTION_ZH.get(step.action, step.action)}")
         where = f"（涉及分管范围：{'、'.join(self.portfolios)}）" if self.portfolios else ""
         also = "".join(f"；签发依据{_cite(r)}：{r.text}" for r in self.also)
@@ -134,8 +147,13 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as plain data."""
-        return {"rule": self.rule.id, "citation": self.rule.citation, "message": self.message,
-                "missing": list(self.missing), "text": self.rule.text}
+        return {
+            "rule": self.rule.id,
+            "citation": self.rule.citation,
+            "message": self.message,
+            "missing": list(self.missing),
+            "text": self.rule.text,
+        }
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -243,6 +261,7 @@ class MeetingInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """The meeting as plain data."""
+
         def lst(v: tuple[str, ...] | None) -> list[str] | None:
             return None if v is None else list(v)
 
@@ -281,8 +300,12 @@ class ActingHead:
 
     def to_dict(self) -> dict[str, Any]:
         """The answer as plain data."""
-        return {"roles": list(self.roles), "entrusted": self.entrusted, "designated": self.designated,
-                "rule": self.rule.to_dict()}
+        return {
+            "roles": list(self.roles),
+            "entrusted": self.entrusted,
+            "designated": self.designated,
+            "rule": self.rule.to_dict(),
+        }
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -304,6 +327,13 @@ class LeaveAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         """The answer as plain data."""
-        return {"role": self.role, "occasion": self.occasion, "roles": list(self.roles), "notify": list(self.notify),
-                "via": self.via, "advance": list(self.advance) if self.advance else None,
-                "rule": self.rule.to_dict(), "others": [o.to_dict() for o in self.others]}
+        return {
+            "role": self.role,
+            "occasion": self.occasion,
+            "roles": list(self.roles),
+            "notify": list(self.notify),
+            "via": self.via,
+            "advance": list(self.advance) if self.advance else None,
+            "rule": self.rule.to_dict(),
+            "others": [o.to_dict() for o in self.others],
+        }

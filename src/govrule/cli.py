@@ -114,8 +114,16 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             failed += 1
             continue
         for r in results:
-            records.append({"file": file, "name": r.case.name, "line": r.case.line, "passed": r.passed,
-                            "differences": list(r.differences), "citation": r.citation})
+            records.append(
+                {
+                    "file": file,
+                    "name": r.case.name,
+                    "line": r.case.line,
+                    "passed": r.passed,
+                    "differences": list(r.differences),
+                    "citation": r.citation,
+                }
+            )
             if r.passed:
                 passed += 1
             else:
@@ -152,13 +160,16 @@ def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.subject:
         doc["subject_matter"] = args.subject
     d = rs.who_must_sign(doc)
-    text = "\n".join([
-        f"签发 signers: {_labels(rs, d.signers)}",
-        f"会签 cosigners: {_labels(rs, d.cosigners)}",
-        "程序 steps: " + " → ".join(f"{s.action}({('或' if s.mode == 'any' else '、').join(s.roles)})" for s in d.steps),
-        f"依据 rule: {d.rule.id} {d.rule.citation}",
-        d.explain(),
-    ])
+    text = "\n".join(
+        [
+            f"签发 signers: {_labels(rs, d.signers)}",
+            f"会签 cosigners: {_labels(rs, d.cosigners)}",
+            "程序 steps: "
+            + " → ".join(f"{s.action}({('或' if s.mode == 'any' else '、').join(s.roles)})" for s in d.steps),
+            f"依据 rule: {d.rule.id} {d.rule.citation}",
+            d.explain(),
+        ]
+    )
     _emit(out, args.json, rs.record("who_must_sign", doc, d), text)
     return EXIT_OK
 
@@ -170,8 +181,17 @@ def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         value = getattr(args, field)
         if value is not None:
             item[field] = value
-    for field in ("reviewed_by_leader_in_charge", "approved_by_head", "involves_other_departments", "consulted",
-                  "cosigned", "disagreement", "coordination_note", "within_own_authority", "ad_hoc"):
+    for field in (
+        "reviewed_by_leader_in_charge",
+        "approved_by_head",
+        "involves_other_departments",
+        "consulted",
+        "cosigned",
+        "disagreement",
+        "coordination_note",
+        "within_own_authority",
+        "ad_hoc",
+    ):
         value = getattr(args, field)
         if value is not None:
             item[field] = value
@@ -209,8 +229,12 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rid = args.id or os.path.splitext(os.path.basename(args.source))[0]
     text = scaffold(seg, ruleset_id=rid, source=os.path.basename(args.source))
     if args.json:
-        _emit(out, True, {"articles": len(seg.articles), "duplicates": list(seg.duplicates),
-                          "notes": list(seg.notes), "yaml": text}, "")
+        _emit(
+            out,
+            True,
+            {"articles": len(seg.articles), "duplicates": list(seg.duplicates), "notes": list(seg.notes), "yaml": text},
+            "",
+        )
     elif args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -261,8 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     def with_ruleset(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("ruleset", metavar="ID", help="bundled id or ruleset file")
         sp.add_argument("--as-of", type=_date, help="refuse a ruleset not in force on this date")
-        sp.add_argument("--calendar", action="append", metavar="FILE",
-                        help="a working-day calendar file for a year the holiday package does not cover (repeat)")
+        sp.add_argument(
+            "--calendar",
+            action="append",
+            metavar="FILE",
+            help="a working-day calendar file for a year the holiday package does not cover (repeat)",
+        )
 
     sp = add("sign", "who must sign a document", cmd_sign)
     with_ruleset(sp)
@@ -283,8 +311,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--title")
     sp.add_argument("--kind")
     sp.add_argument("--proposed-by", dest="proposed_by")
-    for field in ("reviewed_by_leader_in_charge", "approved_by_head", "involves_other_departments", "consulted",
-                  "cosigned", "disagreement", "coordination_note", "within_own_authority", "ad_hoc"):
+    for field in (
+        "reviewed_by_leader_in_charge",
+        "approved_by_head",
+        "involves_other_departments",
+        "consulted",
+        "cosigned",
+        "disagreement",
+        "coordination_note",
+        "within_own_authority",
+        "ad_hoc",
+    ):
         sp.add_argument(f"--{field.replace('_', '-')}", dest=field, type=_bool, metavar="true|false")
     sp.add_argument("--procedure", action="append", help="a procedure done (repeat; --procedure '' for none)")
     sp.add_argument("--materials-submitted", type=_date, dest="materials_submitted")

@@ -17,17 +17,17 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 from . import model
 
 __all__ = [
+    "TRUE",
     "All",
     "AnyOf",
     "Cond",
     "Not",
     "Test",
-    "TRUE",
     "compile_condition",
     "fields_of",
     "parse_condition",
@@ -83,7 +83,7 @@ class Not:
     part: Cond
 
 
-Cond = Union[Test, All, AnyOf, Not]
+Cond = Test | All | AnyOf | Not
 TRUE: Cond = All(())
 
 
@@ -113,7 +113,9 @@ def _suggest(word: object, choices: Sequence[str]) -> str | None:
     return f"did you mean {close[0]!r}?" if close else None
 
 
-def parse_condition(data: Any, vocab: Vocabulary, path: tuple[str | int, ...] = ()) -> tuple[Cond, list[ConditionError]]:
+def parse_condition(
+    data: Any, vocab: Vocabulary, path: tuple[str | int, ...] = ()
+) -> tuple[Cond, list[ConditionError]]:
     """Parse condition data into a tree, collecting every problem found."""
     problems: list[ConditionError] = []
     cond = _parse(data, vocab, path, problems)
@@ -140,7 +142,7 @@ def _parse(data: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[
         elif key in vocab.fields:
             parts.extend(_parse_field(key, value, vocab, here, out))
         else:
-            allowed = sorted(vocab.fields) + ["all", "any", "not"]
+            allowed = [*sorted(vocab.fields), "all", "any", "not"]
             out.append(
                 ConditionError(
                     here,
@@ -153,13 +155,18 @@ def _parse(data: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[
     return All(tuple(parts))
 
 
-def _check_value(field: str, value: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[ConditionError]) -> None:
+def _check_value(
+    field: str, value: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[ConditionError]
+) -> None:
     kind = vocab.fields[field]
     if kind.startswith("enum:"):
         words = vocab.enums[kind[5:]]
         if value not in words:
-            out.append(ConditionError(path, f"{field}={value!r} is not a {kind[5:]}; allowed: {', '.join(words)}",
-                                      _suggest(value, words)))
+            out.append(
+                ConditionError(
+                    path, f"{field}={value!r} is not a {kind[5:]}; allowed: {', '.join(words)}", _suggest(value, words)
+                )
+            )
     elif kind == "bool":
         if not isinstance(value, bool):
             out.append(ConditionError(path, f"{field} takes true or false, not {value!r}"))
@@ -174,8 +181,13 @@ def _check_value(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
             out.append(ConditionError(path, f"undefined meeting {value!r}", _suggest(value, sorted(vocab.meetings))))
     elif kind == "set":
         if field == "procedures_done" and value not in model.PROCEDURES:
-            out.append(ConditionError(path, f"unknown procedure {value!r}; allowed: {', '.join(model.PROCEDURES)}",
-                                      _suggest(value, model.PROCEDURES)))
+            out.append(
+                ConditionError(
+                    path,
+                    f"unknown procedure {value!r}; allowed: {', '.join(model.PROCEDURES)}",
+                    _suggest(value, model.PROCEDURES),
+                )
+            )
         elif not isinstance(value, str):
             out.append(ConditionError(path, f"{field} holds words, not {value!r}"))
         elif not _encodable(value):
@@ -219,12 +231,15 @@ def _as_date(value: Any) -> Any:
     return value
 
 
-def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[ConditionError]) -> list[Cond]:
+def _parse_field(
+    field: str, value: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[ConditionError]
+) -> list[Cond]:
     kind = vocab.fields[field]
     if kind == "date":
         if isinstance(value, Mapping):
-            value = {op: arg if op in ("known", "on_or_before_deadline") else _as_date(arg)
-                     for op, arg in value.items()}
+            value = {
+                op: arg if op in ("known", "on_or_before_deadline") else _as_date(arg) for op, arg in value.items()
+            }
         else:
             value = _as_date(value)
     if isinstance(value, Mapping):
@@ -232,12 +247,20 @@ def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
         for op, arg in value.items():
             here = (*path, op)
             if op not in OPERATORS:
-                out.append(ConditionError(here, f"unknown operator {op!r}; allowed: {', '.join(OPERATORS)}",
-                                          _suggest(op, OPERATORS)))
+                out.append(
+                    ConditionError(
+                        here, f"unknown operator {op!r}; allowed: {', '.join(OPERATORS)}", _suggest(op, OPERATORS)
+                    )
+                )
                 continue
             if kind == "set" and op not in _SET_OPS:
-                out.append(ConditionError(here, f"{op!r} does not apply to the list field {field}; "
-                                          "use contains, contains_all, contains_any, known"))
+                out.append(
+                    ConditionError(
+                        here,
+                        f"{op!r} does not apply to the list field {field}; "
+                        "use contains, contains_all, contains_any, known",
+                    )
+                )
                 continue
             if kind != "set" and op in ("contains", "contains_all", "contains_any"):
                 out.append(ConditionError(here, f"{op!r} applies to list fields only, not {field}"))
@@ -249,8 +272,9 @@ def _parse_field(field: str, value: Any, vocab: Vocabulary, path: tuple[str | in
                 if kind != "date":
                     out.append(ConditionError(here, f"on_or_before_deadline applies to date fields, not {field}"))
                 elif not isinstance(arg, str) or arg not in vocab.events:
-                    out.append(ConditionError(here, f"undefined deadline event {arg!r}",
-                                              _suggest(arg, sorted(vocab.events))))
+                    out.append(
+                        ConditionError(here, f"undefined deadline event {arg!r}", _suggest(arg, sorted(vocab.events)))
+                    )
                 tests.append(Test(field, op, arg))
                 continue
             if op == "known":
@@ -385,22 +409,26 @@ UNKNOWN: Any = _Unknown()
 def _compile_test(t: Test) -> Evaluator:
     field, op, arg = t.field, t.op, t.value
     if field in NONE_IS_A_VALUE and op != "known":
+
         def get(facts: Any) -> Any:
             value = getattr(facts, field)
             if value is None:
                 return ""  # "" equals no meeting id, so eq/in tests are simply false
             return None if value is UNKNOWN else value
     elif field == "portfolio_count":
+
         def get(facts: Any) -> Any:
             p = facts.portfolios
             return None if p is None else len(p)
     else:
+
         def get(facts: Any) -> Any:
             return getattr(facts, field)
 
     if op == "known":
         return lambda facts, ctx: (get(facts) is not None) is arg
     if op == "on_or_before_deadline":
+
         def _lead(facts: Any, ctx: Any) -> Any:
             v = get(facts)
             due = None if ctx is None else ctx(arg)

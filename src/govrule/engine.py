@@ -48,7 +48,8 @@ class MissingFact(NoApplicableRule):
         super().__init__(
             query,
             given,
-            f"rule {rule.id} ({rule.citation}) depends on {', '.join(self.missing) or 'a fact'}, which is unknown; supply it",
+            f"rule {rule.id} ({rule.citation}) depends on {', '.join(self.missing) or 'a fact'}, "
+            "which is unknown; supply it",
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -173,17 +174,29 @@ class Ruleset:
         self._meetings = {k: self._meeting_info(k, m) for k, m in spec.meetings.items()}
         self._leave: dict[str, tuple[LeaveAnswer, ...]] = {}
         for rule in spec.leave:
-            ans = LeaveAnswer(rule.role, rule.occasion, rule.approvers, rule.notify, rule.via,
-                              (rule.advance.amount, rule.advance.unit) if rule.advance else None,
-                              _ref(rule, self._doc_title))
+            ans = LeaveAnswer(
+                rule.role,
+                rule.occasion,
+                rule.approvers,
+                rule.notify,
+                rule.via,
+                (rule.advance.amount, rule.advance.unit) if rule.advance else None,
+                _ref(rule, self._doc_title),
+            )
             self._leave[rule.role] = (*self._leave.get(rule.role, ()), ans)
         self._acting = (
-            ActingHead(spec.acting_head.roles, _ref(spec.acting_head, self._doc_title),
-                       spec.acting_head.entrusted, spec.acting_head.designated)
-            if spec.acting_head else None
+            ActingHead(
+                spec.acting_head.roles,
+                _ref(spec.acting_head, self._doc_title),
+                spec.acting_head.entrusted,
+                spec.acting_head.designated,
+            )
+            if spec.acting_head
+            else None
         )
-        dumped = json.dumps(spec.model_dump(mode="json", by_alias=True, exclude_none=True),
-                            sort_keys=True, ensure_ascii=False)
+        dumped = json.dumps(
+            spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False
+        )
         self._revision = hashlib.sha256(dumped.encode()).hexdigest()[:16]
 
     # ------------------------------------------------------------------ identity
@@ -225,8 +238,13 @@ class Ruleset:
 
     def with_calendar(self, calendar: WorkCalendar) -> Ruleset:
         """The same ruleset computing deadlines on another calendar (e.g. with added years)."""
-        return Ruleset(self._spec, source=self._source, calendar=calendar, parts=self._parts,
-                       supplement_tables=self._n_supplement_tables)
+        return Ruleset(
+            self._spec,
+            source=self._source,
+            calendar=calendar,
+            parts=self._parts,
+            supplement_tables=self._n_supplement_tables,
+        )
 
     def __repr__(self) -> str:
         return f"<govrule.Ruleset {self.id} {self._spec.meta.number or ''} rev {self._revision}>"
@@ -289,8 +307,9 @@ class Ruleset:
             sign_steps = [s for s in steps if s.action == "sign"]
             signers = sign_steps[-1].roles if sign_steps else ()
             cosigners = tuple(dict.fromkeys(r for s in steps if s.action == "cosign" for r in s.roles))
-            decision = SigningDecision(signers, cosigners, steps, _ref(rule, self._doc_title), table.id,
-                                       labels=self._labels)
+            decision = SigningDecision(
+                signers, cosigners, steps, _ref(rule, self._doc_title), table.id, labels=self._labels
+            )
             relational = any(r in model.RELATIONAL_ROLES for s in steps for r in s.roles)
             rows.append(_Row(rule, cond, conditions.fields_of(cond), decision, relational))
         return _Table(table, tuple(rows), from_supplement)
@@ -369,9 +388,14 @@ class Ruleset:
                 decision = dataclasses.replace(decision, portfolios=doc.portfolios)
             if pending is not None:
                 # A supplement's rule that sets a procedure but names no signer: the base says who signs.
-                return dataclasses.replace(pending, signers=decision.signers, cosigners=decision.cosigners,
-                                           steps=pending.steps + decision.steps, also=(decision.rule,),
-                                           portfolios=decision.portfolios or pending.portfolios)
+                return dataclasses.replace(
+                    pending,
+                    signers=decision.signers,
+                    cosigners=decision.cosigners,
+                    steps=pending.steps + decision.steps,
+                    also=(decision.rule,),
+                    portfolios=decision.portfolios or pending.portfolios,
+                )
             if decision.signers or not table.from_supplement:
                 return decision
             pending = decision
@@ -422,8 +446,15 @@ class Ruleset:
                 require_fields = conditions.fields_of(cond)
                 leads = _lead_events(cond)
             leads = (*leads, *_lead_events(when))
-            row = _AgendaRow(rule, _ref(rule, self._doc_title), conditions.compile_condition(when),
-                             conditions.fields_of(when), require, require_fields, leads)
+            row = _AgendaRow(
+                rule,
+                _ref(rule, self._doc_title),
+                conditions.compile_condition(when),
+                conditions.fields_of(when),
+                require,
+                require_fields,
+                leads,
+            )
             for meeting_id in rule.meetings:
                 by_meeting.setdefault(meeting_id, []).append(row)
         return {k: tuple(v) for k, v in by_meeting.items()}
@@ -453,14 +484,17 @@ class Ruleset:
         """
         agenda_item = item if type(item) is facts.AgendaItem else facts.as_agenda_item(item)
         meeting_key = self.meeting_id(meeting)
-        if meeting_date is not None and (not isinstance(meeting_date, dt.date) or isinstance(meeting_date, dt.datetime)):
+        if meeting_date is not None and (
+            not isinstance(meeting_date, dt.date) or isinstance(meeting_date, dt.datetime)
+        ):
             raise QueryError(f"meeting_date={meeting_date!r}: expected a date")
         if agenda_item.proposed_by is not None and agenda_item.proposed_by not in self._spec.roles:
             raise UnknownTerm("role", agenda_item.proposed_by, tuple(self._spec.roles))
         rows = self._agenda.get(meeting_key, ())
         if not rows:
-            raise NoApplicableRule("check_agenda", agenda_item,
-                                   f"the text sets no agenda preconditions for the {meeting_key} meeting")
+            raise NoApplicableRule(
+                "check_agenda", agenda_item, f"the text sets no agenda preconditions for the {meeting_key} meeting"
+            )
         cache: dict[str, dt.date | None] = {}
 
         def lead(event: str) -> dt.date | None:
@@ -477,9 +511,15 @@ class Ruleset:
             if applies is False:
                 continue
             if row.rule.severity == "requirement":
-                requirements.append(Finding(row.ref, row.rule.message,
-                                            _missing(row.when_fields, agenda_item, row.lead_events, meeting_date)
-                                            if applies is None else ()))
+                requirements.append(
+                    Finding(
+                        row.ref,
+                        row.rule.message,
+                        _missing(row.when_fields, agenda_item, row.lead_events, meeting_date)
+                        if applies is None
+                        else (),
+                    )
+                )
                 continue
             assert row.require is not None  # the model requires it for failure rules
             ok = row.require(agenda_item, lead)
@@ -487,7 +527,9 @@ class Ruleset:
                 if ok is True:
                     continue  # what the rule requires holds, whether or not it applies
                 missing = _missing(row.when_fields | row.require_fields, agenda_item, row.lead_events, meeting_date)
-                failures.append(Finding(row.ref, f"{row.rule.message}（无法判断是否适用，需提供：{'、'.join(missing)}）", missing))
+                failures.append(
+                    Finding(row.ref, f"{row.rule.message}（无法判断是否适用，需提供：{'、'.join(missing)}）", missing)
+                )
                 continue
             if ok is True:
                 continue
@@ -496,9 +538,9 @@ class Ruleset:
                 failures.append(Finding(row.ref, f"{row.rule.message}（需提供：{'、'.join(missing)}）", missing))
             else:
                 failures.append(Finding(row.ref, row.rule.message))
-        to_do = tuple(dict.fromkeys(
-            [m for f in failures for m in f.missing] + [f.rule.id for f in failures if not f.missing]
-        ))
+        to_do = tuple(
+            dict.fromkeys([m for f in failures for m in f.missing] + [f.rule.id for f in failures if not f.missing])
+        )
         return AgendaCheck(meeting_key, not failures, tuple(failures), tuple(requirements), to_do)
 
     # ------------------------------------------------------------------ deadlines
@@ -527,13 +569,27 @@ class Ruleset:
             raise QueryError(f"start={start!r}: expected a date")
         rule = self._deadlines.get(event)
         if rule is None:
-            raise NoApplicableRule("deadline", {"event": event, "start": start.isoformat()},
-                                   f"the text sets no time limit for {event}")
+            raise NoApplicableRule(
+                "deadline", {"event": event, "start": start.isoformat()}, f"the text sets no time limit for {event}"
+            )
         cal = self.calendar
         due = cal.add_period(start, rule.amount, rule.unit, back=rule.back)
-        max_due = cal.add_period(start, rule.hard_max.amount, rule.hard_max.unit, back=rule.back) if rule.hard_max else None
-        return Deadline(event, start, due, rule.amount, rule.unit, rule.back, rule.bound,
-                        self._deadline_refs[event], max_due, rule.silence_means_consent, rule.typically)
+        max_due = (
+            cal.add_period(start, rule.hard_max.amount, rule.hard_max.unit, back=rule.back) if rule.hard_max else None
+        )
+        return Deadline(
+            event,
+            start,
+            due,
+            rule.amount,
+            rule.unit,
+            rule.back,
+            rule.bound,
+            self._deadline_refs[event],
+            max_due,
+            rule.silence_means_consent,
+            rule.typically,
+        )
 
     # ------------------------------------------------------------------ meetings, acting head, leave
 
@@ -544,11 +600,21 @@ class Ruleset:
             freq = {k: v for k, v in m.frequency.model_dump().items() if k not in ("id", "cite", "text", "note")}
         rules = tuple(_ref(r, doc) for r in (m, m.frequency, m.quorum, m.minutes) if r is not None)
         return MeetingInfo(
-            key, m.label, m.members, m.convener, m.chair, m.entrusted_chair, m.observers, freq,
+            key,
+            m.label,
+            m.members,
+            m.convener,
+            m.chair,
+            m.entrusted_chair,
+            m.observers,
+            freq,
             _fraction_text(m.quorum) if m.quorum else None,
             m.minutes.signers if m.minutes else None,
-            _ref(m, doc), rules,
-            m.entrusted_convener, m.observers_as_needed, m.participants,
+            _ref(m, doc),
+            rules,
+            m.entrusted_convener,
+            m.observers_as_needed,
+            m.participants,
             m.minutes.formed if m.minutes else None,
         )
 
@@ -595,8 +661,11 @@ class Ruleset:
                 raise QueryError(f"occasion={occasion!r} is not allowed; allowed: {', '.join(allowed)}")
             answers = tuple(a for a in answers if a.occasion == occasion)
         if not answers:
-            raise NoApplicableRule("leave_approver", {"role": key, "occasion": occasion},
-                                   "the text does not say whom this role asks for leave")
+            raise NoApplicableRule(
+                "leave_approver",
+                {"role": key, "occasion": occasion},
+                "the text does not say whom this role asks for leave",
+            )
         return dataclasses.replace(answers[0], others=answers[1:]) if len(answers) > 1 else answers[0]
 
     # ------------------------------------------------------------------ decision records
@@ -625,7 +694,9 @@ class Ruleset:
 
     # ------------------------------------------------------------------ batch
 
-    def who_must_sign_many(self, documents: Iterable[facts.Document | Mapping[str, Any]]) -> list[SigningDecision | GovruleError]:
+    def who_must_sign_many(
+        self, documents: Iterable[facts.Document | Mapping[str, Any]]
+    ) -> list[SigningDecision | GovruleError]:
         """Answer many documents at once; an input no rule answers yields its error in place."""
         out: list[SigningDecision | GovruleError] = []
         ask = self.who_must_sign
@@ -739,9 +810,27 @@ class Meta:
     def from_spec(cls, spec: model.RulesetFile, revision: str, parts: tuple[model.Meta, ...]) -> Meta:
         """Metadata of a file model."""
         m = spec.meta
-        return cls(spec.id, spec.kind, m.title, m.number, m.issuer, m.jurisdiction, m.level, m.adopted, m.signed,
-                   m.published, m.effective, m.abolished, m.status, m.supersedes, m.supplements, m.source,
-                   revision, m.notes, tuple(p.number or p.title for p in parts))
+        return cls(
+            spec.id,
+            spec.kind,
+            m.title,
+            m.number,
+            m.issuer,
+            m.jurisdiction,
+            m.level,
+            m.adopted,
+            m.signed,
+            m.published,
+            m.effective,
+            m.abolished,
+            m.status,
+            m.supersedes,
+            m.supplements,
+            m.source,
+            revision,
+            m.notes,
+            tuple(p.number or p.title for p in parts),
+        )
 
     @property
     def in_force_from(self) -> dt.date | None:

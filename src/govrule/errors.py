@@ -65,9 +65,7 @@ class UnknownTerm(QueryError):
         self.category = category
         self.term = term
         self.defined = tuple(defined)
-        super().__init__(
-            f"unknown {category} {term!r}; defined {category}s: {', '.join(self.defined) or '(none)'}"
-        )
+        super().__init__(f"unknown {category} {term!r}; defined {category}s: {', '.join(self.defined) or '(none)'}")
 
 
 class NoApplicableRule(GovruleError):
@@ -96,6 +94,4 @@ class CalendarError(GovruleError):
         self.covered = covered
         span = f" (calendars cover {covered[0]}-{covered[1]})" if covered else ""
         extra = f"; {detail}" if detail else ""
-        super().__init__(
-            f"no working-day calendar for {year}{span}; add a calendar file for {year}{extra}"
-        )
+        super().__init__(f"no working-day calendar for {year}{span}; add a calendar file for {year}{extra}")

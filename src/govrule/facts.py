@@ -121,14 +121,30 @@ class Document(_DocumentFields):
             and _is_text_list(portfolios)
             and _is_text_list(subject_matter)
         ):
-            return tuple.__new__(cls, (issuer, kind, recipient, tuple(portfolios), major, important, broad_scope,
-                                       decided_by, routine_approval, meeting, entrusted, tuple(subject_matter)))
+            return tuple.__new__(
+                cls,
+                (
+                    issuer,
+                    kind,
+                    recipient,
+                    tuple(portfolios),
+                    major,
+                    important,
+                    broad_scope,
+                    decided_by,
+                    routine_approval,
+                    meeting,
+                    entrusted,
+                    tuple(subject_matter),
+                ),
+            )
         return super().__new__(
             cls,
             _enum("issuer", issuer, _ISSUERS),
             _enum("kind", kind, _KINDS),
             _enum("recipient", recipient, _RECIPIENTS),
-            portfolios if type(portfolios) is tuple and all(type(p) is str for p in portfolios)
+            portfolios
+            if type(portfolios) is tuple and all(type(p) is str for p in portfolios)
             else _words("portfolios", portfolios),
             _flag("major", major, unknown_ok=False),
             _flag("important", important, unknown_ok=False),
@@ -142,14 +158,22 @@ class Document(_DocumentFields):
 
     def __repr__(self) -> str:
         # Spelled out rather than `v not in (None, (), False)`: this repr is in every NoApplicableRule message.
-        given = ", ".join([f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True)
-                           if v is not None and v is not False and v != ()])
+        given = ", ".join(
+            [
+                f"{k}={v!r}"
+                for k, v in zip(self._fields, self, strict=True)
+                if v is not None and v is not False and v != ()
+            ]
+        )
         return f"Document({given})"
 
     def to_dict(self) -> dict[str, Any]:
         """The fields that differ from their defaults, as plain data."""
-        return {k: list(v) if isinstance(v, tuple) else v
-                for k, v in zip(self._fields, self, strict=True) if v not in (None, (), False)}
+        return {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in zip(self._fields, self, strict=True)
+            if v not in (None, (), False)
+        }
 
 
 class _AgendaFields(NamedTuple):

@@ -77,8 +77,16 @@ def parse_text(text: str, file: str = "<string>") -> Source:
     if not isinstance(loaded.data, dict):
         line, col = loaded.where(())
         raise RulesetError(
-            [Problem(file, line, col, "", f"the top level must be a mapping of keys, not a {_kind(loaded.data)}",
-                     "a ruleset starts with `id:`, `kind:`, `meta:` ...")]
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "",
+                    f"the top level must be a mapping of keys, not a {_kind(loaded.data)}",
+                    "a ruleset starts with `id:`, `kind:`, `meta:` ...",
+                )
+            ]
         )
     try:
         spec = model.RulesetFile.model_validate(loaded.data)
@@ -91,7 +99,9 @@ def parse_text(text: str, file: str = "<string>") -> Source:
 
 
 def _kind(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), type(value).__name__)
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -187,7 +197,7 @@ def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: s
             continue
         message = err["msg"]
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         value = err.get("input")
         if kind in ("literal_error", "enum") and isinstance(err.get("ctx"), dict):
             expected = err["ctx"].get("expected", "")
@@ -283,14 +293,19 @@ def _semantic_problems(
     def need_role(path: tuple[str | int, ...], role: str) -> None:
         if role not in spec.roles:
             close = difflib.get_close_matches(role, roles, n=1)
-            hint = (f"did you mean {close[0]!r}? " if close else "") + f"roles are defined at {file}:{roles_at[0]}:{roles_at[1]}"
+            hint = (
+                f"did you mean {close[0]!r}? " if close else ""
+            ) + f"roles are defined at {file}:{roles_at[0]}:{roles_at[1]}"
             add(path, f"undefined role {role!r}", hint)
 
     def need_meeting(path: tuple[str | int, ...], meeting: str) -> None:
         if meeting not in spec.meetings:
             close = difflib.get_close_matches(meeting, meetings, n=1)
-            add(path, f"undefined meeting {meeting!r}; defined: {', '.join(meetings) or '(none)'}",
-                f"did you mean {close[0]!r}?" if close else None)
+            add(
+                path,
+                f"undefined meeting {meeting!r}; defined: {', '.join(meetings) or '(none)'}",
+                f"did you mean {close[0]!r}?" if close else None,
+            )
 
     def need_roles(path: tuple[str | int, ...], values: tuple[str, ...] | None) -> None:
         for i, role in enumerate(values or ()):
@@ -299,8 +314,16 @@ def _semantic_problems(
     # Roles referenced anywhere.
     for key, meeting in spec.meetings.items():
         base = ("meetings", key)
-        for part in ("members", "convener", "chair", "entrusted_chair", "entrusted_convener", "observers",
-                     "observers_as_needed", "participants"):
+        for part in (
+            "members",
+            "convener",
+            "chair",
+            "entrusted_chair",
+            "entrusted_convener",
+            "observers",
+            "observers_as_needed",
+            "participants",
+        ):
             need_roles((*base, part), getattr(meeting, part))
         if meeting.minutes is not None:
             need_roles((*base, "minutes", "signers"), meeting.minutes.signers)
@@ -311,13 +334,18 @@ def _semantic_problems(
                 if step.authorized_by is not None:
                     need_role(("signing", t, "rules", r, "steps", s, "authorized_by"), step.authorized_by)
                     if step.authorized_by not in step.roles:
-                        add(("signing", t, "rules", r, "steps", s, "authorized_by"),
-                            f"authorized_by {step.authorized_by!r} must be one of the step's roles")
+                        add(
+                            ("signing", t, "rules", r, "steps", s, "authorized_by"),
+                            f"authorized_by {step.authorized_by!r} must be one of the step's roles",
+                        )
             if table.hit_policy == "priority" and rule.priority is None:
                 add(("signing", t, "rules", r), f"rule {rule.id!r} of a priority table needs `priority`")
         for field in table.domain:
             if field not in model.DOCUMENT_FIELDS:
-                add(("signing", t, "domain", field), f"unknown field {field!r} in domain; allowed: {', '.join(model.DOCUMENT_FIELDS)}")
+                add(
+                    ("signing", t, "domain", field),
+                    f"unknown field {field!r} in domain; allowed: {', '.join(model.DOCUMENT_FIELDS)}",
+                )
     if spec.acting_head is not None:
         need_roles(("acting_head", "roles"), spec.acting_head.roles)
     for i, sub in enumerate(spec.substitutions):
@@ -343,12 +371,17 @@ def _semantic_problems(
     for i, deadline in enumerate(spec.deadlines):
         if deadline.event not in events:
             close = difflib.get_close_matches(deadline.event, events, n=1)
-            add(("deadlines", i, "event"), f"undefined event {deadline.event!r}",
-                (f"did you mean {close[0]!r}? " if close else "") + "declare new events under `events:`")
+            add(
+                ("deadlines", i, "event"),
+                f"undefined event {deadline.event!r}",
+                (f"did you mean {close[0]!r}? " if close else "") + "declare new events under `events:`",
+            )
         if deadline.event in seen_events:
-            add(("deadlines", i, "event"),
+            add(
+                ("deadlines", i, "event"),
                 f"event {deadline.event!r} already has a time limit (deadlines[{seen_events[deadline.event]}]); "
-                "one rule per event")
+                "one rule per event",
+            )
         seen_events.setdefault(deadline.event, i)
 
     # Rule ids are unique; coverage and overrides name real rules.
@@ -364,13 +397,20 @@ def _semantic_problems(
     articles: dict[str, int] = {}
     for i, entry in enumerate(spec.coverage):
         if entry.article in articles:
-            add(("coverage", i, "article"), f"article {entry.article} listed twice (first at coverage[{articles[entry.article]}])")
+            add(
+                ("coverage", i, "article"),
+                f"article {entry.article} listed twice (first at coverage[{articles[entry.article]}])",
+            )
         articles.setdefault(entry.article, i)
         for j, rid in enumerate(entry.rules):
             covered.add(rid)
             if rid not in ids:
                 close = difflib.get_close_matches(rid, list(ids), n=1)
-                add(("coverage", i, "rules", j), f"undefined rule {rid!r}", f"did you mean {close[0]!r}?" if close else None)
+                add(
+                    ("coverage", i, "rules", j),
+                    f"undefined rule {rid!r}",
+                    f"did you mean {close[0]!r}?" if close else None,
+                )
     if spec.coverage:
         for rid, path in ids.items():
             if rid not in covered:

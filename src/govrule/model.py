@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import types
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -30,8 +30,8 @@ from pydantic import (
 
 __all__ = [
     "ACTIONS",
-    "AGENDA_KINDS",
     "AGENDA_FIELDS",
+    "AGENDA_KINDS",
     "DOCUMENT_FIELDS",
     "DOCUMENT_KINDS",
     "EVENTS",
@@ -238,7 +238,9 @@ class Provision(_Strict):
     """What every encoded rule carries: a stable id, its citation and the source clause."""
 
     id: RuleId
-    cite: Text = Field(description="Article and item as the source numbers them, e.g. 五十六（一） or 第五十条第（一）项.")
+    cite: Text = Field(
+        description="Article and item as the source numbers them, e.g. 五十六（一） or 第五十条第（一）项."
+    )
     text: Text = Field(description="The clause this rule encodes, copied from the source in its own script.")
     note: str | None = Field(
         default=None,
@@ -254,7 +256,7 @@ class Provision(_Strict):
 # Conditions: data, never code
 # --------------------------------------------------------------------------------------
 
-Scalar = Union[bool, int, str, dt.date]
+Scalar = bool | int | str | dt.date
 
 
 class Comparison(_Strict):
@@ -284,7 +286,7 @@ class Comparison(_Strict):
         return self
 
 
-FieldTest = Union[Scalar, tuple[Scalar, ...], Comparison]
+FieldTest = Scalar | tuple[Scalar, ...] | Comparison
 
 #: A condition: a mapping of field -> value (equality), list (membership) or comparison,
 #: all of which must hold, plus the connectives ``all``, ``any`` and ``not``.
@@ -436,7 +438,8 @@ class MinutesRule(_Strict):
     note: str | None = None
     signers: Roles | None = Field(default=None, description="The ordinary signer(s); None where the text names none.")
     formed: Literal["always", "as_needed", "chair_decides"] | None = Field(
-        default=None, description="形成纪要 (always), 视情形成 (as_needed), 根据主持人意见 (chair_decides).")
+        default=None, description="形成纪要 (always), 视情形成 (as_needed), 根据主持人意见 (chair_decides)."
+    )
     within: Period | None = Field(default=None, description="Issued within this period after the meeting.")
 
     @model_validator(mode="after")
@@ -480,10 +483,12 @@ class Step(_Strict):
     action: Literal["review", "cosign", "approve", "sign", "report", "file"]
     roles: Roles = Field(min_length=1)
     mode: Literal["any", "all"] | None = Field(
-        default=None, description="any: one of the roles acts; all: each does. Default: any for sign/approve, all otherwise."
+        default=None,
+        description="any: one of the roles acts; all: each does. Default: any for sign/approve, all otherwise.",
     )
     authorized_by: Ident | None = Field(
-        default=None, description="The roles other than this one act only on its authorization (市长授权副市长签发).")
+        default=None, description="The roles other than this one act only on its authorization (市长授权副市长签发)."
+    )
     note: str | None = None
 
     @property

@@ -69,8 +69,9 @@ def _load_path(path: str) -> Ruleset:
     return rs
 
 
-def load(id_or_path: str | os.PathLike[str], as_of: dt.date | None = None,
-         *, calendar: WorkCalendar | None = None) -> Ruleset:
+def load(
+    id_or_path: str | os.PathLike[str], as_of: dt.date | None = None, *, calendar: WorkCalendar | None = None
+) -> Ruleset:
     """Load a bundled ruleset by id, or any ruleset file by path; optionally only if in force on ``as_of``.
 
     Loading validates and compiles the file; a file already loaded (same path, size and
@@ -123,8 +124,14 @@ def supersession_graph() -> nx.DiGraph[str]:
     for rid in bundled():
         spec = load(rid).spec
         me = _norm_number(spec.meta.number) or f"<{rid}>"
-        graph.add_node(me, ruleset=rid, title=spec.meta.title, effective=load(rid).meta.in_force_from,
-                       abolished=spec.meta.abolished, status=spec.meta.status)
+        graph.add_node(
+            me,
+            ruleset=rid,
+            title=spec.meta.title,
+            effective=load(rid).meta.in_force_from,
+            abolished=spec.meta.abolished,
+            status=spec.meta.status,
+        )
         for old in spec.meta.supersedes:
             key = _norm_number(old.number) or f"<{old.title}>"
             graph.add_node(key, **({"title": old.title, "date": old.date} if key not in graph else {}))
@@ -151,14 +158,22 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
     name = f"{meta.title} ({meta.number or 'number not given'})"
     start = meta.in_force_from
     if start is None:
-        raise NotInForce(f"{name}: the text gives no date from which it is in force, so it cannot be "
-                         f"confirmed in force on {day.isoformat()}; load it without as_of")
+        raise NotInForce(
+            f"{name}: the text gives no date from which it is in force, so it cannot be "
+            f"confirmed in force on {day.isoformat()}; load it without as_of"
+        )
     if day < start:
         earlier = [_describe(r) for r in meta.supersedes if r.date is None or r.date <= day]
         instead = f"; in force instead: {', '.join(earlier)}" if earlier else ""
-        basis = "took effect" if meta.effective else next(
-            f"is taken to be in force from its {k} date (the text gives no effective date)"
-            for k in ("published", "signed", "adopted") if getattr(meta, k) == start)
+        basis = (
+            "took effect"
+            if meta.effective
+            else next(
+                f"is taken to be in force from its {k} date (the text gives no effective date)"
+                for k in ("published", "signed", "adopted")
+                if getattr(meta, k) == start
+            )
+        )
         raise NotInForce(f"{name} {basis}: {start.isoformat()}, after {day.isoformat()}{instead}")
     if meta.abolished is not None and day >= meta.abolished:
         raise NotInForce(f"{name} was abolished on {meta.abolished.isoformat()}, before {day.isoformat()}")
@@ -170,11 +185,15 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
                 continue
             since = graph.nodes[newer].get("effective")
             if since is not None and day >= since:
-                raise NotInForce(f"{name} was superseded by {newer} on {since.isoformat()}; "
-                                 f"on {day.isoformat()} that document was in force")
+                raise NotInForce(
+                    f"{name} was superseded by {newer} on {since.isoformat()}; "
+                    f"on {day.isoformat()} that document was in force"
+                )
     if meta.status == "abolished" and meta.abolished is None:
-        raise NotInForce(f"{name} is marked abolished on a date the text does not give, so it cannot be "
-                         f"confirmed in force on {day.isoformat()}; load it without as_of")
+        raise NotInForce(
+            f"{name} is marked abolished on a date the text does not give, so it cannot be "
+            f"confirmed in force on {day.isoformat()}; load it without as_of"
+        )
 
 
 def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
@@ -235,8 +254,11 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
         if bm is None or bm.id in overridden or key not in b.meetings:
             meetings[key] = sm
         else:
-            update = {f: getattr(sm, f) for f in ("members", "convener", "chair", "frequency", "quorum", "minutes")
-                      if getattr(sm, f) is not None}
+            update = {
+                f: getattr(sm, f)
+                for f in ("members", "convener", "chair", "frequency", "quorum", "minutes")
+                if getattr(sm, f) is not None
+            }
             update.update({f: getattr(sm, f) for f in ("entrusted_chair", "observers") if getattr(sm, f)})
             meetings[key] = bm.model_copy(update=update)
     base_tables = []
@@ -247,9 +269,11 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
     sup_events = {d.event for d in s.deadlines}
     deadlines = (*s.deadlines, *(d for d in keep(b.deadlines) if d.event not in sup_events))
     acting = s.acting_head or (b.acting_head if b.acting_head and b.acting_head.id not in overridden else None)
-    meta = b.meta.model_copy(update={
-        "notes": (*b.meta.notes, f"composed with the supplement {s.meta.number or s.id}: {s.meta.title}"),
-    })
+    meta = b.meta.model_copy(
+        update={
+            "notes": (*b.meta.notes, f"composed with the supplement {s.meta.number or s.id}: {s.meta.title}"),
+        }
+    )
     return model.RulesetFile.model_construct(
         id=f"{b.id}+{s.id}",
         kind="base",

@@ -35,8 +35,22 @@ _CONDITION = {
                 "minProperties": 1,
                 "additionalProperties": False,
                 "properties": {
-                    op: {} for op in ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains",
-                                      "contains_all", "contains_any", "known", "on_or_before_deadline")
+                    op: {}
+                    for op in (
+                        "eq",
+                        "ne",
+                        "in",
+                        "not_in",
+                        "gt",
+                        "gte",
+                        "lt",
+                        "lte",
+                        "contains",
+                        "contains_all",
+                        "contains_any",
+                        "known",
+                        "on_or_before_deadline",
+                    )
                 },
             },
         ]
@@ -71,20 +85,37 @@ def fixture_schema() -> dict[str, Any]:
     cases = []
     for query, (inputs, expects) in QUERIES.items():
         expect_props: dict[str, Any] = {k: {} for k in sorted(expects | {"error", "rule"})}
-        expect_props["error"] = {"enum": ["NoApplicableRule", "UnknownTerm", "CalendarError", "QueryError",
-                                          "GovruleError", "MissingFact", "NotInForce"]}
+        expect_props["error"] = {
+            "enum": [
+                "NoApplicableRule",
+                "UnknownTerm",
+                "CalendarError",
+                "QueryError",
+                "GovruleError",
+                "MissingFact",
+                "NotInForce",
+            ]
+        }
         input_schema: dict[str, Any] = {"type": "object"}
         if inputs:
             input_schema["properties"] = {k: {} for k in sorted(inputs)}
             input_schema["additionalProperties"] = False
-        cases.append({
-            "if": {"properties": {"query": {"const": query}}},
-            "then": {"properties": {
-                "input": input_schema,
-                "expect": {"type": "object", "minProperties": 1, "additionalProperties": False,
-                           "properties": expect_props},
-            }},
-        })
+        cases.append(
+            {
+                "if": {"properties": {"query": {"const": query}}},
+                "then": {
+                    "properties": {
+                        "input": input_schema,
+                        "expect": {
+                            "type": "object",
+                            "minProperties": 1,
+                            "additionalProperties": False,
+                            "properties": expect_props,
+                        },
+                    }
+                },
+            }
+        )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://govrule.invalid/schema/fixture.schema.json",

@@ -50,8 +50,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: i
     body = [[clip(c) for c in row] for row in rows]
     heads = [clip(h) for h in headers]
     widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(heads)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
-             "  ".join("─" * w for w in widths)]
+    lines = [
+        "  ".join(_pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
+        "  ".join("─" * w for w in widths),
+    ]
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
     return "\n".join(lines)
 
@@ -73,11 +75,16 @@ def render_show(rs: Ruleset) -> str:
     """The whole ruleset as readable sections of tables, Chinese labels with ids beside them."""
     spec, meta = rs.spec, rs.meta
     out: list[str] = []
-    dates = ", ".join(f"{k} {getattr(meta, k).isoformat()}" for k in ("adopted", "signed", "published", "effective",
-                                                                        "abolished") if getattr(meta, k))
+    dates = ", ".join(
+        f"{k} {getattr(meta, k).isoformat()}"
+        for k in ("adopted", "signed", "published", "effective", "abolished")
+        if getattr(meta, k)
+    )
     out.append(f"{meta.title}  [{spec.id}, {spec.kind}]")
-    out.append(f"文号 {meta.number or '（文中未载明）'} · {meta.jurisdiction} ({meta.level}) · status {meta.status}"
-               f" · revision {meta.revision}")
+    out.append(
+        f"文号 {meta.number or '（文中未载明）'} · {meta.jurisdiction} ({meta.level}) · status {meta.status}"
+        f" · revision {meta.revision}"
+    )
     out.append(f"dates: {dates or '（文中未载明）'}")
     for ref in meta.supersedes:
         out.append(f"supersedes {ref.number or ''} {ref.title or ''} {ref.date or ''} ({ref.cite or ''})".rstrip())
@@ -87,8 +94,12 @@ def render_show(rs: Ruleset) -> str:
         out.append(f"precedence: {spec.meta.precedence.prevails} prevails ({spec.meta.precedence.cite})")
 
     out.append("\n角色 Roles")
-    out.append(table(["id", "label", "aliases", "kind"],
-                     [[k, r.label, "、".join(r.aliases), r.kind] for k, r in spec.roles.items()]))
+    out.append(
+        table(
+            ["id", "label", "aliases", "kind"],
+            [[k, r.label, "、".join(r.aliases), r.kind] for k, r in spec.roles.items()],
+        )
+    )
     if spec.meetings:
         out.append("\n会议 Meetings")
         rows = []
@@ -96,32 +107,67 @@ def render_show(rs: Ruleset) -> str:
             m = rs.meeting(key)
             freq = ""
             if m.frequency:
-                freq = "根据需要" if m.frequency.get("as_needed") else f"every {m.frequency['every']} {m.frequency['unit']}"
-            rows.append([f"{m.label} ({key})", _roles(rs, m.members), _roles(rs, m.chair, "或"),
-                         _roles(rs, m.entrusted_chair, "或"), freq, m.quorum or "", _roles(rs, m.minutes_signers, "或"),
-                         m.rule.citation])
-        out.append(table(["meeting", "members", "chair", "on entrustment", "frequency", "quorum", "minutes", "cite"],
-                         rows, max_width=36))
+                freq = (
+                    "根据需要"
+                    if m.frequency.get("as_needed")
+                    else f"every {m.frequency['every']} {m.frequency['unit']}"
+                )
+            rows.append(
+                [
+                    f"{m.label} ({key})",
+                    _roles(rs, m.members),
+                    _roles(rs, m.chair, "或"),
+                    _roles(rs, m.entrusted_chair, "或"),
+                    freq,
+                    m.quorum or "",
+                    _roles(rs, m.minutes_signers, "或"),
+                    m.rule.citation,
+                ]
+            )
+        out.append(
+            table(
+                ["meeting", "members", "chair", "on entrustment", "frequency", "quorum", "minutes", "cite"],
+                rows,
+                max_width=36,
+            )
+        )
     for t in spec.signing:
         out.append(f"\n签发 Signing table {t.id} ({t.hit_policy}{', complete' if t.complete else ''})")
         rows = []
         for r in t.rules:
-            steps = " → ".join(f"{s.action}:{_roles(rs, s.roles, '或' if s.quantifier == 'any' else '、')}"
-                               for s in r.steps)
+            steps = " → ".join(
+                f"{s.action}:{_roles(rs, s.roles, '或' if s.quantifier == 'any' else '、')}" for s in r.steps
+            )
             rows.append([r.cite, r.id, _condition(rs, r.when, model.DOCUMENT_FIELDS), steps])
         out.append(table(["cite", "rule", "when", "steps"], rows, max_width=44))
     if spec.agenda:
         out.append("\n议题 Agenda preconditions")
         rows = []
         for a in spec.agenda:
-            rows.append([a.cite, a.id, "、".join(a.meetings), _condition(rs, a.when, model.AGENDA_FIELDS),
-                         _condition(rs, a.require, model.AGENDA_FIELDS) if a.require is not None else "(requirement)",
-                         a.message])
+            rows.append(
+                [
+                    a.cite,
+                    a.id,
+                    "、".join(a.meetings),
+                    _condition(rs, a.when, model.AGENDA_FIELDS),
+                    _condition(rs, a.require, model.AGENDA_FIELDS) if a.require is not None else "(requirement)",
+                    a.message,
+                ]
+            )
         out.append(table(["cite", "rule", "meetings", "when", "require", "message"], rows, max_width=30))
     if spec.deadlines:
         out.append("\n时限 Time limits")
-        rows = [[d.cite, d.event, f"{d.amount} {d.unit}", "back" if d.back else d.bound,
-                 "yes" if d.silence_means_consent else "", d.id] for d in spec.deadlines]
+        rows = [
+            [
+                d.cite,
+                d.event,
+                f"{d.amount} {d.unit}",
+                "back" if d.back else d.bound,
+                "yes" if d.silence_means_consent else "",
+                d.id,
+            ]
+            for d in spec.deadlines
+        ]
         out.append(table(["cite", "event", "period", "direction", "silence=consent", "rule"], rows))
     people = []
     if spec.acting_head:
@@ -132,20 +178,35 @@ def render_show(rs: Ruleset) -> str:
     for d in spec.delegations:
         people.append([d.cite, "delegation", rs.roles.get(d.role, d.role), _roles(rs, d.delegates), d.id])
     for lv in spec.leave:
-        people.append([lv.cite, f"leave ({lv.occasion})", rs.roles.get(lv.role, lv.role),
-                       _roles(rs, lv.approvers) + (f"; 报备 {_roles(rs, lv.notify)}" if lv.notify else ""), lv.id])
+        people.append(
+            [
+                lv.cite,
+                f"leave ({lv.occasion})",
+                rs.roles.get(lv.role, lv.role),
+                _roles(rs, lv.approvers) + (f"; 报备 {_roles(rs, lv.notify)}" if lv.notify else ""),
+                lv.id,
+            ]
+        )
     if people:
         out.append("\n代理、请假 Acting, substitution, leave")
         out.append(table(["cite", "what", "who", "to whom", "rule"], people))
     if spec.quotas:
         out.append("\n定额 Quotas")
-        out.append(table(["cite", "who", "what", "bound"],
-                         [[q.cite, _roles(rs, q.roles), q.subject, f"{q.bound} {q.amount} {q.unit} per {q.per}"]
-                          for q in spec.quotas]))
+        out.append(
+            table(
+                ["cite", "who", "what", "bound"],
+                [
+                    [q.cite, _roles(rs, q.roles), q.subject, f"{q.bound} {q.amount} {q.unit} per {q.per}"]
+                    for q in spec.quotas
+                ],
+            )
+        )
     if spec.coverage:
         encoded = sum(1 for c in spec.coverage if c.status == "encoded")
-        out.append(f"\n覆盖 Coverage: {len(spec.coverage)} articles, {encoded} encoded, "
-                   f"{len(spec.coverage) - encoded} principle-only")
+        out.append(
+            f"\n覆盖 Coverage: {len(spec.coverage)} articles, {encoded} encoded, "
+            f"{len(spec.coverage) - encoded} principle-only"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -211,8 +272,10 @@ def _summary(answer: Any) -> str:
     if hasattr(answer, "due"):
         return f"{answer.amount} {answer.unit}{' back' if answer.back else ''} -> {answer.due.isoformat()}"
     if hasattr(answer, "members"):
-        return (f"members {sorted(answer.members or [])} chair {sorted(answer.chair or [])} "
-                f"quorum {answer.quorum} minutes {sorted(answer.minutes_signers or [])}")
+        return (
+            f"members {sorted(answer.members or [])} chair {sorted(answer.chair or [])} "
+            f"quorum {answer.quorum} minutes {sorted(answer.minutes_signers or [])}"
+        )
     if hasattr(answer, "roles"):
         return " > ".join(answer.roles)
     return str(answer)
@@ -233,18 +296,28 @@ def diff(left: Ruleset, right: Ruleset) -> list[Difference]:
         b = _answer(right.who_must_sign, doc) if rm else ("(meeting not defined)", None)
         compare("who_must_sign", doc.to_dict(), a, b)
     for meeting in sorted(set(left.meetings) | set(right.meetings)):
-        compare("meeting", {"meeting": meeting},
-                _answer(left.meeting, meeting) if meeting in left.meetings else ("(not defined)", None),
-                _answer(right.meeting, meeting) if meeting in right.meetings else ("(not defined)", None))
+        compare(
+            "meeting",
+            {"meeting": meeting},
+            _answer(left.meeting, meeting) if meeting in left.meetings else ("(not defined)", None),
+            _answer(right.meeting, meeting) if meeting in right.meetings else ("(not defined)", None),
+        )
     start = dt.date(2024, 6, 3)
     for event in sorted(set(model.EVENTS) | set(left.spec.events) | set(right.spec.events)):
-        compare("deadline", {"event": event, "start": start.isoformat()},
-                _answer(left.deadline, event, start), _answer(right.deadline, event, start))
+        compare(
+            "deadline",
+            {"event": event, "start": start.isoformat()},
+            _answer(left.deadline, event, start),
+            _answer(right.deadline, event, start),
+        )
     compare("acting_head", {}, _answer(left.acting_head), _answer(right.acting_head))
     for role in sorted(set(left.roles) | set(right.roles)):
-        compare("leave_approver", {"role": role},
-                _answer(left.leave_approver, role) if role in left.roles else ("(role not defined)", None),
-                _answer(right.leave_approver, role) if role in right.roles else ("(role not defined)", None))
+        compare(
+            "leave_approver",
+            {"role": role},
+            _answer(left.leave_approver, role) if role in left.roles else ("(role not defined)", None),
+            _answer(right.leave_approver, role) if role in right.roles else ("(role not defined)", None),
+        )
     return out
 
 
@@ -261,16 +334,28 @@ def cli_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     left, right = get(args.left), get(args.right)
     diffs = diff(left, right)
     if args.json:
-        out.write(json.dumps({"left": left.id, "right": right.id, "differences": [d.to_dict() for d in diffs]},
-                             ensure_ascii=False, indent=2) + "\n")
+        out.write(
+            json.dumps(
+                {"left": left.id, "right": right.id, "differences": [d.to_dict() for d in diffs]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return 0
     by_query: dict[str, list[Difference]] = {}
     for d in diffs:
         by_query.setdefault(d.query, []).append(d)
     for query, items in by_query.items():
         out.write(f"\n{query}: {len(items)} difference{'s' if len(items) != 1 else ''}\n")
-        rows = [[json.dumps(d.input, ensure_ascii=False)[1:-1], f"{d.left} [{d.left_cite or '—'}]",
-                 f"{d.right} [{d.right_cite or '—'}]"] for d in items[:40]]
+        rows = [
+            [
+                json.dumps(d.input, ensure_ascii=False)[1:-1],
+                f"{d.left} [{d.left_cite or '—'}]",
+                f"{d.right} [{d.right_cite or '—'}]",
+            ]
+            for d in items[:40]
+        ]
         out.write(table(["input", left.id, right.id], rows, max_width=56) + "\n")
         if len(items) > 40:
             out.write(f"… and {len(items) - 40} more (use --json for all)\n")

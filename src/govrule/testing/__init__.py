@@ -14,8 +14,16 @@ from .fixtures import Case, CaseResult, FixtureFile, read_fixture, run_case, run
 __all__ = ["Case", "CaseResult", "FixtureFile", "read_fixture", "run_case", "run_file"]
 
 _LAZY = {
-    "documents", "agenda_items", "dates", "rulesets", "check_properties",
-    "assert_total", "assert_deterministic", "assert_roles_defined", "assert_round_trip", "assert_composition",
+    "documents",
+    "agenda_items",
+    "dates",
+    "rulesets",
+    "check_properties",
+    "assert_total",
+    "assert_deterministic",
+    "assert_roles_defined",
+    "assert_round_trip",
+    "assert_composition",
 }
 
 

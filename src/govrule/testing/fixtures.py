@@ -23,11 +23,33 @@ __all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "read_fixture", "run_
 QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # query: (input keys, expect keys)
     "who_must_sign": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule"})),
-    "check_agenda": (frozenset({"meeting", "meeting_date", "item"}), frozenset({"eligible", "failures", "requirements"})),
-    "deadline": (frozenset({"event", "start"}), frozenset({"due", "amount", "unit", "max_due", "silence_means_consent"})),
-    "meeting": (frozenset({"meeting"}), frozenset({"members", "convener", "chair", "observers", "frequency", "quorum",
-                                                   "minutes_signers", "entrusted_chair", "entrusted_convener",
-                                                   "observers_as_needed", "participants", "minutes_formed"})),
+    "check_agenda": (
+        frozenset({"meeting", "meeting_date", "item"}),
+        frozenset({"eligible", "failures", "requirements"}),
+    ),
+    "deadline": (
+        frozenset({"event", "start"}),
+        frozenset({"due", "amount", "unit", "max_due", "silence_means_consent"}),
+    ),
+    "meeting": (
+        frozenset({"meeting"}),
+        frozenset(
+            {
+                "members",
+                "convener",
+                "chair",
+                "observers",
+                "frequency",
+                "quorum",
+                "minutes_signers",
+                "entrusted_chair",
+                "entrusted_convener",
+                "observers_as_needed",
+                "participants",
+                "minutes_formed",
+            }
+        ),
+    ),
     "quorum_met": (frozenset({"meeting", "present", "total"}), frozenset({"result"})),
     "acting_head": (frozenset(), frozenset({"roles"})),
     "leave_approver": (frozenset({"role", "occasion"}), frozenset({"roles", "notify"})),
@@ -120,8 +142,11 @@ def read_fixture(file: str | os.PathLike[str]) -> FixtureFile:
         allowed = QUERIES[query][1] | _ALWAYS_EXPECT
         for key in expect:
             if key not in allowed:
-                errors.append(problem((*here, "expect", key),
-                                      f"{query} cannot check {key!r}; allowed: {', '.join(sorted(allowed))}"))
+                errors.append(
+                    problem(
+                        (*here, "expect", key), f"{query} cannot check {key!r}; allowed: {', '.join(sorted(allowed))}"
+                    )
+                )
         inp = raw.get("input") or {}
         if not isinstance(inp, dict):
             errors.append(problem((*here, "input"), "`input` is a mapping"))
@@ -221,7 +246,7 @@ def _rule_matches(expected: Any, rule: Any) -> bool:
         return False
     if expected in (rule.id, rule.citation):
         return True
-    rest = rule.citation[len(expected):] if rule.citation.startswith(expected) else None
+    rest = rule.citation[len(expected) :] if rule.citation.startswith(expected) else None
     return rest is not None and rest[:1] not in _NUMERALS
 
 

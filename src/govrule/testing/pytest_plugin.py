@@ -30,8 +30,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     patterns = parent.config.getini("govrule_fixtures")
     if not patterns or file_path.suffix not in (".yaml", ".yml"):
         return None
-    rel = file_path.relative_to(parent.config.rootpath).as_posix() if file_path.is_relative_to(
-        parent.config.rootpath) else file_path.as_posix()
+    rel = (
+        file_path.relative_to(parent.config.rootpath).as_posix()
+        if file_path.is_relative_to(parent.config.rootpath)
+        else file_path.as_posix()
+    )
     if any(fnmatch.fnmatch(rel, p) for p in patterns):
         return GovruleFixture.from_parent(parent, path=file_path)
     return None
