@@ -108,10 +108,16 @@ def test_shadowed_rule_names_the_rule_that_covers_it() -> None:
     ("name", "graph", "cycle"),
     [
         ("acting_cycle.yaml", "acting-for", ["head", "executive_deputy_head", "head"]),
-        ("delegation_cycle.yaml", "delegation",
-         ["executive_deputy_head", "secretary_general", "head", "executive_deputy_head"]),
-        ("substitution_cycle.yaml", "acting-for",
-         ["deputy_secretary_general", "office_director", "secretary_general", "deputy_secretary_general"]),
+        (
+            "delegation_cycle.yaml",
+            "delegation",
+            ["executive_deputy_head", "secretary_general", "head", "executive_deputy_head"],
+        ),
+        (
+            "substitution_cycle.yaml",
+            "acting-for",
+            ["deputy_secretary_general", "office_director", "secretary_general", "deputy_secretary_general"],
+        ),
         ("supersession_cycle.yaml", "supersession", ["缺陷〔2024〕8号", "缺陷〔2024〕8号"]),
         ("override_cycle.yaml", "override", ["sup.report", "sup.request", "sup.report"]),
     ],
@@ -226,8 +232,7 @@ def test_undefined_references_of_a_composition_are_found() -> None:
     data["leave"][0]["approvers"] = ["mayor"]
     data["meetings"]["executive"]["chair"] = ["chairman"]
     kinds = {(f.kind, f.rules) for f in check(model.RulesetFile.model_validate(data))}
-    assert kinds == {("undefined_reference", ("leave.deputy_head",)),
-                     ("undefined_reference", ("meeting.executive",))}
+    assert kinds == {("undefined_reference", ("leave.deputy_head",)), ("undefined_reference", ("meeting.executive",))}
 
 
 # ---------------------------------------------------------------------------- analysis vs brute force
@@ -242,8 +247,7 @@ COUNTS = [0, 1, 2, 3]
 @st.composite
 def small_conditions(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
     when: dict[str, Any] = {}
-    for field, values in (("issuer", ISSUERS), ("kind", KINDS), ("recipient", RECIPIENTS),
-                          ("decided_by", MEETINGS)):
+    for field, values in (("issuer", ISSUERS), ("kind", KINDS), ("recipient", RECIPIENTS), ("decided_by", MEETINGS)):
         if draw(st.integers(0, 2)) == 0:
             picked = draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
             when[field] = picked[0] if len(picked) == 1 else picked
@@ -256,8 +260,10 @@ def small_conditions(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         when["portfolio_count"] = {op: draw(st.integers(0, 3))}
     if depth == 0 and draw(st.integers(0, 3)) == 0:
         when[draw(st.sampled_from(["any", "not"]))] = (
-            draw(st.lists(small_conditions(depth=1), min_size=1, max_size=2)) if draw(st.booleans())
-            else draw(small_conditions(depth=1)))
+            draw(st.lists(small_conditions(depth=1), min_size=1, max_size=2))
+            if draw(st.booleans())
+            else draw(small_conditions(depth=1))
+        )
         if "any" in when and isinstance(when["any"], dict):
             when["any"] = [when["any"]]
         if "not" in when and isinstance(when["not"], list):
@@ -270,20 +276,38 @@ def small_tables(draw: st.DrawFn) -> model.RulesetFile:
     policy = draw(st.sampled_from(["first", "unique", "priority"]))
     rules = []
     for i in range(draw(st.integers(1, 7))):
-        rule = {"id": f"r{i}", "cite": str(i), "text": "t", "when": draw(small_conditions()),
-                "steps": [{"action": "sign", "roles": [draw(st.sampled_from(["head", "secretary_general"]))]}]}
+        rule = {
+            "id": f"r{i}",
+            "cite": str(i),
+            "text": "t",
+            "when": draw(small_conditions()),
+            "steps": [{"action": "sign", "roles": [draw(st.sampled_from(["head", "secretary_general"]))]}],
+        }
         if policy == "priority":
             rule["priority"] = draw(st.integers(0, 3))
         rules.append(rule)
     data = {
-        "id": "small", "kind": "base",
+        "id": "small",
+        "kind": "base",
         "meta": {"title": "t", "jurisdiction": "j", "level": "city", "source": "s"},
         "roles": {"head": {"label": "市长"}, "secretary_general": {"label": "秘书长"}},
         "meetings": {m: {"id": f"m.{m}", "cite": "一", "text": "t", "label": m} for m in MEETINGS},
-        "signing": [{"id": "t", "hit_policy": policy, "complete": True,
-                     "domain": {"issuer": ISSUERS, "kind": KINDS, "recipient": RECIPIENTS, "decided_by": MEETINGS,
-                                "major": [False, True], "portfolio_count": COUNTS},
-                     "rules": rules}],
+        "signing": [
+            {
+                "id": "t",
+                "hit_policy": policy,
+                "complete": True,
+                "domain": {
+                    "issuer": ISSUERS,
+                    "kind": KINDS,
+                    "recipient": RECIPIENTS,
+                    "decided_by": MEETINGS,
+                    "major": [False, True],
+                    "portfolio_count": COUNTS,
+                },
+                "rules": rules,
+            }
+        ],
     }
     return model.RulesetFile.model_validate(data)
 
@@ -298,9 +322,16 @@ def brute_force(spec: model.RulesetFile) -> tuple[bool, set[str], set[frozenset[
     tests = [conditions.compile_condition(conditions.parse_condition(r.when, vocab)[0]) for r in rules]
     gap, fired, sets = False, set(), set()
     for issuer, kind, recipient, decided_by, major, count in itertools.product(
-            ISSUERS, KINDS, RECIPIENTS, MEETINGS, [False, True], COUNTS):
-        doc = govrule.Document(issuer=issuer, kind=kind, recipient=recipient, decided_by=decided_by, major=major,
-                               portfolios=[f"p{i}" for i in range(count)])
+        ISSUERS, KINDS, RECIPIENTS, MEETINGS, [False, True], COUNTS
+    ):
+        doc = govrule.Document(
+            issuer=issuer,
+            kind=kind,
+            recipient=recipient,
+            decided_by=decided_by,
+            major=major,
+            portfolios=[f"p{i}" for i in range(count)],
+        )
         hits = [i for i, test in enumerate(tests) if test(doc, None) is True]
         if not hits:
             gap = True

@@ -430,3 +430,11 @@ def test_a_requirement_that_holds_passes_even_when_applicability_is_unknown() ->
     b = rs.check_agenda({"materials_submitted": "2024-05-01"}, "executive", dt.date(2024, 5, 20))
     assert not b.eligible
     assert set(b.failures[0].missing) == {"involves_other_departments", "consulted"}
+
+
+def test_a_misspelt_keyword_is_a_query_error_with_a_suggestion() -> None:
+    """Document(junk=...) and AgendaItem(consultd=...) are GovruleErrors naming the field, not TypeErrors."""
+    with pytest.raises(govrule.QueryError, match="junk"):
+        govrule.Document(junk=1)  # type: ignore[call-arg]
+    with pytest.raises(govrule.QueryError, match="did you mean 'consulted'"):
+        govrule.AgendaItem(consultd=True)  # type: ignore[call-arg]

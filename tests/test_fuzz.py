@@ -36,15 +36,40 @@ def only_govrule_errors(call: Callable[[], T]) -> T | GovruleError:
 
 
 scalars = (
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | st.dates()
-    | st.datetimes() | st.binary(max_size=8) | st.sampled_from(["head", "executive", "request", "government",
-                                                                "2024-05-20", "meeting_documents_issuance",
-                                                                "市长", "常務會議", "", " ", "\x00", "nan"])
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.dates()
+    | st.datetimes()
+    | st.binary(max_size=8)
+    | st.sampled_from(
+        [
+            "head",
+            "executive",
+            "request",
+            "government",
+            "2024-05-20",
+            "meeting_documents_issuance",
+            "市长",
+            "常務會議",
+            "",
+            " ",
+            "\x00",
+            "nan",
+        ]
+    )
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | scalars.filter(
-        lambda v: isinstance(v, str | int | bool)), inner, max_size=4) | st.tuples(inner, inner),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=8) | scalars.filter(lambda v: isinstance(v, str | int | bool)), inner, max_size=4
+        )
+        | st.tuples(inner, inner)
+    ),
     max_leaves=12,
 )
 plain = st.recursive(
@@ -144,15 +169,20 @@ def test_who_must_sign_takes_any_input(document: Any) -> None:
     assert isinstance(result, govrule.SigningDecision | GovruleError)
 
 
-@given(st.dictionaries(st.sampled_from([*govrule.AgendaItem._fields, "junk"]), values, max_size=5) | values,
-       values | st.sampled_from(["executive", "常务会议", "plenary"]), values)
+@given(
+    st.dictionaries(st.sampled_from([*govrule.AgendaItem._fields, "junk"]), values, max_size=5) | values,
+    values | st.sampled_from(["executive", "常务会议", "plenary"]),
+    values,
+)
 def test_check_agenda_takes_any_input(item: Any, meeting: Any, meeting_date: Any) -> None:
     result = only_govrule_errors(lambda: RS.check_agenda(item, meeting, meeting_date))
     assert isinstance(result, govrule.AgendaCheck | GovruleError)
 
 
-@given(values | st.sampled_from(["meeting_documents_issuance", "departure_notice"]),
-       values | st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)))
+@given(
+    values | st.sampled_from(["meeting_documents_issuance", "departure_notice"]),
+    values | st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+)
 def test_deadline_takes_any_input(event: Any, start: Any) -> None:
     result = only_govrule_errors(lambda: RS.deadline(event, start))
     assert isinstance(result, govrule.Deadline | GovruleError)
@@ -187,8 +217,12 @@ def test_documents_and_agenda_items_take_any_values(data: st.DataObject) -> None
 
 @given(values, values)
 def test_load_check_and_compose_take_any_argument(first: Any, second: Any) -> None:
-    for call in (lambda: govrule.load(first), lambda: govrule.check(first),
-                 lambda: govrule.compose(first, second), lambda: govrule.load(str(MINIMAL), as_of=first)):
+    for call in (
+        lambda: govrule.load(first),
+        lambda: govrule.check(first),
+        lambda: govrule.compose(first, second),
+        lambda: govrule.load(str(MINIMAL), as_of=first),
+    ):
         result = only_govrule_errors(call)
         assert result is not None
 
@@ -201,34 +235,76 @@ def test_nan_and_huge_numbers_are_refused_politely() -> None:
 
 # ---------------------------------------------------------------------------- conditions, and the bugs fuzzing found
 
-FIELDS = ["issuer", "kind", "recipient", "portfolios", "portfolio_count", "major", "decided_by", "meeting",
-          "subject_matter", "entrusted", "bogus"]
-OPERATORS = ["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "contains_all", "contains_any",
-             "known", "on_or_before_deadline", "bogus"]
-arguments = values | st.sampled_from(["government", "request", "executive", "fiscal_funds"]) | st.lists(
-    st.sampled_from(["government", "request", "executive", "fiscal_funds", 1, True, None]) | plain, max_size=3)
-leaf_conditions = st.dictionaries(st.sampled_from(FIELDS),
-                                  arguments | st.dictionaries(st.sampled_from(OPERATORS), arguments, min_size=1,
-                                                              max_size=2), max_size=3)
+FIELDS = [
+    "issuer",
+    "kind",
+    "recipient",
+    "portfolios",
+    "portfolio_count",
+    "major",
+    "decided_by",
+    "meeting",
+    "subject_matter",
+    "entrusted",
+    "bogus",
+]
+OPERATORS = [
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "contains_all",
+    "contains_any",
+    "known",
+    "on_or_before_deadline",
+    "bogus",
+]
+arguments = (
+    values
+    | st.sampled_from(["government", "request", "executive", "fiscal_funds"])
+    | st.lists(
+        st.sampled_from(["government", "request", "executive", "fiscal_funds", 1, True, None]) | plain, max_size=3
+    )
+)
+leaf_conditions = st.dictionaries(
+    st.sampled_from(FIELDS),
+    arguments | st.dictionaries(st.sampled_from(OPERATORS), arguments, min_size=1, max_size=2),
+    max_size=3,
+)
 condition_trees = st.recursive(
     leaf_conditions,
-    lambda inner: st.fixed_dictionaries({"any": st.lists(inner, max_size=3)})
-    | st.fixed_dictionaries({"all": st.lists(inner, max_size=3)}) | st.fixed_dictionaries({"not": inner}),
+    lambda inner: (
+        st.fixed_dictionaries({"any": st.lists(inner, max_size=3)})
+        | st.fixed_dictionaries({"all": st.lists(inner, max_size=3)})
+        | st.fixed_dictionaries({"not": inner})
+    ),
     max_leaves=6,
 )
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(condition_trees, min_size=1, max_size=4), st.sampled_from(["first", "unique", "priority"]),
-       st.booleans(), st.data())
+@given(
+    st.lists(condition_trees, min_size=1, max_size=4),
+    st.sampled_from(["first", "unique", "priority"]),
+    st.booleans(),
+    st.data(),
+)
 def test_any_condition_loads_or_gives_problems_and_then_checks(
     whens: list[Any], policy: str, complete: bool, draws: st.DataObject
 ) -> None:
     data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
     table = data["signing"][0]
     template = table["rules"][0]
-    table.update(hit_policy=policy, complete=complete,
-                 rules=[{**template, "id": f"r{i}", "when": when, "priority": i} for i, when in enumerate(whens)])
+    table.update(
+        hit_policy=policy,
+        complete=complete,
+        rules=[{**template, "id": f"r{i}", "when": when, "priority": i} for i, when in enumerate(whens)],
+    )
     data["coverage"] = []
     source = only_govrule_errors(lambda: loader.parse_text(yaml.safe_dump(data, allow_unicode=True), "<conditions>"))
     if isinstance(source, GovruleError):
@@ -237,9 +313,17 @@ def test_any_condition_loads_or_gives_problems_and_then_checks(
     rs = govrule.Ruleset(source.spec, source=source)
     findings = only_govrule_errors(lambda: govrule.check(rs))
     assert isinstance(findings, tuple)
-    doc = govrule.Document(**draws.draw(st.fixed_dictionaries({
-        "issuer": st.sampled_from(["government", "office"]), "kind": st.sampled_from(["request", "report"]),
-        "major": st.booleans()})))
+    doc = govrule.Document(
+        **draws.draw(
+            st.fixed_dictionaries(
+                {
+                    "issuer": st.sampled_from(["government", "office"]),
+                    "kind": st.sampled_from(["request", "report"]),
+                    "major": st.booleans(),
+                }
+            )
+        )
+    )
     answer = only_govrule_errors(lambda: rs.who_must_sign(doc))
     assert isinstance(answer, govrule.SigningDecision | GovruleError)
 
@@ -253,8 +337,13 @@ def with_condition(when: Any) -> str:
 def test_a_mapping_inside_a_condition_list_is_a_problem_not_a_type_error() -> None:
     # Found by fuzzing: frozenset() of the items, and `in` a set of meetings, raised
     # "unhashable type: 'mappingproxy'".
-    for when in ({"kind": [{"a": 1}]}, {"subject_matter": {"contains_any": [{"x": 1}]}},
-                 {"issuer": {"in": [{"a": 1}]}}, {"decided_by": [{}]}, {"meeting": {"eq": {"a": 1}}}):
+    for when in (
+        {"kind": [{"a": 1}]},
+        {"subject_matter": {"contains_any": [{"x": 1}]}},
+        {"issuer": {"in": [{"a": 1}]}},
+        {"decided_by": [{}]},
+        {"meeting": {"eq": {"a": 1}}},
+    ):
         with_problems = only_govrule_errors(lambda when=when: loader.parse_text(with_condition(when)))
         assert isinstance(with_problems, govrule.RulesetError), when
 

@@ -32,7 +32,8 @@ def questions(rs: govrule.Ruleset) -> list[tuple[str, Callable[[], Any]]]:
     """Many questions of every kind, each as (description, ask)."""
     out: list[tuple[str, Callable[[], Any]]] = []
     for issuer, kind, recipient, major, portfolios in itertools.product(
-            model.ISSUERS, model.DOCUMENT_KINDS, model.RECIPIENTS, (False, True), ((), ("a", "b"))):
+        model.ISSUERS, model.DOCUMENT_KINDS, model.RECIPIENTS, (False, True), ((), ("a", "b"))
+    ):
         doc = govrule.Document(issuer=issuer, kind=kind, recipient=recipient, major=major, portfolios=portfolios)
         out.append((f"sign {doc!r}", lambda doc=doc: rs.who_must_sign(doc)))
     for meeting in rs.meetings:

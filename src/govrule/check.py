@@ -23,6 +23,11 @@ the problem. The checks:
 A ruleset records a finding as a known ambiguity of its source by a rule ``note``
 containing ``ambiguity: <kind>`` (for example ``ambiguity: overlap``); such findings are
 returned with ``recorded=True`` and severity ``info``.
+
+``synthetic_table(n_rules, seed)`` builds a random valid table of any size, for
+benchmarks. ``cli_check`` is ``govrule check``. Limits: at most 50 cycles per graph, 20
+uncovered regions per table (one gap finding names the first three) and 2,000
+overlapping rule sets per table are collected.
 """
 
 from __future__ import annotations
@@ -162,11 +167,15 @@ def _refuse_malformed_conditions(spec: model.RulesetFile, source: loader.Source 
     file = source.file if source is not None else f"<{spec.id}>"
     items: list[tuple[Any, Path, Mapping[str, str]]] = []
     for t, table in enumerate(spec.signing):
-        items += [(r.when, ("signing", t, "rules", i, "when"), model.DOCUMENT_FIELDS)
-                  for i, r in enumerate(table.rules)]
+        items += [
+            (r.when, ("signing", t, "rules", i, "when"), model.DOCUMENT_FIELDS) for i, r in enumerate(table.rules)
+        ]
     for i, rule in enumerate(spec.agenda):
-        items += [(c, ("agenda", i, part), model.AGENDA_FIELDS)
-                  for part, c in (("when", rule.when), ("require", rule.require)) if c is not None]
+        items += [
+            (c, ("agenda", i, part), model.AGENDA_FIELDS)
+            for part, c in (("when", rule.when), ("require", rule.require))
+            if c is not None
+        ]
     for data, path, fields in items:
         _, errors = conditions.parse_condition(data, loader.vocabulary(spec, fields), path)
         for e in errors:
@@ -313,10 +322,18 @@ def _references(spec: model.RulesetFile, *, composed: bool) -> list[_Raw]:
         if role is not None and role not in spec.roles:
             close = difflib.get_close_matches(role, roles, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            out.append(_Raw("undefined_reference", "error",
-                            f"undefined role {role!r} in {loader.format_path(path)}{hint}; defined roles: "
-                            f"{', '.join(roles) or '(none)'}", (anchor,), witness=_ref("role", role, path),
-                            path=path, anchor=anchor))
+            out.append(
+                _Raw(
+                    "undefined_reference",
+                    "error",
+                    f"undefined role {role!r} in {loader.format_path(path)}{hint}; defined roles: "
+                    f"{', '.join(roles) or '(none)'}",
+                    (anchor,),
+                    witness=_ref("role", role, path),
+                    path=path,
+                    anchor=anchor,
+                )
+            )
 
     def need_roles(path: Path, anchor: str, values: Iterable[str] | None) -> None:
         for i, role in enumerate(values or ()):
@@ -337,9 +354,17 @@ def _references(spec: model.RulesetFile, *, composed: bool) -> list[_Raw]:
             found = _UNDEFINED.match(e.message)
             if found:
                 hint = f" ({e.hint})" if e.hint else ""
-                out.append(_Raw("undefined_reference", "error",
-                                f"{e.message} in {loader.format_path(e.path)}{hint}", (anchor,),
-                                witness=_ref(found[1], found[2], e.path), path=e.path, anchor=anchor))
+                out.append(
+                    _Raw(
+                        "undefined_reference",
+                        "error",
+                        f"{e.message} in {loader.format_path(e.path)}{hint}",
+                        (anchor,),
+                        witness=_ref(found[1], found[2], e.path),
+                        path=e.path,
+                        anchor=anchor,
+                    )
+                )
 
     for t, table in enumerate(spec.signing):
         for r, rule in enumerate(table.rules):
@@ -351,20 +376,34 @@ def _references(spec: model.RulesetFile, *, composed: bool) -> list[_Raw]:
     for i, agenda in enumerate(spec.agenda):
         for j, meeting_id in enumerate(agenda.meetings):
             if meeting_id not in spec.meetings:
-                out.append(_Raw("undefined_reference", "error",
-                                f"undefined meeting {meeting_id!r} in agenda[{i}].meetings[{j}]; defined meetings: "
-                                f"{', '.join(spec.meetings) or '(none)'}", (agenda.id,),
-                                witness=_ref("meeting", meeting_id, ("agenda", i, "meetings", j)),
-                                path=("agenda", i, "meetings", j), anchor=agenda.id))
+                out.append(
+                    _Raw(
+                        "undefined_reference",
+                        "error",
+                        f"undefined meeting {meeting_id!r} in agenda[{i}].meetings[{j}]; defined meetings: "
+                        f"{', '.join(spec.meetings) or '(none)'}",
+                        (agenda.id,),
+                        witness=_ref("meeting", meeting_id, ("agenda", i, "meetings", j)),
+                        path=("agenda", i, "meetings", j),
+                        anchor=agenda.id,
+                    )
+                )
         condition_refs(agenda.when, item_vocab, ("agenda", i, "when"), agenda.id)
         if agenda.require is not None:
             condition_refs(agenda.require, item_vocab, ("agenda", i, "require"), agenda.id)
     for i, deadline in enumerate(spec.deadlines):
         if deadline.event not in events:
-            out.append(_Raw("undefined_reference", "error",
-                            f"undefined event {deadline.event!r} in deadlines[{i}].event; declare it under `events:`",
-                            (deadline.id,), witness=_ref("event", deadline.event, ("deadlines", i, "event")),
-                            path=("deadlines", i, "event"), anchor=deadline.id))
+            out.append(
+                _Raw(
+                    "undefined_reference",
+                    "error",
+                    f"undefined event {deadline.event!r} in deadlines[{i}].event; declare it under `events:`",
+                    (deadline.id,),
+                    witness=_ref("event", deadline.event, ("deadlines", i, "event")),
+                    path=("deadlines", i, "event"),
+                    anchor=deadline.id,
+                )
+            )
     if spec.acting_head is not None:
         need_roles(("acting_head", "roles"), spec.acting_head.id, spec.acting_head.roles)
     for i, sub in enumerate(spec.substitutions):
@@ -387,10 +426,16 @@ def _references(spec: model.RulesetFile, *, composed: bool) -> list[_Raw]:
                 if rid not in ids:
                     close = difflib.get_close_matches(rid, list(ids), n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
-                    out.append(_Raw("undefined_reference", "error",
-                                    f"undefined rule {rid!r} in coverage[{i}].rules[{j}]{hint}", (),
-                                    witness=_ref("rule", rid, ("coverage", i, "rules", j)),
-                                    path=("coverage", i, "rules", j)))
+                    out.append(
+                        _Raw(
+                            "undefined_reference",
+                            "error",
+                            f"undefined rule {rid!r} in coverage[{i}].rules[{j}]{hint}",
+                            (),
+                            witness=_ref("rule", rid, ("coverage", i, "rules", j)),
+                            path=("coverage", i, "rules", j),
+                        )
+                    )
     return out
 
 
@@ -409,8 +454,17 @@ def _cycles(graph: nx.DiGraph[Any], what: str, limit: int = 50) -> list[_Raw]:
         rules = tuple(dict.fromkeys(e["rule"] for e in edges if e.get("rule")))
         path = edges[0].get("path")
         chain = " → ".join(str(x) for x in nodes)
-        out.append(_Raw("cycle", "error", f"{what} cycle: {chain}", rules,
-                        witness={"graph": what, "cycle": nodes}, path=path, anchor=rules[0] if rules else None))
+        out.append(
+            _Raw(
+                "cycle",
+                "error",
+                f"{what} cycle: {chain}",
+                rules,
+                witness={"graph": what, "cycle": nodes},
+                path=path,
+                anchor=rules[0] if rules else None,
+            )
+        )
     return out
 
 
@@ -481,8 +535,17 @@ def _supersession(spec: model.RulesetFile) -> list[_Raw]:
         chain = " → ".join(nodes)
         what = "supersedes itself" if len(nodes) == 2 else "is in a supersession cycle"
         notes = tuple(n for n in (*spec.meta.notes, doc_ref.note if doc_ref else None) if n)
-        return [_Raw("cycle", "error", f"{spec.meta.number or spec.id} {what}: {chain}", (),
-                     witness={"graph": "supersession", "cycle": nodes}, path=path, notes=notes)]
+        return [
+            _Raw(
+                "cycle",
+                "error",
+                f"{spec.meta.number or spec.id} {what}: {chain}",
+                (),
+                witness={"graph": "supersession", "cycle": nodes},
+                path=path,
+                notes=notes,
+            )
+        ]
     return []
 
 
@@ -513,10 +576,17 @@ def _bad_overrides(sup: model.RulesetFile, base: model.RulesetFile) -> list[_Raw
             seen.add((rule.id, target))
             close = difflib.get_close_matches(target, list(base_ids), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            out.append(_Raw("bad_override", "error",
-                            f"{rule.id} ({rule.cite}) overrides {target!r}, which {base.id} does not have{hint}",
-                            (rule.id,), witness={"rule": rule.id, "overrides": target, "base": base.id},
-                            path=(*path, "overrides", j), anchor=rule.id))
+            out.append(
+                _Raw(
+                    "bad_override",
+                    "error",
+                    f"{rule.id} ({rule.cite}) overrides {target!r}, which {base.id} does not have{hint}",
+                    (rule.id,),
+                    witness={"rule": rule.id, "overrides": target, "base": base.id},
+                    path=(*path, "overrides", j),
+                    anchor=rule.id,
+                )
+            )
     return out
 
 
@@ -584,8 +654,12 @@ def _holds(op: str, arg: Any, v: Any) -> bool | None:
 class _Space:
     """The dimensions of a table's input domain, and conditions as unions of boxes over them."""
 
-    def __init__(self, conds: Sequence[conditions.Cond], meetings: Sequence[str],
-                 domain: Mapping[str, Sequence[Any]] | None = None) -> None:
+    def __init__(
+        self,
+        conds: Sequence[conditions.Cond],
+        meetings: Sequence[str],
+        domain: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
         domain = domain or {}
         fields: dict[str, None] = {}
         cuts: set[int] = set()
@@ -687,11 +761,14 @@ class _Space:
             return [], []
         dim = self.dims[i]
         if kind == "int":
+
             def value(a: Any) -> Any:
                 return a[0]
         else:
+
             def value(a: Any) -> Any:
                 return a
+
         pos = dim.mask(lambda a: _holds(t.op, t.value, value(a)) is True)
         neg = dim.mask(lambda a: _holds(t.op, t.value, value(a)) is False)
         return self._boxes([{i: pos}]), self._boxes([{i: neg}])
@@ -788,14 +865,16 @@ class _Space:
                     doc[dim.field] = allowed[-1] if flip and len(allowed) > 1 else allowed[0]
             for f, words in required.items():
                 doc[f] = (*words, f"other_{f}") if other_word.get(f) is True else tuple(words)
-            if counts and not self._fill_portfolios(doc, counts, optional.get("portfolios", []),
-                                                    other_word.get("portfolios") is not False, flip):
+            if counts and not self._fill_portfolios(
+                doc, counts, optional.get("portfolios", []), other_word.get("portfolios") is not False, flip
+            ):
                 continue
             yield doc
 
     @staticmethod
-    def _fill_portfolios(doc: dict[str, Any], counts: list[tuple[int, int | None]], spare: list[str],
-                         fillers: bool, flip: bool) -> bool:
+    def _fill_portfolios(
+        doc: dict[str, Any], counts: list[tuple[int, int | None]], spare: list[str], fillers: bool, flip: bool
+    ) -> bool:
         """Make ``portfolios`` as long as one of the allowed counts, keeping the words it must have."""
         have = list(doc.get("portfolios", ()))
         for lo, hi in reversed(counts) if flip else counts:
@@ -939,8 +1018,9 @@ class _Sweep:
                 groups[m] = groups.get(m, 0) | 1 << a
         return iter(groups.items())
 
-    def first_hit(self, *, root: Box | None = None, active: int | None = None, gaps: bool = False,
-                  max_gaps: int = 20) -> tuple[set[int], list[Box]]:
+    def first_hit(
+        self, *, root: Box | None = None, active: int | None = None, gaps: bool = False, max_gaps: int = 20
+    ) -> tuple[set[int], list[Box]]:
         """Rules that are the first match somewhere in ``root``, and (optionally) boxes no rule matches."""
         root = root or self.space.full
         free_below = self._free_below(root)
@@ -995,8 +1075,9 @@ class _Sweep:
                 stack.append((k + 1, sub))
         return chosen
 
-    def unique(self, *, gaps: bool = False, max_gaps: int = 20,
-               max_sets: int = 2000) -> tuple[dict[frozenset[int], Box], list[Box]]:
+    def unique(
+        self, *, gaps: bool = False, max_gaps: int = 20, max_sets: int = 2000
+    ) -> tuple[dict[frozenset[int], Box], list[Box]]:
         """Sets of rules with different outcomes that all match a common region, and uncovered boxes."""
         root = self.space.full
         free_below = self._free_below(root)
@@ -1094,8 +1175,7 @@ def _analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) 
         try:
             regions.append(space.boxes(cond))
         except GovruleError as exc:
-            out.append(_Raw("overlap", "warning", f"rule {rule.id} not analysed: {exc}", (rule.id,)))
-            regions.append([])
+            raise GovruleError(f"rule {rule.id} ({rule.cite}) of table {table.id}: {exc}") from None
     evals = _evaluators(conds)
 
     def rule_path(pos: int) -> Path:
@@ -1108,11 +1188,18 @@ def _analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) 
     empty = {r for r, boxes in enumerate(regions) if not boxes}
     for r in sorted(empty):
         rule = ordered[r]
-        out.append(_Raw("shadowed", "warning",
-                        f"rule {rule.id} ({rule.cite}) in table {table.id} can never match: its condition "
-                        "cannot hold for any document of the table's domain",
-                        (rule.id,), witness={"rule": rule.id, "covered_by": []},
-                        path=rule_path(r), anchor=rule.id))
+        out.append(
+            _Raw(
+                "shadowed",
+                "warning",
+                f"rule {rule.id} ({rule.cite}) in table {table.id} can never match: its condition "
+                "cannot hold for any document of the table's domain",
+                (rule.id,),
+                witness={"rule": rule.id, "covered_by": []},
+                path=rule_path(r),
+                anchor=rule.id,
+            )
+        )
     if table.hit_policy == "unique":
         sets, gaps = sweep.unique(gaps=table.complete)
         out += _overlaps(space, table, ordered, evals, sets, rule_path)
@@ -1126,12 +1213,21 @@ def _analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) 
             names = [ordered[c].id for c in cover]
             shown = ", ".join(f"{ordered[c].id} ({ordered[c].cite})" for c in cover)
             order = "higher-priority" if table.hit_policy == "priority" else "earlier"
-            out.append(_Raw("shadowed", "warning",
-                            f"rule {rule.id} ({rule.cite}) in table {table.id} is never reached: every document "
-                            f"it matches is decided first by the {order} rules {shown}",
-                            (rule.id, *names), witness={"rule": rule.id, "covered_by": names},
-                            path=rule_path(r), anchor=rule.id, note_rules=(rule.id,)))
+            out.append(
+                _Raw(
+                    "shadowed",
+                    "warning",
+                    f"rule {rule.id} ({rule.cite}) in table {table.id} is never reached: every document "
+                    f"it matches is decided first by the {order} rules {shown}",
+                    (rule.id, *names),
+                    witness={"rule": rule.id, "covered_by": names},
+                    path=rule_path(r),
+                    anchor=rule.id,
+                    note_rules=(rule.id,),
+                )
+            )
     if gaps:
+
         def uncovered(doc: facts.Document) -> bool:
             return all(ev(doc, None) is not True for ev in evals)
 
@@ -1139,9 +1235,17 @@ def _analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) 
         if witness is not None:
             shown = "; ".join(_render_box(space, b) for b in gaps[:3])
             more = " ..." if len(gaps) > 3 else ""
-            out.append(_Raw("gap", "error",
-                            f"table {table.id} is declared complete but no rule matches documents with {shown}{more}",
-                            (), witness=witness, path=("signing", t), anchor=table.id))
+            out.append(
+                _Raw(
+                    "gap",
+                    "error",
+                    f"table {table.id} is declared complete but no rule matches documents with {shown}{more}",
+                    (),
+                    witness=witness,
+                    path=("signing", t),
+                    anchor=table.id,
+                )
+            )
     return out
 
 
@@ -1180,10 +1284,18 @@ def _overlaps(
             continue
         ids = tuple(ordered[m].id for m in members)
         shown = ", ".join(f"{ordered[m].id} ({ordered[m].cite})" for m in members)
-        out.append(_Raw("overlap", "error",
-                        f"table {table.id} has hit policy unique, but rules {shown} all match documents with "
-                        f"{_render_box(space, box)} and give different answers",
-                        ids, witness=witness, path=rule_path(members[0]), anchor=ids[0]))
+        out.append(
+            _Raw(
+                "overlap",
+                "error",
+                f"table {table.id} has hit policy unique, but rules {shown} all match documents with "
+                f"{_render_box(space, box)} and give different answers",
+                ids,
+                witness=witness,
+                path=rule_path(members[0]),
+                anchor=ids[0],
+            )
+        )
     return out
 
 
@@ -1219,7 +1331,8 @@ def _composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compos
             if rule.id not in overridden:
                 continue
             before = earlier_tables + (
-                [b for e in order[:pos] for b in region[id(e)]] if table.hit_policy != "unique" else [])
+                [b for e in order[:pos] for b in region[id(e)]] if table.hit_policy != "unique" else []
+            )
             effective = _minus(list(region[id(rule)]), before)
             changed = _minus(effective, answered_by_sup) if effective else effective
             if not changed:
@@ -1229,14 +1342,24 @@ def _composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compos
                 continue
             witness, now = found
             by = overridden[rule.id]
-            now_text = (f"the composed ruleset answers by {now.id} ({now.cite})" if now is not None
-                        else "the composed ruleset gives no answer")
+            now_text = (
+                f"the composed ruleset answers by {now.id} ({now.cite})"
+                if now is not None
+                else "the composed ruleset gives no answer"
+            )
             rules = (*(r.id for r in by), rule.id, *((now.id,) if now is not None else ()))
-            out.append(_Raw("composition_change", "warning",
-                            f"{', '.join(r.id for r in by)} override{'s' if len(by) == 1 else ''} {rule.id} "
-                            f"({rule.cite}), but no supplement rule answers documents with "
-                            f"{_render_box(space, changed[0])}: {now_text}",
-                            tuple(dict.fromkeys(rules)), witness=witness, anchor=by[0].id))
+            out.append(
+                _Raw(
+                    "composition_change",
+                    "warning",
+                    f"{', '.join(r.id for r in by)} override{'s' if len(by) == 1 else ''} {rule.id} "
+                    f"({rule.cite}), but no supplement rule answers documents with "
+                    f"{_render_box(space, changed[0])}: {now_text}",
+                    tuple(dict.fromkeys(rules)),
+                    witness=witness,
+                    anchor=by[0].id,
+                )
+            )
         earlier_tables += [b for r in table.rules for b in region[id(r)]]
     return out
 
@@ -1325,8 +1448,12 @@ def synthetic_table(
     data = {
         "id": "synthetic",
         "kind": "base",
-        "meta": {"title": f"合成决策表（{n_rules}条，种子{seed}）", "jurisdiction": "合成市", "level": "city",
-                 "source": "synthetic"},
+        "meta": {
+            "title": f"合成决策表（{n_rules}条，种子{seed}）",
+            "jurisdiction": "合成市",
+            "level": "city",
+            "source": "synthetic",
+        },
         "roles": {r: {"label": model.ROLES[r]} for r in _SYNTH_SIGNERS},
         "meetings": {
             m: {"id": f"meeting.{m}", "cite": "一", "text": model.MEETINGS[m], "label": model.MEETINGS[m]}

@@ -104,7 +104,10 @@ class Document(_DocumentFields):
         meeting: str | None = None,
         entrusted: bool = False,
         subject_matter: Iterable[str] = (),
+        **unknown: Any,
     ) -> Document:
+        if unknown:
+            raise _unknown_field(cls, "document", unknown)
         # The usual input (vocabulary words or None, real booleans, tuples or lists of text) passes
         # this one expression; anything else takes the field-by-field checks that explain the error.
         if (
@@ -217,7 +220,10 @@ class AgendaItem(_AgendaFields):
         materials_submitted: dt.date | str | None = None,
         ad_hoc: bool | None = None,
         subject_matter: Iterable[str] | None = None,
+        **unknown: Any,
     ) -> AgendaItem:
+        if unknown:
+            raise _unknown_field(cls, "agenda item", unknown)
         if isinstance(materials_submitted, str):
             try:
                 materials_submitted = dt.date.fromisoformat(materials_submitted)
@@ -264,6 +270,13 @@ class AgendaItem(_AgendaFields):
 
 _DOCUMENT_KEYS = frozenset(_DocumentFields._fields)
 _AGENDA_KEYS = frozenset(_AgendaFields._fields)
+
+
+def _unknown_field(cls: type[Any], what: str, unknown: Mapping[str, Any]) -> QueryError:
+    key = next(iter(unknown))
+    close = difflib.get_close_matches(str(key), list(cls._fields), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
 
 
 def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) -> Any:

@@ -95,9 +95,7 @@ def _tested_words(spec: model.RulesetFile, field: str) -> list[str]:
     found: dict[str, None] = {}
     doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
     item_vocab = loader.vocabulary(spec, model.AGENDA_FIELDS)
-    data: list[tuple[Any, conditions.Vocabulary]] = [
-        (r.when, doc_vocab) for t in spec.signing for r in t.rules
-    ]
+    data: list[tuple[Any, conditions.Vocabulary]] = [(r.when, doc_vocab) for t in spec.signing for r in t.rules]
     data += [(c, item_vocab) for r in spec.agenda for c in (r.when, r.require) if c is not None]
     for raw, vocab in data:
         cond, _ = conditions.parse_condition(raw, vocab)
@@ -144,8 +142,7 @@ def dates(
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise InvalidArgument(f"{name}={value!r} must be a datetime.date")
         if not first <= value <= last:
-            raise InvalidArgument(f"{name}={value!r} is outside the years the calendar covers "
-                                  f"({years[0]}-{years[-1]})")
+            raise InvalidArgument(f"{name}={value!r} is outside the years the calendar covers ({years[0]}-{years[-1]})")
     low, high = min_value or first, max_value or last
     if low > high:
         raise InvalidArgument(f"min_value={low!r} is after max_value={high!r}")
@@ -179,11 +176,22 @@ def documents(
 
     meeting: st.SearchStrategy[str | None] = st.none() | st.sampled_from(meetings) if meetings else st.none()
     portfolios = st.lists(
-        st.sampled_from(list(dict.fromkeys([
-            *(_tested_words(spec, "portfolios") if spec is not None else []),
-            "portfolio_a", "portfolio_b", "portfolio_c", "portfolio_d", "portfolio_e",
-        ]))),
-        unique=True, max_size=max_portfolios,
+        st.sampled_from(
+            list(
+                dict.fromkeys(
+                    [
+                        *(_tested_words(spec, "portfolios") if spec is not None else []),
+                        "portfolio_a",
+                        "portfolio_b",
+                        "portfolio_c",
+                        "portfolio_d",
+                        "portfolio_e",
+                    ]
+                )
+            )
+        ),
+        unique=True,
+        max_size=max_portfolios,
     ).map(tuple)
     return st.builds(
         Document,
@@ -242,8 +250,14 @@ def agenda_items(
 # --------------------------------------------------------------------------------------
 
 _MEETING_IDS = tuple(model.MEETINGS)
-_ROLE_POOL = ("executive_deputy_head", "deputy_head", "deputy_head_in_charge", "secretary_general",
-              "deputy_secretary_general", "office_director")
+_ROLE_POOL = (
+    "executive_deputy_head",
+    "deputy_head",
+    "deputy_head_in_charge",
+    "secretary_general",
+    "deputy_secretary_general",
+    "office_director",
+)
 _SUBJECTS = ("fiscal_funds", "land_use", "emergency")
 
 
@@ -280,10 +294,12 @@ def _signing_condition(draw: st.DrawFn, meetings: list[str], *, kinds: list[str]
 def _steps(draw: st.DrawFn, roles: list[str]) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = []
     if draw(st.booleans()):
-        steps.append({"action": "cosign", "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2,
-                                                                 unique=True))})
-    steps.append({"action": "sign", "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2,
-                                                           unique=True))})
+        steps.append(
+            {"action": "cosign", "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True))}
+        )
+    steps.append(
+        {"action": "sign", "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True))}
+    )
     return steps
 
 
@@ -295,8 +311,15 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": "generated",
         "kind": "base",
-        "meta": {"title": "生成的测试规则", "number": number, "jurisdiction": "测试市", "level": "city",
-                 "effective": "2024-01-01", "status": "in_force", "source": "generated"},
+        "meta": {
+            "title": "生成的测试规则",
+            "number": number,
+            "jurisdiction": "测试市",
+            "level": "city",
+            "effective": "2024-01-01",
+            "status": "in_force",
+            "source": "generated",
+        },
         "roles": {r: {"label": model.ROLES[r]} for r in roles},
     }
     article = iter(range(1, 10_000))
@@ -307,15 +330,23 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
     if meetings:
         data["meetings"] = {}
         for m in meetings:
-            meeting = {**provision(f"meeting.{m}", f"{model.MEETINGS[m]}的组成和召集"), "label": model.MEETINGS[m],
-                       "members": draw(st.lists(st.sampled_from(roles), min_size=1, unique=True)),
-                       "convener": ["head"], "chair": ["head"]}
+            meeting = {
+                **provision(f"meeting.{m}", f"{model.MEETINGS[m]}的组成和召集"),
+                "label": model.MEETINGS[m],
+                "members": draw(st.lists(st.sampled_from(roles), min_size=1, unique=True)),
+                "convener": ["head"],
+                "chair": ["head"],
+            }
             if draw(st.booleans()):
-                meeting["quorum"] = {**provision(f"meeting.{m}.quorum", "半数以上组成人员到会方能召开"),
-                                     draw(st.sampled_from(["more_than", "at_least"])): "1/2"}
+                meeting["quorum"] = {
+                    **provision(f"meeting.{m}.quorum", "半数以上组成人员到会方能召开"),
+                    draw(st.sampled_from(["more_than", "at_least"])): "1/2",
+                }
             if draw(st.booleans()):
-                meeting["minutes"] = {**provision(f"meeting.{m}.minutes", "会议纪要由主持人签发"),
-                                      "signers": draw(st.lists(st.sampled_from(roles), min_size=1, unique=True))}
+                meeting["minutes"] = {
+                    **provision(f"meeting.{m}.minutes", "会议纪要由主持人签发"),
+                    "signers": draw(st.lists(st.sampled_from(roles), min_size=1, unique=True)),
+                }
             data["meetings"][m] = meeting
     tables = []
     budget = max_rules
@@ -328,9 +359,11 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
             # Different kinds per rule: a unique table whose rules cannot overlap.
             kinds = draw(st.lists(st.sampled_from(model.DOCUMENT_KINDS), min_size=n, max_size=n, unique=True))
         for r in range(n):
-            rule = {**provision(f"sign.t{t}.r{r}", "签发规则"),
-                    "when": _signing_condition(draw, meetings, kinds=[kinds[r]] if policy == "unique" else None),
-                    "steps": _steps(draw, roles)}
+            rule = {
+                **provision(f"sign.t{t}.r{r}", "签发规则"),
+                "when": _signing_condition(draw, meetings, kinds=[kinds[r]] if policy == "unique" else None),
+                "steps": _steps(draw, roles),
+            }
             if policy == "priority":
                 rule["priority"] = draw(st.integers(0, 5))
             rules.append(rule)
@@ -339,9 +372,11 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
     if meetings:
         agenda = []
         for i in range(draw(st.integers(0, 3))):
-            rule = {**provision(f"agenda.r{i}", "议题要求"),
-                    "meetings": draw(st.lists(st.sampled_from(meetings), min_size=1, unique=True)),
-                    "message": "议题不符合要求"}
+            rule = {
+                **provision(f"agenda.r{i}", "议题要求"),
+                "meetings": draw(st.lists(st.sampled_from(meetings), min_size=1, unique=True)),
+                "message": "议题不符合要求",
+            }
             shape = draw(st.sampled_from(["consulted", "procedures", "materials", "cutoff", "requirement"]))
             if shape == "consulted":
                 rule["when"] = {"involves_other_departments": True}
@@ -350,8 +385,9 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
                 rule["when"] = {"kind": {"in": ["major_decision", "normative_document"]}}
                 rule["require"] = {"procedures_done": {"contains_all": ["legality_review", "risk_assessment"]}}
             elif shape == "materials":
-                rule["require"] = {"materials_submitted": {"known": True,
-                                                           "on_or_before_deadline": "agenda_materials_submission"}}
+                rule["require"] = {
+                    "materials_submitted": {"known": True, "on_or_before_deadline": "agenda_materials_submission"}
+                }
             elif shape == "cutoff":
                 rule["require"] = {"materials_submitted": {"known": True, "lte": draw(dates())}}
             else:
@@ -364,21 +400,31 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
         events = list(dict.fromkeys([*events, "agenda_materials_submission"]))
     deadlines = []
     for event in events:
-        deadline = {**provision(f"deadline.{event}", "时限"), "event": event,
-                    "amount": draw(st.integers(0, 15)),
-                    "unit": draw(st.sampled_from(["working_days", "calendar_days", "months"])),
-                    "back": event == "agenda_materials_submission" or draw(st.booleans())}
+        deadline = {
+            **provision(f"deadline.{event}", "时限"),
+            "event": event,
+            "amount": draw(st.integers(0, 15)),
+            "unit": draw(st.sampled_from(["working_days", "calendar_days", "months"])),
+            "back": event == "agenda_materials_submission" or draw(st.booleans()),
+        }
         deadlines.append(deadline)
     data["deadlines"] = deadlines
     if draw(st.booleans()):
         acting = [r for r in roles if r != "head"]
-        data["acting_head"] = {**provision("acting_head", "市长外出期间由常务副市长主持工作"),
-                               "roles": draw(st.lists(st.sampled_from(acting), min_size=1, unique=True))}
+        data["acting_head"] = {
+            **provision("acting_head", "市长外出期间由常务副市长主持工作"),
+            "roles": draw(st.lists(st.sampled_from(acting), min_size=1, unique=True)),
+        }
     leave = []
     for i, role in enumerate(draw(st.lists(st.sampled_from(roles), max_size=2, unique=True))):
-        leave.append({**provision(f"leave.r{i}", "请假报告"), "role": role,
-                      "occasion": draw(st.sampled_from(["absence", "travel"])),
-                      "approvers": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True))})
+        leave.append(
+            {
+                **provision(f"leave.r{i}", "请假报告"),
+                "role": role,
+                "occasion": draw(st.sampled_from(["absence", "travel"])),
+                "approvers": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)),
+            }
+        )
     data["leave"] = leave
     return data
 
@@ -413,22 +459,43 @@ def _supplement_data(draw: st.DrawFn, base: Ruleset, max_rules: int) -> dict[str
     for i, target in enumerate(chosen):
         # The replacement matches at least what it replaces, so every answer the base
         # gave by an overridden rule is now given by the supplement.
-        rules.append({"id": f"sup.r{i}", "cite": f"补{i + 1}", "text": "补充规定", "overrides": [target.id],
-                      "when": _plain(target.when), "steps": _steps(draw, roles)})
+        rules.append(
+            {
+                "id": f"sup.r{i}",
+                "cite": f"补{i + 1}",
+                "text": "补充规定",
+                "overrides": [target.id],
+                "when": _plain(target.when),
+                "steps": _steps(draw, roles),
+            }
+        )
     for j in range(draw(st.integers(0 if rules else 1, 2))):
-        rules.append({"id": f"sup.new{j}", "cite": f"补新{j + 1}", "text": "新增规定",
-                      "when": {"subject_matter": "emergency", "kind": draw(st.sampled_from(model.DOCUMENT_KINDS))},
-                      "steps": _steps(draw, roles)})
+        rules.append(
+            {
+                "id": f"sup.new{j}",
+                "cite": f"补新{j + 1}",
+                "text": "新增规定",
+                "when": {"subject_matter": "emergency", "kind": draw(st.sampled_from(model.DOCUMENT_KINDS))},
+                "steps": _steps(draw, roles),
+            }
+        )
     return {
         "id": "generated_supplement",
         "kind": "supplement",
-        "meta": {"title": "生成的补充规定", "jurisdiction": spec.meta.jurisdiction, "level": spec.meta.level,
-                 "source": "generated", "supplements": {"number": spec.meta.number, "title": spec.meta.title}},
+        "meta": {
+            "title": "生成的补充规定",
+            "jurisdiction": spec.meta.jurisdiction,
+            "level": spec.meta.level,
+            "source": "generated",
+            "supplements": {"number": spec.meta.number, "title": spec.meta.title},
+        },
         "roles": {r: {"label": role.label} for r, role in spec.roles.items()},
         # The base's meetings, named so the copied conditions may refer to them; under
         # their own rule ids, which composing requires, and with nothing to change.
-        "meetings": {k: {"id": f"sup.meeting.{k}", "cite": "补", "text": m.text, "label": m.label}
-                     for k, m in spec.meetings.items()},
+        "meetings": {
+            k: {"id": f"sup.meeting.{k}", "cite": "补", "text": m.text, "label": m.label}
+            for k, m in spec.meetings.items()
+        },
         "signing": [{"id": "signing.supplement", "hit_policy": "first", "rules": rules}],
     }
 
@@ -509,8 +576,12 @@ def _run(prop: Callable[[st.DataObject], None], data: st.DataObject | None, max_
     options: dict[str, Any] = {
         "deadline": None,
         "database": None,
-        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.nested_given,
-                                  HealthCheck.data_too_large],
+        "suppress_health_check": [
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.nested_given,
+            HealthCheck.data_too_large,
+        ],
     }
     if max_examples is not None:
         options["max_examples"] = max_examples
@@ -537,8 +608,10 @@ def assert_total(ruleset: RulesetArg, *, max_examples: int | None = None, data: 
             try:
                 _answer(ask, rs, calendar_ok=calendar_ok)
             except Exception as exc:
-                raise AssertionError(f"{rs.id}: {text} raised {type(exc).__name__}: {exc}; a total ruleset answers "
-                                     "or raises NoApplicableRule") from exc
+                raise AssertionError(
+                    f"{rs.id}: {text} raised {type(exc).__name__}: {exc}; a total ruleset answers "
+                    "or raises NoApplicableRule"
+                ) from exc
 
     _run(prop, data, max_examples)
 
@@ -570,8 +643,18 @@ def _roles_in(answer: Any) -> set[str]:
     if not isinstance(answer, Mapping):
         return set()
     out: set[str] = set()
-    for key in ("signers", "cosigners", "roles", "notify", "members", "convener", "chair", "entrusted_chair",
-                "observers", "minutes_signers"):
+    for key in (
+        "signers",
+        "cosigners",
+        "roles",
+        "notify",
+        "members",
+        "convener",
+        "chair",
+        "entrusted_chair",
+        "observers",
+        "minutes_signers",
+    ):
         value = answer.get(key)
         if isinstance(value, list | tuple):
             out.update(v for v in value if isinstance(v, str))
@@ -594,8 +677,9 @@ def assert_roles_defined(
         for text, ask, calendar_ok in _questions(rs, d):
             undefined = _roles_in(_outcome(ask, rs, calendar_ok)) - defined
             if undefined:
-                raise AssertionError(f"{rs.id}: {text} names undefined roles {sorted(undefined)}; "
-                                     f"defined: {sorted(defined)}")
+                raise AssertionError(
+                    f"{rs.id}: {text} names undefined roles {sorted(undefined)}; defined: {sorted(defined)}"
+                )
 
     _run(prop, data, max_examples)
 
@@ -616,6 +700,7 @@ def assert_round_trip(
         again = loader.parse_text(text, f"<{rs.id} dumped>")
     except GovruleError as exc:
         raise AssertionError(f"{rs.id}: the dumped ruleset does not load again: {exc}") from exc
+
     def plain(spec: model.RulesetFile) -> Any:
         return spec.model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -628,8 +713,9 @@ def assert_round_trip(
             before = _outcome(ask, rs, calendar_ok)
             after = _outcome(ask, copy, calendar_ok)
             if before != after:
-                raise AssertionError(f"{rs.id}: after a round trip through YAML, {text} answers {after!r} "
-                                     f"instead of {before!r}")
+                raise AssertionError(
+                    f"{rs.id}: after a round trip through YAML, {text} answers {after!r} instead of {before!r}"
+                )
 
     _run(prop, data, max_examples)
 
@@ -672,11 +758,15 @@ def assert_composition(
         if rule in own:
             return
         if base_rule in overridden:
-            raise AssertionError(f"{s.id} over {b.id}: who_must_sign({doc!r}) was decided by {base_rule}, which "
-                                 f"the supplement overrides, but the composition answers by {rule or 'no rule'}")
+            raise AssertionError(
+                f"{s.id} over {b.id}: who_must_sign({doc!r}) was decided by {base_rule}, which "
+                f"the supplement overrides, but the composition answers by {rule or 'no rule'}"
+            )
         if (rule, answer) != (base_rule, base_answer):
-            raise AssertionError(f"{s.id} over {b.id}: who_must_sign({doc!r}) changed from {base_rule} "
-                                 f"{base_answer!r} to {rule} {answer!r}, though no supplement rule decides it")
+            raise AssertionError(
+                f"{s.id} over {b.id}: who_must_sign({doc!r}) changed from {base_rule} "
+                f"{base_answer!r} to {rule} {answer!r}, though no supplement rule decides it"
+            )
 
     _run(prop, data, max_examples)
 
