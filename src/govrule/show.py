@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import os
 import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -33,12 +34,19 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48) -> str:
-    """A plain-text table that lines up Chinese (double-width) and ASCII text."""
+_WHOLE = frozenset({"cite", "rule", "id", "label", "event", "meeting"})
 
-    def clip(cell: str) -> str:
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48) -> str:
+    """A plain-text table that lines up Chinese (double-width) and ASCII text.
+
+    Long cells are cut to ``max_width`` with an ellipsis, except in the columns that name
+    something a reader looks up (citations, rule ids, events), which are never cut.
+    """
+
+    def clip(cell: str, whole: bool = False) -> str:
         cell = " ".join(str(cell).split())
-        if _width(cell) <= max_width:
+        if whole or _width(cell) <= max_width:
             return cell
         out = ""
         for ch in cell:
@@ -47,7 +55,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: i
             out += ch
         return out + "…"
 
-    body = [[clip(c) for c in row] for row in rows]
+    whole = [h in _WHOLE for h in headers]
+    body = [[clip(c, w) for c, w in zip(row, whole, strict=True)] for row in rows]
     heads = [clip(h) for h in headers]
     widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(heads)]
     lines = [
@@ -326,7 +335,8 @@ def cli_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .registry import compose, load
 
     def get(name: str) -> Ruleset:
-        if "+" in name and not name.endswith((".yaml", ".yml")):
+        # BASE+SUPPLEMENT (ids or paths) names a composition; a file whose name has a + is just a file.
+        if "+" in name and not os.path.exists(name):
             base, sup = name.split("+", 1)
             return compose(load(base), load(sup))
         return load(name)
