@@ -14,10 +14,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
-from . import __version__
+from . import __version__, model
 from .errors import GovruleError, NoApplicableRule, RulesetError
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+
+#: The true/false facts of an agenda item, each a --flag of `govrule agenda`.
+_AGENDA_FLAGS = tuple(name for name, kind in model.AGENDA_FIELDS.items() if kind == "bool")
 
 
 class _Usage(Exception):
@@ -181,17 +184,7 @@ def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         value = getattr(args, field)
         if value is not None:
             item[field] = value
-    for field in (
-        "reviewed_by_leader_in_charge",
-        "approved_by_head",
-        "involves_other_departments",
-        "consulted",
-        "cosigned",
-        "disagreement",
-        "coordination_note",
-        "within_own_authority",
-        "ad_hoc",
-    ):
+    for field in _AGENDA_FLAGS:
         value = getattr(args, field)
         if value is not None:
             item[field] = value
@@ -311,17 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--title")
     sp.add_argument("--kind")
     sp.add_argument("--proposed-by", dest="proposed_by")
-    for field in (
-        "reviewed_by_leader_in_charge",
-        "approved_by_head",
-        "involves_other_departments",
-        "consulted",
-        "cosigned",
-        "disagreement",
-        "coordination_note",
-        "within_own_authority",
-        "ad_hoc",
-    ):
+    for field in _AGENDA_FLAGS:
         sp.add_argument(f"--{field.replace('_', '-')}", dest=field, type=_bool, metavar="true|false")
     sp.add_argument("--procedure", action="append", help="a procedure done (repeat; --procedure '' for none)")
     sp.add_argument("--materials-submitted", type=_date, dest="materials_submitted")

@@ -219,7 +219,7 @@ def _words_of(items: Sequence[Any]) -> frozenset[Any] | None:
         return None
 
 
-def _as_date(value: Any) -> Any:
+def as_date(value: Any) -> Any:
     """An ISO date string as a date (JSON, and YAML dumped from JSON, can only write dates as text)."""
     if isinstance(value, str):
         try:
@@ -227,7 +227,7 @@ def _as_date(value: Any) -> Any:
         except ValueError:
             return value
     if isinstance(value, list | tuple):
-        return [_as_date(v) for v in value]
+        return [as_date(v) for v in value]
     return value
 
 
@@ -237,11 +237,9 @@ def _parse_field(
     kind = vocab.fields[field]
     if kind == "date":
         if isinstance(value, Mapping):
-            value = {
-                op: arg if op in ("known", "on_or_before_deadline") else _as_date(arg) for op, arg in value.items()
-            }
+            value = {op: arg if op in ("known", "on_or_before_deadline") else as_date(arg) for op, arg in value.items()}
         else:
-            value = _as_date(value)
+            value = as_date(value)
     if isinstance(value, Mapping):
         tests: list[Cond] = []
         for op, arg in value.items():

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from . import model
+from .conditions import OPERATORS
 from .testing.fixtures import QUERIES
 
 __all__ = ["fixture_schema", "ruleset_schema", "write_schemas"]
@@ -34,24 +35,7 @@ _CONDITION = {
                 "type": "object",
                 "minProperties": 1,
                 "additionalProperties": False,
-                "properties": {
-                    op: {}
-                    for op in (
-                        "eq",
-                        "ne",
-                        "in",
-                        "not_in",
-                        "gt",
-                        "gte",
-                        "lt",
-                        "lte",
-                        "contains",
-                        "contains_all",
-                        "contains_any",
-                        "known",
-                        "on_or_before_deadline",
-                    )
-                },
+                "properties": {op: {} for op in OPERATORS},
             },
         ]
     },

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .. import _yaml
+from ..conditions import as_date
 from ..engine import Ruleset
 from ..errors import GovruleError, Problem, RulesetError
 from ..loader import format_path
@@ -184,15 +185,6 @@ def iter_cases(files: Sequence[str]) -> Iterator[tuple[FixtureFile, Case]]:
             yield fixture, case
 
 
-def _as_date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _call(rs: Ruleset, case: Case) -> Any:
     inp = dict(case.input)
     q = case.query
@@ -202,10 +194,10 @@ def _call(rs: Ruleset, case: Case) -> Any:
         _only(inp, QUERIES[q][0], q)
         if "meeting" not in inp:
             raise GovruleError("check_agenda needs input.meeting")
-        return rs.check_agenda(inp.get("item") or {}, inp["meeting"], _as_date(inp.get("meeting_date")))
+        return rs.check_agenda(inp.get("item") or {}, inp["meeting"], as_date(inp.get("meeting_date")))
     if q == "deadline":
         _only(inp, QUERIES[q][0], q)
-        return rs.deadline(inp.get("event"), _as_date(inp.get("start")))  # type: ignore[arg-type]
+        return rs.deadline(inp.get("event"), as_date(inp.get("start")))  # type: ignore[arg-type]
     if q == "meeting":
         _only(inp, QUERIES[q][0], q)
         return rs.meeting(inp.get("meeting"))  # type: ignore[arg-type]
@@ -304,7 +296,7 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
             continue
         got = getattr(answer, key, None)
         if isinstance(got, dt.date):
-            if _as_date(want) != got:
+            if as_date(want) != got:
                 differ(key, want, got.isoformat())
             continue
         if key == "frequency" and isinstance(want, dict):
