@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govrule
-from govrule import _yaml, loader, model
+from govrule import _yaml, conditions, loader, model
 from govrule.errors import GovruleError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,22 +248,7 @@ FIELDS = [
     "entrusted",
     "bogus",
 ]
-OPERATORS = [
-    "eq",
-    "ne",
-    "in",
-    "not_in",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "contains",
-    "contains_all",
-    "contains_any",
-    "known",
-    "on_or_before_deadline",
-    "bogus",
-]
+OPERATORS = [*conditions.OPERATORS, "bogus"]
 arguments = (
     values
     | st.sampled_from(["government", "request", "executive", "fiscal_funds"])
