@@ -438,3 +438,24 @@ def test_a_misspelt_keyword_is_a_query_error_with_a_suggestion() -> None:
         govrule.Document(junk=1)  # type: ignore[call-arg]
     with pytest.raises(govrule.QueryError, match="did you mean 'consulted'"):
         govrule.AgendaItem(consultd=True)  # type: ignore[call-arg]
+
+
+def test_a_precondition_open_only_on_subject_matter_is_a_requirement_not_a_bar() -> None:
+    """subject_matter is a refinement beyond the contract's facts: unknown, it lists a requirement and blocks nothing."""
+    rs = make("""
+agenda:
+  - id: agenda.stability
+    cite: 二十五
+    text: 涉及重大公共利益、容易引发社会稳定问题的，要进行社会稳定风险评估。
+    meetings: [executive]
+    when: {kind: major_decision, subject_matter: social_stability_risk}
+    require: {procedures_done: social_stability_assessment}
+    message: 须进行社会稳定风险评估
+""")
+    unknown = rs.check_agenda({"kind": "major_decision", "procedures_done": []}, "executive")
+    assert unknown.eligible
+    assert [(f.rule.id, f.missing) for f in unknown.requirements] == [("agenda.stability", ("subject_matter",))]
+    risky = rs.check_agenda(
+        {"kind": "major_decision", "procedures_done": [], "subject_matter": ["social_stability_risk"]}, "executive"
+    )
+    assert not risky.eligible and risky.failures[0].rule.id == "agenda.stability"

@@ -113,6 +113,9 @@ class _AgendaRow:
 
 
 _KEY_FIELDS = ("issuer", "kind", "recipient")
+
+#: AgendaItem facts beyond the contract's vocabulary: leaving them unknown never bars an item by itself.
+_REFINEMENTS = frozenset({"subject_matter"})
 _Candidate = tuple["_Row", conditions.Evaluator]  # a row and its condition specialised to an index key
 _Hits = tuple[tuple["_Table", "_Row"], ...]  # the row each table decides on, in table order
 
@@ -538,6 +541,13 @@ class Ruleset:
                 failures.append(Finding(row.ref, f"{row.rule.message}（需提供：{'、'.join(missing)}）", missing))
             else:
                 failures.append(Finding(row.ref, row.rule.message))
+        # A precondition that stays open only for want of a refinement fact (subject_matter is not among the
+        # contract's AgendaItem facts, so callers cannot be expected to know it) is a requirement to honour,
+        # naming the fact, not a bar; supplying the fact turns it into a pass or a failure.
+        conditional = [f for f in failures if f.missing and _REFINEMENTS.issuperset(f.missing)]
+        if conditional:
+            failures = [f for f in failures if f not in conditional]
+            requirements.extend(conditional)
         to_do = tuple(
             dict.fromkeys([m for f in failures for m in f.missing] + [f.rule.id for f in failures if not f.missing])
         )
