@@ -441,7 +441,7 @@ def test_a_misspelt_keyword_is_a_query_error_with_a_suggestion() -> None:
 
 
 def test_a_precondition_open_only_on_subject_matter_is_a_requirement_not_a_bar() -> None:
-    """subject_matter is a refinement beyond the contract's facts: unknown, it lists a requirement and blocks nothing."""
+    """Unknown subject_matter (a refinement beyond the contract) lists a requirement and blocks nothing."""
     rs = make("""
 agenda:
   - id: agenda.stability
