@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from govrule.answers import RuleRef
+from govrule.testing import run_file
 from govrule.testing.fixtures import _quorum_text, _rule_matches
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "minimal.yaml"
 
 RULE = RuleRef("sign.office", "五十六（七）", "以市政府办公室名义制发的公文，由市政府秘书长签发。")
 TIAO = RuleRef("sign.request", "第五十条第（一）项", "……")
@@ -28,3 +33,25 @@ def test_quorum_spellings_compare_equal() -> None:
     """'more_than 1/2', 'more than 1/2' and 'more_than_half' name the same quorum."""
     assert _quorum_text("more_than 1/2") == _quorum_text("more than 1/2") == _quorum_text("more_than_half")
     assert _quorum_text("at_least 2/3") != _quorum_text("more_than 2/3")
+
+
+def test_a_quorum_case_can_check_its_rule(tmp_path: Path) -> None:
+    """quorum_met answers a bare bool; its rule is the meeting's quorum rule, and a case may check it."""
+    fixture = tmp_path / "quorum.yaml"
+    fixture.write_text(
+        f"""ruleset: {EXAMPLE}
+cases:
+  - name: 过半数
+    query: quorum_met
+    input: {{meeting: executive, present: 6, total: 10}}
+    expect: {{result: true, rule: meeting.executive.quorum}}
+  - name: 错误的条文
+    query: quorum_met
+    input: {{meeting: executive, present: 6, total: 10}}
+    expect: {{result: true, rule: 十一}}
+""",
+        encoding="utf-8",
+    )
+    right, wrong = run_file(fixture)
+    assert right.passed
+    assert not wrong.passed and "rule" in wrong.differences[0]

@@ -249,7 +249,7 @@ def _quorum_text(text: str) -> str:
     return " ".join(words)
 
 
-def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
+def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> list[str]:
     diffs: list[str] = []
 
     def shown(value: Any) -> str:
@@ -262,8 +262,8 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any) -> list[str]:
         if key == "error":
             continue
         if key == "rule":
-            if not _rule_matches(want, answer.rule):
-                differ("rule", want, f"{answer.rule.id} ({answer.rule.citation})")
+            if rule is None or not _rule_matches(want, rule):
+                differ("rule", want, f"{rule.id} ({rule.citation})" if rule is not None else None)
             continue
         if query == "quorum_met":
             if answer is not want:
@@ -337,5 +337,5 @@ def run_case(rs: Ruleset, case: Case, file: str = "<fixture>") -> CaseResult:
     if want_error:
         got = answer.to_dict() if hasattr(answer, "to_dict") else answer
         return CaseResult(file, case, False, (f"expected error {want_error}, got an answer {got!r}",), citation)
-    diffs = _compare(case.query, case.expect, answer)
+    diffs = _compare(case.query, case.expect, answer, rule)
     return CaseResult(file, case, not diffs, tuple(diffs), citation)
