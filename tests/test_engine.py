@@ -459,3 +459,27 @@ agenda:
         {"kind": "major_decision", "procedures_done": [], "subject_matter": ["social_stability_risk"]}, "executive"
     )
     assert not risky.eligible and risky.failures[0].rule.id == "agenda.stability"
+
+
+def test_period_end_deadlines_fall_on_the_last_day_of_the_month_or_year() -> None:
+    """每月底 / 每年年底前: due on the last day of the month or year that holds the start."""
+    rs = make("""
+events:
+  annual_plan: 提交下一年度工作安排
+deadlines:
+  - {id: m, cite: 六, text: 每月底报告。, event: monthly_report, amount: 1, unit: months, anchor: period_end}
+  - {id: y, cite: 七, text: 每年年底前提交。, event: annual_plan, amount: 1, unit: years, anchor: period_end}
+""")
+    assert rs.deadline("monthly_report", dt.date(2024, 2, 3)).due == dt.date(2024, 2, 29)
+    assert rs.deadline("monthly_report", dt.date(2024, 12, 31)).due == dt.date(2024, 12, 31)
+    assert rs.deadline("annual_plan", dt.date(2024, 3, 5)).due == dt.date(2024, 12, 31)
+    assert "月底前" in rs.deadline("monthly_report", dt.date(2024, 2, 3)).explain()
+
+
+def test_period_end_needs_one_month_or_year_counted_forward() -> None:
+    """anchor: period_end with another unit or amount is a validation error."""
+    with pytest.raises(govrule.RulesetError, match="period_end"):
+        make("""
+deadlines:
+  - {id: m, cite: 六, text: 每月底报告。, event: monthly_report, amount: 5, unit: working_days, anchor: period_end}
+""")

@@ -205,9 +205,15 @@ class Deadline:
     max_due: dt.date | None = None
     silence_means_consent: bool = False
     typically: bool = False
+    anchor: str | None = None
 
     def explain(self) -> str:
         """A short Chinese explanation with the citation."""
+        if self.anchor == "period_end":
+            span = "年" if self.unit == "years" else "月"
+            return (
+                f"依据{_cite(self.rule)}：{self.start.isoformat()}所在{span}的{span}底前，截止{self.due.isoformat()}。"
+            )
         period = f"{self.amount}{_UNIT_ZH.get(self.unit, self.unit)}"
         direction = "前" if self.back else "内" if self.bound == "within" else ""
         text = f"依据{_cite(self.rule)}：自{self.start.isoformat()}起{period}{direction}，截止{self.due.isoformat()}"
@@ -230,6 +236,7 @@ class Deadline:
             "max_due": self.max_due.isoformat() if self.max_due else None,
             "silence_means_consent": self.silence_means_consent,
             "typically": self.typically,
+            "anchor": self.anchor,
             "rule": self.rule.to_dict(),
         }
 

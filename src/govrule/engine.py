@@ -583,7 +583,11 @@ class Ruleset:
                 "deadline", {"event": event, "start": start.isoformat()}, f"the text sets no time limit for {event}"
             )
         cal = self.calendar
-        due = cal.add_period(start, rule.amount, rule.unit, back=rule.back)
+        if rule.anchor == "period_end":
+            # 每月底 / 每年年底前: the last day of the month (or year) that holds the start.
+            due = dt.date(start.year, 12, 31) if rule.unit == "years" else _month_end(start)
+        else:
+            due = cal.add_period(start, rule.amount, rule.unit, back=rule.back)
         max_due = (
             cal.add_period(start, rule.hard_max.amount, rule.hard_max.unit, back=rule.back) if rule.hard_max else None
         )
@@ -599,6 +603,7 @@ class Ruleset:
             max_due,
             rule.silence_means_consent,
             rule.typically,
+            rule.anchor,
         )
 
     # ------------------------------------------------------------------ meetings, acting head, leave
@@ -774,6 +779,11 @@ def _lead_events(cond: conditions.Cond) -> tuple[str, ...]:
     if isinstance(cond, conditions.Not):
         return _lead_events(cond.part)
     return tuple(e for p in cond.parts for e in _lead_events(p))
+
+
+def _month_end(day: dt.date) -> dt.date:
+    first_of_next = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
 
 
 def _unknown_fields(fields: Iterable[str], doc: Any) -> tuple[str, ...]:

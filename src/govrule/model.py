@@ -558,6 +558,17 @@ class DeadlineRule(Provision):
     hard_max: Period | None = Field(default=None, description="A limit that extensions may not pass.")
     silence_means_consent: bool = Field(default=False, description="逾期不回复视为无不同意见.")
     typically: bool = Field(default=False, description="The text says 一般/原则上.")
+    anchor: Literal["period_end"] | None = Field(
+        default=None,
+        description="period_end: due on the last day of the month (unit months) or year (unit years) that holds "
+        "the start, for 每月底 / 每年年底前; amount must then be 1.",
+    )
+
+    @model_validator(mode="after")
+    def _anchor_shape(self) -> DeadlineRule:
+        if self.anchor is not None and (self.unit not in ("months", "years") or self.amount != 1 or self.back):
+            raise ValueError("anchor: period_end takes amount: 1 and unit months or years, counted forward")
+        return self
 
 
 class ActingHeadRule(Provision):
