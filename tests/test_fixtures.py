@@ -6,7 +6,7 @@ from pathlib import Path
 
 from govrule.answers import RuleRef
 from govrule.testing import run_file
-from govrule.testing.fixtures import _quorum_text, _rule_matches
+from govrule.testing.fixtures import _frequency_names, _frequency_text, _quorum_text, _rule_matches
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "minimal.yaml"
 
@@ -55,3 +55,18 @@ cases:
     right, wrong = run_file(fixture)
     assert right.passed
     assert not wrong.passed and "rule" in wrong.differences[0]
+
+
+def test_quorum_in_chinese_compares_with_the_fraction() -> None:
+    """过半数 is more than half; 三分之二以上 is at least two thirds."""
+    assert _quorum_text("过半数") == _quorum_text("more_than 1/2")
+    assert _quorum_text("三分之二以上") == _quorum_text("at_least 2/3")
+
+
+def test_frequency_spellings() -> None:
+    """A biweekly meeting is 'every 2 weeks', 'biweekly' or 每两周一次; an as-needed one is 根据需要."""
+    biweekly = _frequency_names({"every": 2, "unit": "weeks", "as_needed": False})
+    assert {"every 2 weeks", "biweekly", "每两周一次", "每两周"} <= biweekly
+    assert "weekly" not in biweekly
+    assert {"as needed", "根据需要", "不定期"} == _frequency_names({"as_needed": True})
+    assert _frequency_text("Every_2_weeks") == "every 2 weeks"

@@ -242,11 +242,50 @@ def _rule_matches(expected: Any, rule: Any) -> bool:
     return rest is not None and rest[:1] not in _NUMERALS
 
 
+_QUORUM_ZH = {
+    "过半数": "more than 1/2",
+    "超过半数": "more than 1/2",
+    "半数以上": "at least 1/2",
+    "三分之二以上": "at least 2/3",
+    "超过三分之二": "more than 2/3",
+}
+
+
 def _quorum_text(text: str) -> str:
-    """One spelling of a quorum: 'more_than 1/2', 'more than 1/2' and 'more_than_half' compare equal."""
-    words = text.strip().lower().replace("_", " ").split()
-    words = ["1/2" if w == "half" else "2/3" if w == "two thirds" else w for w in words]
-    return " ".join(words)
+    """One spelling of a quorum: 'more_than 1/2', 'more than 1/2', 'more_than_half' and 过半数 compare equal."""
+    text = text.strip()
+    if text in _QUORUM_ZH:
+        return _QUORUM_ZH[text]
+    text = text.lower().replace("_", " ").replace("two thirds", "2/3")
+    return " ".join("1/2" if w == "half" else w for w in text.split())
+
+
+_PERIOD_WORDS = {
+    ("weeks", 1): ("weekly", "每周"),
+    ("weeks", 2): ("biweekly", "fortnightly", "每两周", "每2周"),
+    ("months", 1): ("monthly", "每月"),
+    ("quarters", 1): ("quarterly", "每季度"),
+    ("years", 1): ("yearly", "annually", "每年"),
+}
+
+
+def _frequency_names(freq: Mapping[str, Any] | None) -> set[str]:
+    """The spellings a fixture may use for a meeting frequency: 'every 2 weeks', 'biweekly', 每两周一次, as_needed..."""
+    if not freq:
+        return set()
+    if freq.get("as_needed"):
+        return {"as needed", "根据需要", "不定期"}
+    every, unit = int(freq.get("every") or 0), str(freq.get("unit"))
+    names = {f"every {every} {unit}", f"every {every} {unit.rstrip('s')}"}
+    if every == 1:
+        names.add(f"every {unit.rstrip('s')}")
+    for word in _PERIOD_WORDS.get((unit, every), ()):
+        names |= {word, f"{word}一次"}
+    return names
+
+
+def _frequency_text(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").split())
 
 
 def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> list[str]:
@@ -303,6 +342,10 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
             got_map = dict(got or {})
             if any(got_map.get(k) != v for k, v in want.items()):
                 differ(key, want, got_map)
+            continue
+        if key == "frequency" and isinstance(want, str):
+            if _frequency_text(want) not in _frequency_names(got):
+                differ(key, want, dict(got) if got else None)
             continue
         if key == "quorum" and isinstance(want, str) and got is not None:
             if _quorum_text(want) != _quorum_text(got):
