@@ -352,6 +352,8 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
                 differ(key, want, got)
             continue
         if isinstance(want, list) or isinstance(got, tuple):
+            if isinstance(want, str) and isinstance(got, tuple):
+                want = [want]  # one role written without brackets
             if _set(want) != _set(got):
                 differ(key, want, list(got) if isinstance(got, tuple) else got)
             continue
