@@ -70,3 +70,16 @@ def test_frequency_spellings() -> None:
     assert "weekly" not in biweekly
     assert {"as needed", "根据需要", "不定期"} == _frequency_names({"as_needed": True})
     assert _frequency_text("Every_2_weeks") == "every 2 weeks"
+
+
+def test_citations_match_in_any_usual_spelling() -> None:
+    """Full-width or ASCII brackets, with or without 第…条…项, name the same article and item."""
+    assert _rule_matches("五十六(七)", RULE)
+    assert _rule_matches("第五十六条第（七）项", RULE)
+    assert _rule_matches("第五十条第(一)项", TIAO)
+    assert _rule_matches("五十（一）", TIAO)
+    assert not _rule_matches("五十六（六）", RULE)
+    assert not _rule_matches("第五十条第（二）项", TIAO)
+    para = RuleRef("d", "第五十四条第二款", "t")
+    assert _rule_matches("第五十四条", para) and _rule_matches("第五十四条第二款", para)
+    assert not _rule_matches("第五十四条第一款", para)

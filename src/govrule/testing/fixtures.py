@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -229,17 +230,36 @@ def _set(value: Any) -> Any:
     return value
 
 
-_NUMERALS = frozenset("一二三四五六七八九十百零〇0123456789")
+_NUMERAL = "[一二三四五六七八九十百零〇0-9]+"
+_CITATION = re.compile(
+    rf"^第?(?P<article>{_NUMERAL})条?"
+    rf"(?:第?(?P<paragraph>{_NUMERAL})款)?"
+    rf"(?:第?[（(](?P<item>{_NUMERAL})[)）]项?)?$"
+)
+
+
+def _citation_key(text: str) -> tuple[str, str | None, str | None] | None:
+    """(article, paragraph, item) of a citation in any of the usual spellings, or None.
+
+    五十六（一）, 五十六(一), 第五十六条第（一）项 and 第五十六条第(一)项 all give ('五十六', None, '一').
+    """
+    match = _CITATION.match("".join(text.split()))
+    if match is None:
+        return None
+    return match["article"], match["paragraph"], match["item"]
 
 
 def _rule_matches(expected: Any, rule: Any) -> bool:
-    """An expected rule given by id, by citation, or by the article part of a citation (五十 is not 五十一)."""
+    """An expected rule given by id or by citation, at the article level or finer (五十 is not 五十一)."""
     if not isinstance(expected, str) or not expected:
         return False
     if expected in (rule.id, rule.citation):
         return True
-    rest = rule.citation[len(expected) :] if rule.citation.startswith(expected) else None
-    return rest is not None and rest[:1] not in _NUMERALS
+    want, got = _citation_key(expected), _citation_key(rule.citation)
+    if want is None or got is None or want[0] != got[0]:
+        return False
+    # A part the expectation leaves out matches any; a part it names must be the rule's.
+    return all(w is None or w == g for w, g in zip(want[1:], got[1:], strict=True))
 
 
 _QUORUM_ZH = {
