@@ -392,27 +392,13 @@ def compile_condition(cond: Cond) -> Evaluator:
 NONE_IS_A_VALUE = frozenset({"decided_by", "meeting"})
 
 
-class _Unknown:
-    """The value of a field an index probe leaves open (see engine._Probe)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _Unknown()
-
-
 def _compile_test(t: Test) -> Evaluator:
     field, op, arg = t.field, t.op, t.value
     if field in NONE_IS_A_VALUE and op != "known":
 
         def get(facts: Any) -> Any:
             value = getattr(facts, field)
-            if value is None:
-                return ""  # "" equals no meeting id, so eq/in tests are simply false
-            return None if value is UNKNOWN else value
+            return "" if value is None else value  # "" equals no meeting id, so eq/in tests are simply false
     elif field == "portfolio_count":
 
         def get(facts: Any) -> Any:
