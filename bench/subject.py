@@ -252,16 +252,6 @@ def _kleene(cond: conditions.Cond, env: Mapping[str, Any]) -> bool | None:
     return True if True in results else None if None in results else False
 
 
-def _atoms(cond: conditions.Cond) -> Iterable[conditions.Test]:
-    if isinstance(cond, conditions.Test):
-        yield cond
-    elif isinstance(cond, conditions.Not):
-        yield from _atoms(cond.part)
-    else:
-        for p in cond.parts:
-            yield from _atoms(p)
-
-
 def _field_domains(
     spec: model.RulesetFile, rows: Sequence[tuple[Any, Any, conditions.Cond]]
 ) -> dict[str, tuple[Any, ...]]:
@@ -269,7 +259,7 @@ def _field_domains(
     atoms: list[conditions.Test] = []
     for _, _, cond in rows:
         read |= conditions.fields_of(cond)
-        atoms.extend(_atoms(cond))
+        atoms.extend(conditions.tests_of(cond))
     enums = {"issuer": model.ISSUERS, "kind": model.DOCUMENT_KINDS, "recipient": model.RECIPIENTS}
     out: dict[str, tuple[Any, ...]] = {}
     for field in sorted(read):

@@ -613,16 +613,6 @@ class _Dim:
         return sum(1 << i for i, a in enumerate(self.atoms) if pred(a))
 
 
-def _walk(cond: conditions.Cond) -> Iterator[conditions.Test]:
-    if isinstance(cond, conditions.Test):
-        yield cond
-    elif isinstance(cond, conditions.Not):
-        yield from _walk(cond.part)
-    else:
-        for part in cond.parts:
-            yield from _walk(part)
-
-
 def _holds(op: str, arg: Any, v: Any) -> bool | None:
     """The engine's three-valued test of one known-or-unknown value."""
     if op == "known":
@@ -666,7 +656,7 @@ class _Space:
         words: dict[str, dict[str, None]] = {}
         other: set[str] = set()
         for cond in conds:
-            for t in _walk(cond):
+            for t in conditions.tests_of(cond):
                 fields.setdefault(t.field)
                 kind = model.DOCUMENT_FIELDS.get(t.field)
                 if kind == "int":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import model
@@ -31,6 +31,7 @@ __all__ = [
     "compile_condition",
     "fields_of",
     "parse_condition",
+    "tests_of",
 ]
 
 OPERATORS = (
@@ -322,16 +323,20 @@ def _parse_field(
     return [Test(field, "eq", value)]
 
 
+def tests_of(cond: Cond) -> Iterator[Test]:
+    """Every test in a condition, depth first."""
+    if isinstance(cond, Test):
+        yield cond
+    elif isinstance(cond, Not):
+        yield from tests_of(cond.part)
+    else:
+        for part in cond.parts:
+            yield from tests_of(part)
+
+
 def fields_of(cond: Cond) -> frozenset[str]:
     """Every field a condition reads."""
-    if isinstance(cond, Test):
-        return frozenset({cond.field})
-    if isinstance(cond, Not):
-        return fields_of(cond.part)
-    out: frozenset[str] = frozenset()
-    for part in cond.parts:
-        out |= fields_of(part)
-    return out
+    return frozenset(t.field for t in tests_of(cond))
 
 
 # --------------------------------------------------------------------------------------

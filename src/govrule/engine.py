@@ -774,11 +774,7 @@ def _specialize(cond: conditions.Cond, probe: _Probe) -> conditions.Cond:
 
 
 def _lead_events(cond: conditions.Cond) -> tuple[str, ...]:
-    if isinstance(cond, conditions.Test):
-        return (cond.value,) if cond.op == "on_or_before_deadline" else ()
-    if isinstance(cond, conditions.Not):
-        return _lead_events(cond.part)
-    return tuple(e for p in cond.parts for e in _lead_events(p))
+    return tuple(t.value for t in conditions.tests_of(cond) if t.op == "on_or_before_deadline")
 
 
 def _month_end(day: dt.date) -> dt.date:
