@@ -289,14 +289,16 @@ def build_regorus(subject: Subject) -> Decide:
 # ------------------------------------------------------------------ rule-engine
 
 
-def _re(f: Formula) -> str:
+def _expression(f: Formula, and_: str, or_: str, not_: str) -> str:
+    """A formula in the C-like expression syntax rule-engine and CEL share; only and/or/not are spelt apart."""
     tag = f[0]
     if tag == "const":
         return "true" if f[1] else "false"
     if tag in ("and", "or"):
-        return "(" + f" {tag} ".join(_re(p) for p in f[1]) + ")"
+        joiner = f" {and_ if tag == 'and' else or_} "
+        return "(" + joiner.join(_expression(p, and_, or_, not_) for p in f[1]) + ")"
     if tag == "not":
-        return f"not ({_re(f[1])})"
+        return f"{not_}({_expression(f[1], and_, or_, not_)})"
     _, field, op, arg = f
     if op == "null":
         return f"{field} == null"
@@ -307,6 +309,10 @@ def _re(f: Formula) -> str:
     if op == "contains":
         return f"{_rego_value(arg)} in {field}"
     return f"{field} {({'gt': '>', 'gte': '>=', 'lt': '<', 'lte': '<='})[op]} {arg}"
+
+
+def _re(f: Formula) -> str:
+    return _expression(f, "and", "or", "not ")
 
 
 def rule_engine_sources(subject: Subject) -> list[tuple[str, str]]:
@@ -335,23 +341,7 @@ def build_rule_engine(subject: Subject) -> Decide:
 
 
 def _cel(f: Formula) -> str:
-    tag = f[0]
-    if tag == "const":
-        return "true" if f[1] else "false"
-    if tag in ("and", "or"):
-        return "(" + (" && " if tag == "and" else " || ").join(_cel(p) for p in f[1]) + ")"
-    if tag == "not":
-        return f"!({_cel(f[1])})"
-    _, field, op, arg = f
-    if op == "null":
-        return f"{field} == null"
-    if op == "eq":
-        return f"{field} == {_rego_value(arg)}"
-    if op == "in":
-        return f"{field} in [{', '.join(_rego_value(a) for a in arg)}]"
-    if op == "contains":
-        return f"{_rego_value(arg)} in {field}"
-    return f"{field} {({'gt': '>', 'gte': '>=', 'lt': '<', 'lte': '<='})[op]} {arg}"
+    return _expression(f, "&&", "||", "!")
 
 
 def cel_source(subject: Subject, steps: Any = None) -> str:
