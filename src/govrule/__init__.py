@@ -35,6 +35,7 @@ from .errors import (
 from .facts import AgendaItem, Document
 from .loader import validate
 from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
+from .wire import jsonable
 
 __version__ = "0.1.0"
 
@@ -68,6 +69,7 @@ __all__ = [
     "check",
     "compose",
     "default_calendar",
+    "jsonable",
     "load",
     "load_calendar_file",
     "supersession_graph",
