@@ -33,6 +33,7 @@ from .answers import (
     SigningDecision,
     StepAnswer,
 )
+from ._frozen import FrozenMap
 from .calendar import WorkCalendar, default_calendar
 from .errors import GovruleError, NoApplicableRule, QueryError, UnknownTerm
 
@@ -165,7 +166,7 @@ class Ruleset:
         self._calendar = calendar
         self._parts = parts or (spec.meta,)
         self._doc_title = spec.meta.title
-        self._labels: dict[str, str] = {rid: role.label for rid, role in spec.roles.items()}
+        self._labels: FrozenMap[str, str] = FrozenMap({rid: role.label for rid, role in spec.roles.items()})
         self._role_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.roles.items()})
         self._meeting_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.meetings.items()})
         self._events = frozenset(model.EVENTS) | frozenset(spec.events)
@@ -249,13 +250,25 @@ class Ruleset:
             supplement_tables=self._n_supplement_tables,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by content (the validated file as JSON data, the calendar, the parts' metadata) and
+        # rebuilt once per process: a ruleset sent to many worker tasks is validated and compiled once there.
+        payload = (
+            self._revision,
+            self._spec.model_dump(mode="json", by_alias=True),
+            self._calendar,
+            tuple(p.model_dump(mode="json", by_alias=True) for p in self._parts),
+            self._n_supplement_tables,
+        )
+        return (_restore, payload)
+
     def __repr__(self) -> str:
         return f"<govrule.Ruleset {self.id} {self._spec.meta.number or ''} rev {self._revision}>"
 
     @property
     def roles(self) -> Mapping[str, str]:
-        """Role id -> local Chinese label."""
-        return dict(self._labels)
+        """Role id -> local Chinese label (read-only)."""
+        return self._labels
 
     @property
     def meetings(self) -> tuple[str, ...]:
@@ -725,6 +738,36 @@ class Ruleset:
 
 _FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
 _FEW_VALUED = frozenset(f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting"))
+
+
+_restored: dict[str, Ruleset] = {}
+_restored_lock = threading.Lock()
+
+
+def _restore(
+    revision: str,
+    spec: dict[str, Any],
+    calendar: WorkCalendar | None,
+    parts: tuple[dict[str, Any], ...],
+    supplement_tables: int,
+) -> Ruleset:
+    """Unpickle a Ruleset: validate its content again, compile it, and reuse it for later copies."""
+    hit = _restored.get(revision) if calendar is None else None
+    if hit is not None:
+        return hit
+    rs = Ruleset(
+        model.RulesetFile.model_validate(spec),
+        calendar=calendar,
+        parts=tuple(model.Meta.model_validate(p) for p in parts),
+        supplement_tables=supplement_tables,
+    )
+    if rs.revision != revision:  # the content changed in transit: refuse it rather than answer from it
+        raise GovruleError(f"pickled ruleset {rs.id} does not match its revision {revision}")
+    if calendar is None:
+        with _restored_lock:
+            if len(_restored) < 256:
+                _restored[revision] = rs
+    return rs
 
 
 def _count_cap(cond: conditions.Cond) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = [
     "CalendarError",
@@ -53,6 +54,9 @@ class RulesetError(GovruleError):
         more = f"\n... and {count - 20} more" if count > 20 else ""
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in ruleset:\n{head}{more}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
 
 class QueryError(GovruleError):
     """A query was malformed: wrong type, unknown field or a value outside the vocabulary."""
@@ -66,6 +70,9 @@ class UnknownTerm(QueryError):
         self.term = term
         self.defined = tuple(defined)
         super().__init__(f"unknown {category} {term!r}; defined {category}s: {', '.join(self.defined) or '(none)'}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.category, self.term, self.defined))
 
 
 class NoApplicableRule(GovruleError):
@@ -85,6 +92,9 @@ class NoApplicableRule(GovruleError):
             msg += f": {self.detail}"
         return msg
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.query, self.given, self.detail))
+
 
 class CalendarError(GovruleError):
     """A period reaches a year for which no working-day calendar is known."""
@@ -92,6 +102,10 @@ class CalendarError(GovruleError):
     def __init__(self, year: int, covered: tuple[int, int] | None = None, detail: str = "") -> None:
         self.year = year
         self.covered = covered
+        self.detail = detail
         span = f" (calendars cover {covered[0]}-{covered[1]})" if covered else ""
         extra = f"; {detail}" if detail else ""
         super().__init__(f"no working-day calendar for {year}{span}; add a calendar file for {year}{extra}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.covered, self.detail))

@@ -159,6 +159,14 @@ class Document(_DocumentFields):
             _words("subject_matter", subject_matter) if subject_matter != () else (),
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by field name and rebuilt through the constructor, so a copy is validated like the original.
+        return (_rebuild, (type(self), self._asdict()))
+
+    def _replace(self, /, **changes: Any) -> Any:
+        """A copy with some fields changed, validated like the constructor (unknown fields are refused)."""
+        return type(self)(**{**self._asdict(), **changes})
+
     def __repr__(self) -> str:
         # Spelled out rather than `v not in (None, (), False)`: this repr is in every NoApplicableRule message.
         given = ", ".join(
@@ -254,6 +262,14 @@ class AgendaItem(_AgendaFields):
             _words("subject_matter", subject_matter, unknown_ok=True),
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by field name and rebuilt through the constructor, so a copy is validated like the original.
+        return (_rebuild, (type(self), self._asdict()))
+
+    def _replace(self, /, **changes: Any) -> Any:
+        """A copy with some fields changed, validated like the constructor (unknown fields are refused)."""
+        return type(self)(**{**self._asdict(), **changes})
+
     def __repr__(self) -> str:
         given = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if v is not None)
         return f"AgendaItem({given})"
@@ -270,6 +286,11 @@ class AgendaItem(_AgendaFields):
 
 _DOCUMENT_KEYS = frozenset(_DocumentFields._fields)
 _AGENDA_KEYS = frozenset(_AgendaFields._fields)
+
+
+def _rebuild(cls: type[Any], fields: Mapping[str, Any]) -> Any:
+    """Unpickle a Document or AgendaItem through its validating constructor."""
+    return cls(**fields)
 
 
 def _unknown_field(cls: type[Any], what: str, unknown: Mapping[str, Any]) -> QueryError:
