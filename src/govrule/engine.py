@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import conditions, facts, loader, model
+from ._frozen import FrozenMap
 from .answers import (
     ActingHead,
     AgendaCheck,
@@ -33,7 +34,6 @@ from .answers import (
     SigningDecision,
     StepAnswer,
 )
-from ._frozen import FrozenMap
 from .calendar import WorkCalendar, default_calendar
 from .errors import GovruleError, NoApplicableRule, QueryError, UnknownTerm
 
