@@ -1,6 +1,6 @@
 """``govrule check`` on synthetic decision tables of growing size, with z3 and clingo as symbolic peers.
 
-The tables come from ``govrule.check.synthetic_table`` (five enumerated columns, a boolean and an
+The tables come from ``govrule.consistency.synthetic_table`` (five enumerated columns, a boolean and an
 integer threshold, most columns wildcards in any one rule). govrule's check is timed on a
 first-hit table (gaps and shadowed rules) and on a unique one (gaps and overlaps). The peers
 solve the first-hit question, which rules can never fire and whether some input matches no
@@ -32,7 +32,7 @@ CALVANESE = (
 
 
 def _checker() -> Any:
-    return importlib.import_module("govrule.check")
+    return importlib.import_module("govrule.consistency")
 
 
 @dataclasses.dataclass(frozen=True)

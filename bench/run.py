@@ -295,7 +295,7 @@ def section_analysis(mode: Mode) -> str:
         [
             "## 4. govrule check on synthetic decision tables",
             "",
-            "`govrule.check.synthetic_table(n, seed=0)`: five enumerated columns (issuer, kind, recipient, "
+            "`govrule.consistency.synthetic_table(n, seed=0)`: five enumerated columns (issuer, kind, recipient, "
             "decided_by, meeting), a boolean (major) and an integer threshold (portfolio_count); each rule tests "
             "two columns at random and each other column with probability 0.3, the rest are wildcards; the table "
             "is declared complete. A first-hit table is checked for gaps and shadowed rules, a unique one for gaps "

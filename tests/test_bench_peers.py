@@ -53,7 +53,7 @@ def test_each_peer_answers_like_govrule_on_the_whole_domain(subject: Subject, pe
 def test_symbolic_peers_find_the_shadowed_rules_and_gap_govrule_finds(name: str, solve: Any) -> None:
     """On a synthetic first-hit table, z3 and clingo report exactly govrule check's shadowed rules and gap."""
     pytest.importorskip(name)
-    checker = importlib.import_module("govrule.check")
+    checker = importlib.import_module("govrule.consistency")
     spec = checker.synthetic_table(60, 3)
     findings = checker.check(spec)
     shadowed = frozenset(f.witness["rule"] for f in findings if f.kind == "shadowed" and f.witness)

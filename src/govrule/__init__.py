@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .answers import (
     ActingHead,
@@ -36,6 +36,9 @@ from .facts import AgendaItem, Document
 from .loader import validate
 from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
 from .wire import jsonable
+
+if TYPE_CHECKING:
+    from .consistency import CheckFinding, RulesetLike
 
 __version__ = "0.1.0"
 
@@ -77,9 +80,12 @@ __all__ = [
 ]
 
 
-def check(ruleset: Ruleset | str, base: Ruleset | str | None = None) -> tuple[Any, ...]:
-    """Consistency findings for a ruleset (or a supplement over ``base``); see govrule.check module docs."""
-    from .check import check as _check
+def check(ruleset: RulesetLike, *, base: RulesetLike | None = None) -> tuple[CheckFinding, ...]:
+    """Every consistency finding of a ruleset, or of a supplement composed over ``base``.
 
-    findings: tuple[Any, ...] = _check(ruleset, base=base)
-    return findings
+    ``ruleset`` and ``base`` are each a :class:`Ruleset`, a bundled id, a ruleset file path or
+    a :class:`govrule.model.RulesetFile`. The checks are described in :mod:`govrule.consistency`.
+    """
+    from .consistency import check as _check
+
+    return _check(ruleset, base=base)

@@ -271,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--fixture", action="store_true", help="the schema of fixture files instead")
     sp = add("test", "run fixture files of expected answers", cmd_test)
     sp.add_argument("files", nargs="+", metavar="FIXTURE")
-    sp = add("check", "consistency checks of rulesets (exit 1 on an error finding)", _lazy("check", "cli_check"))
+    sp = add(
+        "check", "consistency checks of rulesets (exit 1 on an error finding)", _lazy("consistency.cli", "cli_check")
+    )
     sp.add_argument("targets", nargs="+", metavar="ID|FILE")
     sp.add_argument("--base", help="check a supplement composed over this base")
 

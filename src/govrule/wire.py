@@ -263,7 +263,7 @@ def jsonable(obj: Any) -> Any:
         return problem_dict(obj)
     if name == "CaseResult" and hasattr(obj, "case"):
         return case_dict(obj)
-    if name == "Finding" and hasattr(obj, "severity"):
+    if name == "CheckFinding":
         return finding_dict(obj)
     if name == "Finding" and hasattr(obj, "rule"):
         return _agenda_finding(obj)

@@ -1,0 +1,133 @@
+"""A supplement over its base: overrides naming missing rules, answers changed by no supplement rule."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from .. import loader, model, registry
+from ..engine import Ruleset
+from ..errors import GovruleError, NoApplicableRule
+from .boxes import Box, Space, minus
+from .findings import Raw
+from .tables import parse_when, render_box
+
+
+def compose_for_check(base: model.RulesetFile, sup: model.RulesetFile, *, strict: bool) -> model.RulesetFile:
+    if strict:
+        return registry.compose(Ruleset(base), Ruleset(sup)).spec
+    # Some overrides name rules the base lacks (reported as bad_override): compose the rest.
+    base_ids = set(loader.rule_ids(base))
+    targets = {t for _, rule in loader._rules(sup) for t in getattr(rule, "overrides", ()) if t in base_ids}
+    return registry._compose_specs(base, sup, targets)
+
+
+def bad_overrides(sup: model.RulesetFile, base: model.RulesetFile) -> list[Raw]:
+    base_ids = loader.rule_ids(base)
+    out: list[Raw] = []
+    rules = list(loader._rules(sup))
+    rules += [(("meetings", k), m) for k, m in sup.meetings.items()]
+    seen: set[tuple[str, str]] = set()
+    for path, rule in rules:
+        for j, target in enumerate(getattr(rule, "overrides", ())):
+            if target in base_ids or (rule.id, target) in seen:
+                continue
+            seen.add((rule.id, target))
+            close = difflib.get_close_matches(target, list(base_ids), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            out.append(
+                Raw(
+                    "bad_override",
+                    "error",
+                    f"{rule.id} ({rule.cite}) overrides {target!r}, which {base.id} does not have{hint}",
+                    (rule.id,),
+                    witness={"rule": rule.id, "overrides": target, "base": base.id},
+                    path=(*path, "overrides", j),
+                    anchor=rule.id,
+                )
+            )
+    return out
+
+
+def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, composed: model.RulesetFile) -> list[Raw]:
+    overridden: dict[str, list[model.Provision]] = {}
+    for _, rule in loader._rules(sup):
+        for target in getattr(rule, "overrides", ()):
+            overridden.setdefault(target, []).append(rule)
+    base_signing = [(t, r) for t, table in enumerate(base.signing) for r in table.rules]
+    if not any(r.id in overridden for _, r in base_signing):
+        return []
+    sup_rules = [r for table in sup.signing for r in table.rules]
+    all_rules = [r for _, r in base_signing] + sup_rules
+    conds = {id(r): parse_when(base if i < len(base_signing) else sup, r) for i, r in enumerate(all_rules)}
+    meetings = tuple(dict.fromkeys((*base.meetings, *sup.meetings)))
+    space = Space(list(conds.values()), meetings)
+    region = {id(r): space.boxes(conds[id(r)]) for r in all_rules}
+    answered_by_sup = [b for r in sup_rules for b in region[id(r)]]
+    base_rs, composed_rs = Ruleset(base), Ruleset(composed)
+    sup_ids = {r.id for _, r in loader._rules(sup)}
+    out: list[Raw] = []
+    earlier_tables: list[Box] = []
+    for table in base.signing:
+        order = list(table.rules)
+        if table.hit_policy == "priority":
+            order.sort(key=lambda r: -(r.priority or 0))
+        for pos, rule in enumerate(order):
+            if rule.id not in overridden:
+                continue
+            before = earlier_tables + (
+                [b for e in order[:pos] for b in region[id(e)]] if table.hit_policy != "unique" else []
+            )
+            effective = minus(list(region[id(rule)]), before)
+            changed = minus(effective, answered_by_sup) if effective else effective
+            if not changed:
+                continue
+            found = _changed_witness(space, changed, base_rs, composed_rs, rule.id, sup_ids)
+            if found is None:
+                continue
+            witness, now = found
+            by = overridden[rule.id]
+            now_text = (
+                f"the composed ruleset answers by {now.id} ({now.cite})"
+                if now is not None
+                else "the composed ruleset gives no answer"
+            )
+            rules = (*(r.id for r in by), rule.id, *((now.id,) if now is not None else ()))
+            out.append(
+                Raw(
+                    "composition_change",
+                    "warning",
+                    f"{', '.join(r.id for r in by)} override{'s' if len(by) == 1 else ''} {rule.id} "
+                    f"({rule.cite}), but no supplement rule answers documents with "
+                    f"{render_box(space, changed[0])}: {now_text}",
+                    tuple(dict.fromkeys(rules)),
+                    witness=witness,
+                    anchor=by[0].id,
+                )
+            )
+        earlier_tables += [b for r in table.rules for b in region[id(r)]]
+    return out
+
+
+def _changed_witness(
+    space: Space, boxes: list[Box], base_rs: Ruleset, composed_rs: Ruleset, old: str, sup_ids: set[str]
+) -> tuple[dict[str, Any], Any] | None:
+    for box in boxes[:200]:
+        for doc in space.witnesses(box):
+            try:
+                before = base_rs.who_must_sign(doc)
+            except GovruleError:
+                continue
+            if before.rule.id != old:
+                continue
+            try:
+                after = composed_rs.who_must_sign(doc)
+            except NoApplicableRule:
+                return doc, None
+            except GovruleError:
+                continue
+            if after.rule.id in sup_ids:
+                continue
+            rule = next((r for t in composed_rs.spec.signing for r in t.rules if r.id == after.rule.id), None)
+            return doc, rule
+    return None
