@@ -17,6 +17,7 @@ from typing import Any
 import pydantic
 
 from . import _yaml, conditions, model
+from . import vocabulary as words
 from .errors import Problem, RulesetError
 
 __all__ = ["Source", "format_path", "parse_file", "parse_text", "validate"]
@@ -243,7 +244,7 @@ def _rules(spec: model.RulesetFile) -> Iterator[tuple[tuple[str | int, ...], Any
     for t, table in enumerate(spec.signing):
         for r, rule in enumerate(table.rules):
             yield ("signing", t, "rules", r), rule
-    for section in ("agenda", "deadlines", "substitutions", "delegations", "leave", "quotas"):
+    for section in ("agenda", "deadlines", "substitutions", "delegations", "leave", "quotas", "competence"):
         for i, rule in enumerate(getattr(spec, section)):
             yield (section, i), rule
     if spec.acting_head is not None:
@@ -264,12 +265,7 @@ def vocabulary(spec: model.RulesetFile, fields: Mapping[str, str]) -> conditions
     """The words conditions of this ruleset may use over the given input fields."""
     return conditions.Vocabulary(
         fields=fields,
-        enums={
-            "issuer": model.ISSUERS,
-            "document_kind": model.DOCUMENT_KINDS,
-            "recipient": model.RECIPIENTS,
-            "agenda_kind": model.AGENDA_KINDS,
-        },
+        enums={name: tuple(entries) for name, entries in words.VOCABULARIES.items()},
         roles=frozenset(spec.roles),
         meetings=frozenset(spec.meetings),
         events=frozenset(model.EVENTS) | frozenset(spec.events),
@@ -340,22 +336,41 @@ def _semantic_problems(
                         )
             if table.hit_policy == "priority" and rule.priority is None:
                 add(("signing", t, "rules", r), f"rule {rule.id!r} of a priority table needs `priority`")
+            _signing_rule_problems(spec, ("signing", t, "rules", r), rule, need_role, need_roles, add)
+        table_fields = model.MEETING_REQUEST_FIELDS if table.purpose == "meeting" else model.DOCUMENT_FIELDS
         for field in table.domain:
-            if field not in model.DOCUMENT_FIELDS:
+            if field not in table_fields:
                 add(
                     ("signing", t, "domain", field),
-                    f"unknown field {field!r} in domain; allowed: {', '.join(model.DOCUMENT_FIELDS)}",
+                    f"unknown field {field!r} in domain; allowed: {', '.join(table_fields)}",
                 )
     if spec.acting_head is not None:
         need_roles(("acting_head", "roles"), spec.acting_head.roles)
     for i, sub in enumerate(spec.substitutions):
         need_role(("substitutions", i, "role"), sub.role)
         need_roles(("substitutions", i, "substitutes"), sub.substitutes)
+        signing_ids = {rule.id for table in spec.signing for rule in table.rules}
+        cites = {rule.cite for table in spec.signing for rule in table.rules}
+        for j, target in enumerate(sub.applies_to):
+            if target not in signing_ids and target not in cites:
+                add(
+                    ("substitutions", i, "applies_to", j),
+                    f"applies_to {target!r} is neither a signing rule id nor the cite of a signing rule",
+                )
+    for key, role_def in spec.roles.items():
+        for j, parent in enumerate(role_def.is_a):
+            need_role(("roles", key, "is_a", j), parent)
+            if parent == key or key in _role_ancestors(spec, parent):
+                add(("roles", key, "is_a", j), f"role {key!r} is_a {parent!r} makes a cycle in the role hierarchy")
     for i, dele in enumerate(spec.delegations):
         need_role(("delegations", i, "role"), dele.role)
         need_roles(("delegations", i, "delegates"), dele.delegates)
     for i, leave in enumerate(spec.leave):
-        need_role(("leave", i, "role"), leave.role)
+        if leave.role is not None:
+            need_role(("leave", i, "role"), leave.role)
+        need_roles(("leave", i, "roles"), leave.roles)
+        for j, meeting_id in enumerate(leave.meetings):
+            need_meeting(("leave", i, "meetings", j), meeting_id)
         need_roles(("leave", i, "approvers"), leave.approvers)
         need_roles(("leave", i, "notify"), leave.notify)
         if leave.via is not None:
@@ -365,6 +380,13 @@ def _semantic_problems(
     for i, agenda_rule in enumerate(spec.agenda):
         for j, meeting_id in enumerate(agenda_rule.meetings):
             need_meeting(("agenda", i, "meetings", j), meeting_id)
+    for i, competence in enumerate(spec.competence):
+        for j, meeting_id in enumerate(competence.meetings):
+            need_meeting(("competence", i, "meetings", j), meeting_id)
+    for key, meeting in spec.meetings.items():
+        if meeting.quorum is not None:
+            need_roles(("meetings", key, "quorum", "of"), meeting.quorum.of)
+    problems.extend(_format2_problems(spec, loaded, file))
 
     # Events.
     seen_events: dict[str, int] = {}
@@ -426,16 +448,22 @@ def _semantic_problems(
     conds: dict[tuple[str | int, ...], conditions.Cond] = {}
     doc_vocab = vocabulary(spec, model.DOCUMENT_FIELDS)
     item_vocab = vocabulary(spec, model.AGENDA_FIELDS)
+    request_vocab = vocabulary(spec, model.MEETING_REQUEST_FIELDS)
     for t, table in enumerate(spec.signing):
         for r, rule in enumerate(table.rules):
             path = ("signing", t, "rules", r, "when")
-            cond, errs = conditions.parse_condition(rule.when, doc_vocab, path)
+            vocab = request_vocab if table.purpose == "meeting" else doc_vocab
+            cond, errs = conditions.parse_condition(rule.when, vocab, path)
             conds[path] = cond
             for e in errs:
                 add(e.path, e.message, e.hint)
         for field, values in table.domain.items():
             for k, value in enumerate(values):
-                _, errs = conditions.parse_condition({field: value}, doc_vocab, ("signing", t, "domain", field, k))
+                _, errs = conditions.parse_condition(
+                    {field: value},
+                    request_vocab if table.purpose == "meeting" else doc_vocab,
+                    ("signing", t, "domain", field, k),
+                )
                 for e in errs:
                     add(e.path[:-1], e.message, e.hint)
     for i, agenda_rule in enumerate(spec.agenda):
@@ -448,4 +476,115 @@ def _semantic_problems(
             conds[path] = cond
             for e in errs:
                 add(e.path, e.message, e.hint)
+    for i, competence in enumerate(spec.competence):
+        for part, vocab in (("matters", item_vocab), ("documents", doc_vocab)):
+            data = getattr(competence, part)
+            if data is None:
+                continue
+            path = ("competence", i, part)
+            cond, errs = conditions.parse_condition(data, vocab, path)
+            conds[path] = cond
+            for e in errs:
+                add(e.path, e.message, e.hint)
     return conds, problems
+
+
+def _format2_problems(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) -> list[Problem]:
+    """In a file that does not say ``format: 2``, every format 2 construct it uses, located."""
+    if spec.format >= 2:
+        return []
+    out: list[Problem] = []
+
+    def walk(node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, pydantic.BaseModel):
+            fields = type(node).model_fields
+            for name in node.model_fields_set:
+                info = fields.get(name)
+                if info is None:
+                    continue
+                key = info.alias or name
+                extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+                value = getattr(node, name)
+                if extra.get("x-format") == 2:
+                    line, col = loaded.where((*path, key), key=True)
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            format_path((*path, key)),
+                            f"{key!r} is a format 2 construct: write `format: 2` at the top of the file",
+                        )
+                    )
+                    continue
+                new_values = extra.get("x-format2-values")
+                if isinstance(new_values, list) and isinstance(value, str) and value in new_values:
+                    line, col = loaded.where((*path, key))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            format_path((*path, key)),
+                            f"{key}: {value} is a format 2 construct: write `format: 2` at the top of the file",
+                        )
+                    )
+                    continue
+                walk(value, (*path, key))
+        elif isinstance(node, tuple):
+            for i, part in enumerate(node):
+                walk(part, (*path, i))
+        elif isinstance(node, Mapping):
+            for k, part in node.items():
+                if isinstance(part, pydantic.BaseModel):
+                    walk(part, (*path, k))
+
+    walk(spec, ())
+    return out
+
+
+def _role_ancestors(spec: model.RulesetFile, role: str) -> set[str]:
+    """Every role ``role`` is_a, transitively (stops at cycles, which are reported elsewhere)."""
+    seen: set[str] = set()
+    todo = [role]
+    while todo:
+        current = spec.roles.get(todo.pop())
+        for parent in current.is_a if current is not None else ():
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def _signing_rule_problems(
+    spec: model.RulesetFile,
+    path: tuple[str | int, ...],
+    rule: model.SigningRule,
+    need_role: Any,
+    need_roles: Any,
+    add: Any,
+) -> None:
+    """Roles, authorizations and cross-references of a signing rule's format 2 parts."""
+    for part in ("alternatives", "absent"):
+        for a, alt in enumerate(getattr(rule, part)):
+            if part == "absent":
+                need_roles((*path, part, a, "roles"), alt.roles)
+            for s, step in enumerate(alt.steps):
+                need_roles((*path, part, a, "steps", s, "roles"), step.roles)
+                if step.authorized_by is not None and step.authorized_by not in step.roles:
+                    add(
+                        (*path, part, a, "steps", s, "authorized_by"),
+                        f"authorized_by {step.authorized_by!r} must be one of the step's roles",
+                    )
+    if rule.see is not None:
+        targets = {r.id: r for table in spec.signing for r in table.rules}
+        target = targets.get(rule.see)
+        if target is None:
+            close = difflib.get_close_matches(rule.see, list(targets), n=1)
+            add(
+                (*path, "see"),
+                f"see: {rule.see!r} is not a signing rule of this ruleset",
+                f"did you mean {close[0]!r}?" if close else None,
+            )
+        elif target.id == rule.id:
+            add((*path, "see"), "a rule cannot refer to itself with see:")

@@ -25,24 +25,35 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
+
+from . import vocabulary
 
 __all__ = [
     "ACTIONS",
     "AGENDA_FIELDS",
     "AGENDA_KINDS",
     "DOCUMENT_FIELDS",
+    "DIRECTIONS",
     "DOCUMENT_KINDS",
     "EVENTS",
     "ISSUERS",
+    "LEVELS",
     "MEETINGS",
+    "MEETING_REQUEST_FIELDS",
+    "MEETING_SCOPES",
     "PROCEDURES",
+    "PURPOSES",
     "RECIPIENTS",
     "ROLES",
     "UNITS",
+    "AbsencePath",
     "ActingHeadRule",
+    "Alternative",
     "AgendaRule",
+    "CompetenceRule",
     "Condition",
     "CoverageEntry",
     "DeadlineRule",
@@ -66,98 +77,31 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------
-# The canonical vocabulary of the contract (section 3). Rulesets may define more roles
-# and meetings; the Document and AgendaItem vocabularies are closed.
+# The canonical vocabulary (contract section 3, widened by format 2), derived from
+# govrule.vocabulary, the one source of truth. Rulesets may define more roles and
+# meetings; the Document, AgendaItem and MeetingRequest vocabularies are closed.
 # --------------------------------------------------------------------------------------
 
-ROLES: Mapping[str, str] = types.MappingProxyType(
-    {
-        "head": "市长/区长",
-        "executive_deputy_head": "常务副市长（负责常务工作的副市长/副区长）",
-        "deputy_head": "副市长/副区长",
-        "deputy_head_in_charge": "分管副市长/副区长",
-        "deputy_head_foreign_affairs": "分管外事工作的副市长",
-        "leader_in_charge": "分管领导同志",
-        "secretary_general": "秘书长",
-        "deputy_secretary_general": "副秘书长",
-        "office_director": "办公室（办公厅）主任",
-        "office_deputy_director": "办公室（办公厅）副主任",
-        "department_head": "部门主要负责人",
-        "meeting_chair": "会议主持人",
-        "entrusting_leader": "委托召开会议的领导同志",
-    }
-)
-RELATIONAL_ROLES = frozenset(
-    {
-        "deputy_head_in_charge",
-        "deputy_head_foreign_affairs",
-        "leader_in_charge",
-        "meeting_chair",
-        "entrusting_leader",
-    }
-)
-MEETINGS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "plenary": "全体会议",
-        "executive": "常务会议",
-        "head_office": "市长/区长办公会议",
-        "topical": "专题会议",
-        "study": "学习会",
-    }
-)
-ISSUERS = ("government", "office", "party_group", "joint", "department")
-DOCUMENT_KINDS = (
-    "request",
-    "report",
-    "motion",
-    "regulation",
-    "normative_document",
-    "decision",
-    "order",
-    "personnel_appointment",
-    "outbound_travel_approval",
-    "minutes",
-    "work_bulletin",
-    "routine",
-    "consultation",
-    "reply",
-    "other",
-)
-RECIPIENTS = (
-    "state_council",
-    "state_council_department",
-    "higher_government",
-    "party_committee",
-    "people_congress",
-    "cppcc",
-    "peer_government_office",
-    "subordinate",
-    "public",
-    "government",
-)
-AGENDA_KINDS = (*DOCUMENT_KINDS, "major_decision", "funding", "staffing", "briefing")
-PROCEDURES = (
-    "public_participation",
-    "expert_review",
-    "risk_assessment",
-    "legality_review",
-    "fair_competition_review",
-    "social_stability_assessment",
-)
-EVENTS = (
-    "meeting_documents_issuance",
-    "revised_documents_issuance",
-    "consultation_reply",
-    "agenda_materials_submission",
-    "departure_notice",
-    "implementing_document_draft",
-    "normative_document_validity",
-    "provisional_normative_document_validity",
-    "normative_document_cleanup",
-    "monthly_report",
-)
-UNITS = ("working_days", "calendar_days", "months", "years")
-ACTIONS = ("review", "cosign", "approve", "sign", "report", "file")
+
+def _label(terms: tuple[str, ...]) -> str:
+    return "/".join(terms[:2])
+
+
+ROLES: Mapping[str, str] = types.MappingProxyType({k: _label(w.terms) for k, w in vocabulary.ROLES.items()})
+RELATIONAL_ROLES = vocabulary.RELATIONAL_ROLES
+MEETINGS: Mapping[str, str] = types.MappingProxyType({k: _label(w.terms) for k, w in vocabulary.MEETINGS.items()})
+ISSUERS = tuple(vocabulary.ISSUERS)
+DOCUMENT_KINDS = tuple(vocabulary.DOCUMENT_KINDS)
+RECIPIENTS = tuple(vocabulary.RECIPIENTS)
+DIRECTIONS = tuple(vocabulary.DIRECTIONS)
+LEVELS = tuple(vocabulary.LEVELS)
+AGENDA_KINDS = tuple(vocabulary.VOCABULARIES["agenda_kind"])
+PROCEDURES = tuple(vocabulary.PROCEDURES)
+EVENTS = tuple(vocabulary.EVENTS)
+UNITS = tuple(vocabulary.UNITS)
+ACTIONS = tuple(vocabulary.ACTIONS)
+PURPOSES = tuple(vocabulary.PURPOSES)
+MEETING_SCOPES = tuple(vocabulary.MEETING_SCOPES)
 
 # Field name -> kind of value, for the condition language. "enum:<name>" fields take
 # one word of a closed vocabulary; "set" fields are tuples of words; "bool" and "int"
@@ -177,6 +121,21 @@ DOCUMENT_FIELDS: Mapping[str, str] = types.MappingProxyType(
         "meeting": "meeting",
         "entrusted": "bool",
         "subject_matter": "set",
+        "direction": "enum:direction",
+        "skips_level": "bool",
+        "within_department_authority": "bool",
+        "assigned_by_leader": "bool",
+    }
+)
+#: The facts of a request to convene a meeting (purpose: meeting tables, who_must_approve_meeting).
+MEETING_REQUEST_FIELDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "convened_by": "enum:issuer",
+        "in_name_of": "enum:issuer",
+        "scope": "enum:meeting_scope",
+        "invites": "set",
+        "half_days": "int",
+        "attendees": "int",
     }
 )
 AGENDA_FIELDS: Mapping[str, str] = types.MappingProxyType(
@@ -213,6 +172,12 @@ Roles = tuple[Ident, ...]
 K = TypeVar("K")
 V = TypeVar("V")
 
+#: Marks a field as a format 2 construct (in its JSON Schema too): a format 1 file that sets it is refused
+#: with "… is a format 2 construct: write `format: 2`". A field whose new *values* are format 2 lists them
+#: under ``x-format2-values`` instead.
+FORMAT2: dict[str, Any] = {"x-format": 2}
+_RANGE = re.compile(r"^(\d+)\s*(?:-|~|～|－|—|–|至|到)\s*(\d+)$")
+
 
 def _freeze(value: dict[Any, Any]) -> Mapping[Any, Any]:
     return types.MappingProxyType(value)
@@ -234,6 +199,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+class Citation(_Strict):
+    """A further article a rule rests on, with its clause."""
+
+    cite: Text = Field(description="Article and item as the source numbers them.")
+    text: Text = Field(description="The clause, copied from the source.")
+    note: str | None = None
+
+
 class Provision(_Strict):
     """What every encoded rule carries: a stable id, its citation and the source clause."""
 
@@ -249,6 +222,12 @@ class Provision(_Strict):
     overrides: tuple[RuleId, ...] = Field(
         default=(),
         description="In a supplement: ids of the base's rules this rule replaces.",
+    )
+    also_cite: tuple[Citation, ...] = Field(
+        default=(),
+        description="Format 2. Further articles the rule rests on (a rule that cites two articles); `cite` stays "
+        "the primary one.",
+        json_schema_extra=FORMAT2,
     )
 
 
@@ -350,7 +329,12 @@ class Meta(_Strict):
     number: str | None = Field(default=None, description="文号")
     issuer: str | None = Field(default=None, description="发文机关")
     jurisdiction: Text = Field(description="e.g. 鄂州市, 乌海市海南区")
-    level: Literal["province", "city", "municipality", "district", "county"]
+    level: Literal["province", "municipality", "city", "prefecture", "district", "county", "banner", "township"] = (
+        Field(
+            description="The government's level; prefecture (地区/自治州/盟), banner (旗) and township are format 2.",
+            json_schema_extra={"x-format2-values": ["prefecture", "banner", "township"]},
+        )
+    )
     script: Literal["simplified", "traditional"] = "simplified"
     adopted: dt.date | None = Field(default=None, description="Adopted by a meeting (审议通过).")
     signed: dt.date | None = Field(default=None, description="成文日期 / the date under the signature.")
@@ -372,6 +356,12 @@ class Role(_Strict):
     aliases: tuple[str, ...] = Field(default=(), description="Other names, Traditional-script forms included.")
     kind: Literal["person", "relational", "body"] = "person"
     note: str | None = None
+    is_a: Roles = Field(
+        default=(),
+        description="Format 2. Broader roles this one is a case of (常务副市长 is_a deputy_head): a rule, condition, "
+        "leave rule or quorum subset written for a broader role applies to it, unless a rule names it.",
+        json_schema_extra=FORMAT2,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -389,8 +379,27 @@ class Frequency(_Strict):
     every: int | None = Field(default=None, ge=1)
     unit: Literal["weeks", "months", "quarters", "years"] | None = None
     times: int = Field(default=1, ge=1)
+    times_max: int | None = Field(
+        default=None,
+        ge=1,
+        description="Format 2. The most times in the period, for a range (每月召开1至2次: times: 1, times_max: 2).",
+        json_schema_extra=FORMAT2,
+    )
     as_needed: bool = False
     typically: bool = Field(default=False, description="The text says 一般/原则上 (as a rule).")
+
+    @field_validator("times", "times_max", mode="before")
+    @classmethod
+    def _range_hint(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            found = _RANGE.match(value.strip())
+            if found:
+                low, high = found.group(1), found.group(2)
+                raise ValueError(
+                    f"{value!r} is a range: write `times: {low}` and `times_max: {high}` (format 2), "
+                    f"not `times: {value}`"
+                )
+        return value
 
     @model_validator(mode="after")
     def _shape(self) -> Frequency:
@@ -398,6 +407,8 @@ class Frequency(_Strict):
             raise ValueError("give either every+unit or as_needed: true")
         if (self.every is None) != (self.unit is None):
             raise ValueError("every and unit go together")
+        if self.times_max is not None and self.times_max < self.times:
+            raise ValueError(f"times_max ({self.times_max}) is less than times ({self.times})")
         return self
 
 
@@ -408,8 +419,19 @@ class QuorumRule(_Strict):
     cite: Text
     text: Text
     note: str | None = None
-    more_than: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = None
-    at_least: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = None
+    more_than: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = Field(
+        default=None,
+        description="超过/过半数: strictly more than this share (民法典 第一千二百五十九条: 超过 excludes).",
+    )
+    at_least: Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")] | None = Field(
+        default=None, description="以上 (半数以上 = 1/2): this share or more (以上 includes the number)."
+    )
+    of: Roles = Field(
+        default=(),
+        description="Format 2. Count only these roles (and roles that `is_a` them) among those present and in "
+        "office, e.g. [deputy_head] for 半数以上的副市长; empty: all members.",
+        json_schema_extra=FORMAT2,
+    )
 
     @model_validator(mode="after")
     def _one(self) -> QuorumRule:
@@ -489,6 +511,12 @@ class Step(_Strict):
     authorized_by: Ident | None = Field(
         default=None, description="The roles other than this one act only on its authorization (市长授权副市长签发)."
     )
+    discretionary: bool = Field(
+        default=False,
+        description="Format 2. An escalation at the signer's discretion (必要时…报市长签发; 认为重要的，报市长签发): "
+        "listed in the answer's steps and escalation, never among its signers.",
+        json_schema_extra=FORMAT2,
+    )
     note: str | None = None
 
     @property
@@ -499,12 +527,74 @@ class Step(_Strict):
         return "any" if self.action in ("sign", "approve") else "all"
 
 
+class Alternative(_Strict):
+    """Another procedure a rule allows under a named condition (时间紧急等特殊情况下…可直接送市长签发)."""
+
+    name: Ident = Field(description="The path's name, asked for with who_must_sign(doc, path=NAME), e.g. urgent.")
+    label: Text = Field(description="The condition in Chinese, e.g. 时间紧急等特殊情况.")
+    cite: Text | None = Field(default=None, description="Where the text says so; default: the rule's own cite.")
+    text: Text | None = Field(default=None, description="The clause; default: the rule's own text.")
+    note: str | None = None
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+
+class AbsencePath(_Strict):
+    """Who acts when some of a rule's signers are away (州长外出时由常务副州长或分管副州长签发)."""
+
+    roles: Roles = Field(min_length=1, description="The absent roles this path is for (any of them away).")
+    steps: tuple[Step, ...] = Field(min_length=1, description="The procedure while they are away.")
+    cite: Text | None = Field(default=None, description="Where the text says so; default: the rule's own cite.")
+    text: Text | None = Field(default=None, description="The clause; default: the rule's own text.")
+    note: str | None = None
+
+
 class SigningRule(Provision):
-    """A row of a signing table: when the document looks like this, follow these steps."""
+    """A row of a signing (or approval) table: when the document looks like this, follow these steps.
+
+    Exactly one of ``steps``, ``forbidden: true`` or ``see`` gives the outcome.
+    """
 
     when: Condition = Field(default_factory=dict)
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = ()
     priority: int | None = Field(default=None, description="For a `priority` table: higher wins.")
+    forbidden: bool = Field(
+        default=False,
+        description="Format 2. The text forbids such a document or route (不得越级行文): the answer is `forbidden`, "
+        "citing this rule, with no signers; give no steps.",
+        json_schema_extra=FORMAT2,
+    )
+    see: RuleId | None = Field(
+        default=None,
+        description="Format 2. 按…程序办理: the steps are those of the rule with this id (in a table of any "
+        "purpose); the answer cites both rules.",
+        json_schema_extra=FORMAT2,
+    )
+    alternatives: tuple[Alternative, ...] = Field(
+        default=(),
+        description="Format 2. Other procedures under a named condition (urgent: 时间紧急等特殊情况).",
+        json_schema_extra=FORMAT2,
+    )
+    absent: tuple[AbsencePath, ...] = Field(
+        default=(),
+        description="Format 2. Who acts when some of the signers are away (州长外出时由常务副州长签发).",
+        json_schema_extra=FORMAT2,
+    )
+
+    @model_validator(mode="after")
+    def _outcome(self) -> SigningRule:
+        outcomes = (("steps", bool(self.steps)), ("forbidden: true", self.forbidden), ("see", self.see is not None))
+        given = [name for name, on in outcomes if on]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one outcome: `steps`, `forbidden: true` or `see: <rule id>`"
+                + (f" (got {' and '.join(given)})" if given else "")
+            )
+        if self.forbidden and (self.alternatives or self.absent):
+            raise ValueError("a forbidden rule has no alternatives or absence paths")
+        names = [a.name for a in self.alternatives]
+        if len(set(names)) != len(names):
+            raise ValueError("alternative names must be unique within a rule")
+        return self
 
 
 class DecisionTable(_Strict):
@@ -512,6 +602,13 @@ class DecisionTable(_Strict):
 
     id: RuleId
     label: str | None = None
+    purpose: Literal["sign", "approve", "meeting"] = Field(
+        default="sign",
+        description="sign: outgoing documents (who_must_sign); approve, format 2: documents sent to the government "
+        "by departments and lower bodies (审批/呈批/核报, who_must_approve); meeting, format 2: requests to convene "
+        "a meeting (who_must_approve_meeting). A query consults only the tables of its purpose.",
+        json_schema_extra={"x-format2-values": ["approve", "meeting"]},
+    )
     hit_policy: Literal["first", "unique", "priority"]
     complete: bool = Field(
         default=False,
@@ -563,6 +660,13 @@ class DeadlineRule(Provision):
         description="period_end: due on the last day of the month (unit months) or year (unit years) that holds "
         "the start, for 每月底 / 每年年底前; amount must then be 1.",
     )
+    rest_day: Literal["keep", "next_workday"] = Field(
+        default="keep",
+        description="Format 2. A calendar-day, month or year period that ends on a rest day (weekend or holiday): "
+        "keep that day (the default; the answer says it is a rest day) or move to the next working day, "
+        "where the text says so (期限届满的最后一日是法定休假日的，以法定休假日结束的次日为期限的最后一日).",
+        json_schema_extra=FORMAT2,
+    )
 
     @model_validator(mode="after")
     def _anchor_shape(self) -> DeadlineRule:
@@ -586,6 +690,12 @@ class SubstitutionRule(Provision):
     role: Ident
     substitutes: Roles = Field(min_length=1)
     mutual: bool = Field(default=False, description="Declared mutual (互为AB角): not a cycle.")
+    applies_to: tuple[Text, ...] = Field(
+        default=(),
+        description="Format 2. Signing rule ids or article cites (五十六, 第三十二条) this substitution is limited "
+        "to; empty: general.",
+        json_schema_extra=FORMAT2,
+    )
 
 
 class DelegationRule(Provision):
@@ -597,14 +707,41 @@ class DelegationRule(Provision):
 
 
 class LeaveRule(Provision):
-    """Whom a role asks for leave or reports an absence to, and whom it informs."""
+    """Whom a role (or each of several roles) asks for leave or reports an absence to, and whom it informs."""
 
-    role: Ident
+    role: Ident | None = Field(default=None, description="The role this rule is for; or give `roles`.")
+    roles: Roles = Field(
+        default=(),
+        description="Format 2. Several roles the same rule is for (instead of `role`).",
+        json_schema_extra=FORMAT2,
+    )
     occasion: Literal["absence", "travel", "meeting_absence", "outbound_travel", "leave_meeting_proxy"] = "absence"
     approvers: Roles = Field(min_length=1, description="Asked for leave / reported to (请假/报告).")
+    approvers_mode: Literal["any", "all"] | None = Field(
+        default=None,
+        description="Format 2. any: asking one of the approvers suffices (向分管副县长或会议主持人请假); "
+        "all: each must be asked. Unset: the text does not say.",
+        json_schema_extra=FORMAT2,
+    )
+    meetings: tuple[Ident, ...] = Field(
+        default=(),
+        description="Format 2. For occasion meeting_absence: the meetings this rule covers (empty: any meeting).",
+        json_schema_extra=FORMAT2,
+    )
     notify: Roles = Field(default=(), description="Informed for the record (报备).")
     via: Ident | None = Field(default=None, description="Reported through (e.g. the office).")
     advance: Period | None = Field(default=None, description="How long before (提前N天).")
+
+    @model_validator(mode="after")
+    def _who(self) -> LeaveRule:
+        if (self.role is None) == (not self.roles):
+            raise ValueError("give either `role` (one role) or `roles` (a list), not both")
+        return self
+
+    @property
+    def for_roles(self) -> tuple[str, ...]:
+        """The roles this rule is for."""
+        return (self.role,) if self.role is not None else self.roles
 
 
 class QuotaRule(Provision):
@@ -612,18 +749,30 @@ class QuotaRule(Provision):
 
     roles: Roles = Field(min_length=1)
     subject: Text = Field(description="What is counted, in Chinese.")
-    bound: Literal["at_least", "at_most"]
+    bound: Literal["at_least", "at_most", "more_than", "less_than"] = Field(
+        description="at_least: 不少于/以上; at_most: 不超过/以内/以下 (both include the amount); "
+        "more_than: 超过; less_than: 不满/少于 (both exclude it), after 民法典 第一千二百五十九条."
+    )
     amount: int = Field(ge=0)
     unit: Literal["days", "times", "items", "working_days", "calendar_days"]
     per: Literal["week", "month", "quarter", "year"]
 
 
 class CoverageEntry(_Strict):
-    """One article of the source: encoded (with its rule ids) or a statement of principle."""
+    """One article of the source: encoded (with its rule ids), a statement of principle, or not (yet) encoded."""
 
     article: Text = Field(description="As the text numbers it: 第五十条 or 五十六.")
-    status: Literal["encoded", "principle"]
+    status: Literal["encoded", "principle", "not_encoded"] = Field(
+        description="encoded: its rules are listed; principle: nothing operative to encode; not_encoded (format 2): "
+        "an operative clause the format cannot hold yet, with its `reason`.",
+        json_schema_extra={"x-format2-values": ["not_encoded"]},
+    )
     rules: tuple[RuleId, ...] = ()
+    reason: str | None = Field(
+        default=None,
+        description="Format 2, required with status not_encoded: what the clause says that no construct can hold.",
+        json_schema_extra=FORMAT2,
+    )
     note: str | None = None
 
     @model_validator(mode="after")
@@ -632,14 +781,38 @@ class CoverageEntry(_Strict):
             raise ValueError("an encoded article lists its rule ids")
         if self.status == "principle" and self.rules:
             raise ValueError("a principle article lists no rules")
+        if self.status == "not_encoded" and not (self.reason and self.reason.strip()):
+            raise ValueError("a not_encoded article gives its `reason` (what the format cannot hold)")
+        if self.status != "not_encoded" and self.reason is not None:
+            raise ValueError("`reason` goes with status not_encoded; use `note` otherwise")
         return self
+
+
+class CompetenceRule(Provision):
+    """Format 2. Which meetings may decide a kind of matter (重大事项须经全体会议或常务会议讨论决定).
+
+    An agenda item matching ``matters`` put to a meeting not listed in ``meetings`` is refused,
+    citing this rule; a document matching ``documents`` is one whose content such a meeting decides,
+    so `who_must_sign` checks its ``decided_by`` against ``meetings``.
+    """
+
+    matters: Condition = Field(description="A condition over AgendaItem fields: the matters this rule reserves.")
+    documents: Condition | None = Field(
+        default=None,
+        description="A condition over Document fields: documents whose content must be decided by these meetings.",
+    )
+    meetings: tuple[Ident, ...] = Field(min_length=1, description="The meetings that may decide such matters.")
 
 
 class RulesetFile(_Strict):
     """One rules document, encoded: the whole ruleset file."""
 
     schema_: str | None = Field(default=None, alias="$schema", description="Optional path of the JSON Schema.")
-    format: Literal[1] = Field(default=1, description="Version of the file format.")
+    format: Literal[1, 2] = Field(
+        default=1,
+        description="Version of the file format: 1 (the default) or 2; format 1 files load unchanged, and a "
+        "format 2 construct needs `format: 2`.",
+    )
     id: Ident
     kind: Literal["base", "supplement"]
     meta: Meta
@@ -656,6 +829,11 @@ class RulesetFile(_Strict):
     events: FrozenDict[Ident, Text] = Field(
         default_factory=dict,
         description="Deadline events this ruleset adds to the contract's vocabulary, with their Chinese label.",
+    )
+    competence: tuple[CompetenceRule, ...] = Field(
+        default=(),
+        description="Format 2. Which meetings may decide which matters (each meeting's 主要任务, 重大事项…讨论决定).",
+        json_schema_extra=FORMAT2,
     )
     coverage: tuple[CoverageEntry, ...] = ()
 
