@@ -330,20 +330,29 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
             continue
         if key == "steps":
             got_steps = [(s.action, sorted(s.roles)) for s in answer.steps]
+            got_auth = [getattr(s, "authorized_by", None) for s in answer.steps]
             if not isinstance(want, list):
                 differ("steps", want, got_steps)
                 continue
             want_steps: list[tuple[Any, Any]] = []
+            want_auth: list[Any] = []  # a step's `authorized_by`, compared only where the case gives it
             for s in want:
                 if isinstance(s, str):
                     want_steps.append((s, None))
+                    want_auth.append(...)
                 elif isinstance(s, dict):
                     want_steps.append((s.get("action"), sorted(s["roles"]) if "roles" in s else None))
+                    want_auth.append(s.get("authorized_by") if "authorized_by" in s else ...)
             same = len(want_steps) == len(got_steps) and all(
-                wa == ga and (wr is None or wr == gr) for (wa, wr), (ga, gr) in zip(want_steps, got_steps, strict=True)
+                wa == ga and (wr is None or wr == gr) and (w_auth is ... or w_auth == g_auth)
+                for (wa, wr), (ga, gr), w_auth, g_auth in zip(want_steps, got_steps, want_auth, got_auth, strict=True)
             )
             if not same:
-                differ("steps", want, [{"action": a, "roles": r} for a, r in got_steps])
+                shown_steps = [
+                    {"action": a, "roles": r, **({"authorized_by": au} if au else {})}
+                    for (a, r), au in zip(got_steps, got_auth, strict=True)
+                ]
+                differ("steps", want, shown_steps)
             continue
         if key in ("failures", "requirements"):
             got = getattr(answer, key)
