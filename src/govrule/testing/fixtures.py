@@ -20,7 +20,7 @@ from ..engine import Ruleset
 from ..errors import GovruleError, Problem, RulesetError
 from ..loader import format_path
 
-__all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "read_fixture", "run_case", "run_file"]
+__all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "parse_fixture", "read_fixture", "run_case", "run_file"]
 
 QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # query: (input keys, expect keys)
@@ -102,6 +102,11 @@ def read_fixture(file: str | os.PathLike[str]) -> FixtureFile:
     text, problems = _yaml.read_source(name)
     if text is None:
         raise RulesetError(problems)
+    return parse_fixture(text, name)
+
+
+def parse_fixture(text: str, name: str = "<fixture>") -> FixtureFile:
+    """Check the shape of fixture text (``name``: the file it came from); RulesetError with positions if malformed."""
     loaded, problems = _yaml.load_text(text, name)
     if loaded is None:
         raise RulesetError(problems)
