@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".[dev,bench]"
+.venv/bin/python -m pip install -q -e ".[dev,bench,serve,serve-test]"
+# The service's playground test drives the OS's Chromium (Debian package `chromium`) with Playwright.
+command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 echo "ruff: lint and format"
 .venv/bin/ruff check src tests bench scripts
 .venv/bin/ruff format --check src tests bench scripts

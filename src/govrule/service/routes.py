@@ -1,0 +1,389 @@
+"""The service's endpoints: decisions, batch, rulesets, validate/check/test of an uploaded ruleset, health.
+
+Every body is JSON in the shapes of ``govrule.wire``: a decision is the CLI's ``--json``
+record (``schema``, ``query``, ``ruleset``, ``input``, ``answer``, ``rule``), an error is
+``{"schema", "error": {"kind", "message", ...}}``. Decisions run on the event loop (they
+take microseconds); batches and uploaded rulesets run in worker threads so a long one does
+not hold up other requests. No endpoint evaluates code or reads a path a request names:
+rulesets are looked up by id among those in service, uploads are parsed from the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import wire
+from ..engine import Ruleset
+from ..errors import GovruleError, RulesetError, UnknownTerm
+from .config import Settings
+from .log import DecisionLog, decision_line
+from .metrics import CONTENT_TYPE_LATEST, Metrics
+from .queries import QUERIES, Query
+from .responses import AnswerCache, HTTPProblem, dumps, error_body, status_of
+from .store import RulesetStore
+from .uploads import check_text, test_text, validate_text
+from .vocab import form_vocabulary, tables
+
+__all__ = ["Service"]
+
+log = logging.getLogger("govrule.service")
+
+_JSON = "application/json"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_SCHEMA = json.dumps(wire.SCHEMA_VERSION)
+
+
+def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(dumps(data), status_code=status, media_type=_JSON, headers=headers)
+
+
+def _outcome(status: int, exc: BaseException | None) -> str:
+    if status == 200:
+        return "answer"
+    if status == 422:
+        return "no_rule"
+    if isinstance(exc, UnknownTerm):
+        return "unknown_term"
+    return "bad_input" if status < 500 else "error"
+
+
+class Service:
+    """The state behind the endpoints: settings, rulesets in service, the decision log and metrics."""
+
+    def __init__(self, settings: Settings, store: RulesetStore, decisions: DecisionLog, metrics: Metrics) -> None:
+        self.settings = settings
+        self.store = store
+        self.decisions = decisions
+        self.metrics = metrics
+        self.cache = AnswerCache()
+        self._ruleset_json: dict[tuple[str, str], str] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def ruleset(self, ruleset_id: str) -> Ruleset:
+        rs = self.store.get(ruleset_id)
+        if rs is None:
+            raise UnknownTerm("ruleset", ruleset_id, tuple(sorted(self.store.entries)))
+        return rs
+
+    def _ruleset_ref(self, rs: Ruleset) -> str:
+        key = (rs.id, rs.revision)
+        hit = self._ruleset_json.get(key)
+        if hit is None:
+            meta = rs.meta
+            hit = self._ruleset_json[key] = json.dumps(
+                {"id": rs.id, "document": meta.number or meta.title, "revision": rs.revision},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        return hit
+
+    async def read_json(self, request: Request) -> Any:
+        limit = self.settings.max_body
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise HTTPProblem(400, "BadRequest", f"Content-Length {declared!r} is not a number")
+            if int(declared) > limit:
+                raise HTTPProblem(413, "PayloadTooLarge", f"the body has {declared} bytes; the limit is {limit}")
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HTTPProblem(413, "PayloadTooLarge", f"the body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        if not raw.strip():
+            raise HTTPProblem(400, "BadRequest", "the body is empty; send a JSON object")
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise HTTPProblem(400, "BadRequest", f"the body is not JSON: {exc}") from None
+
+    @staticmethod
+    def request_id(request: Request) -> str:
+        given = request.headers.get("x-request-id")
+        if given and _REQUEST_ID.match(given):
+            return given
+        return uuid.uuid4().hex
+
+    def error(self, exc: BaseException, request_id: str | None = None) -> Response:
+        status = status_of(exc)
+        headers = {"x-request-id": request_id} if request_id else None
+        return _json(error_body(exc), status, headers)
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide_endpoint(self, query: Query) -> Any:
+        async def endpoint(request: Request) -> Response:
+            return await self.decide(request, query)
+
+        endpoint.__name__ = f"decide_{query.record_name}"
+        return endpoint
+
+    async def decide(self, request: Request, query: Query) -> Response:
+        started = time.perf_counter()
+        rid = self.request_id(request)
+        try:
+            rs = self.ruleset(request.path_params["ruleset"])
+            body = await self.read_json(request)
+        except (GovruleError, HTTPProblem) as exc:
+            self.metrics.count(query.record_name, _outcome(status_of(exc), exc))
+            return self.error(exc, rid)
+        status = 200
+        failure: BaseException | None = None
+        answer_json = rule_json = error_json = None
+        try:
+            answer = query.run(rs, body)
+            answer_json, rule_json = self.cache.encode(answer)
+        except GovruleError as exc:
+            failure = exc
+            status = status_of(exc)
+            error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
+        input_json = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        if failure is None:
+            payload = (
+                f'{{"schema":{_SCHEMA},"query":"{query.record_name}","ruleset":{self._ruleset_ref(rs)},'
+                f'"input":{input_json},"answer":{answer_json},"rule":{rule_json}}}'
+            )
+        else:
+            payload = f'{{"schema":{_SCHEMA},"error":{error_json}}}'
+        if self.decisions.enabled:
+            latency = (time.perf_counter() - started) * 1000
+            self.decisions.write(
+                [
+                    decision_line(
+                        request_id=rid,
+                        index=None,
+                        time=_now(),
+                        ruleset=rs.id,
+                        revision=rs.revision,
+                        query=query.record_name,
+                        input_json=input_json,
+                        status=status,
+                        answer_json=answer_json,
+                        rule_json=rule_json,
+                        error_json=error_json,
+                        latency_ms=latency,
+                    )
+                ]
+            )
+        self.metrics.count(query.record_name, _outcome(status, failure))
+        self.metrics.latency.labels(query.record_name).observe(time.perf_counter() - started)
+        return Response(payload.encode(), status_code=status, media_type=_JSON, headers={"x-request-id": rid})
+
+    async def batch(self, request: Request) -> Response:
+        started = time.perf_counter()
+        rid = self.request_id(request)
+        try:
+            rs = self.ruleset(request.path_params["ruleset"])
+            body = await self.read_json(request)
+            query, inputs = self._batch_request(body)
+        except (GovruleError, HTTPProblem) as exc:
+            return self.error(exc, rid)
+        text = await run_in_threadpool(self._run_batch, rs, query, inputs, rid)
+        self.metrics.batch_latency.labels(query.record_name).observe(time.perf_counter() - started)
+        return Response(text.encode(), media_type=_JSON, headers={"x-request-id": rid})
+
+    def _batch_request(self, body: Any) -> tuple[Query, list[Any]]:
+        if not isinstance(body, dict):
+            raise HTTPProblem(400, "QueryError", "a batch is a JSON object {query, inputs}", field=None)
+        for key in body:
+            if key not in ("query", "inputs"):
+                raise HTTPProblem(400, "QueryError", f"unknown batch field {key!r}; allowed: query, inputs", field=key)
+        name = body.get("query")
+        if not isinstance(name, str) or name not in QUERIES:
+            raise HTTPProblem(
+                400, "QueryError", f"query={name!r} is not allowed; allowed: {', '.join(QUERIES)}", field="query"
+            )
+        inputs = body.get("inputs")
+        if not isinstance(inputs, list):
+            raise HTTPProblem(400, "QueryError", "inputs: expected an array of query inputs", field="inputs")
+        if len(inputs) > self.settings.max_batch:
+            raise HTTPProblem(
+                413,
+                "PayloadTooLarge",
+                f"the batch has {len(inputs)} inputs; the limit is {self.settings.max_batch}",
+                field="inputs",
+            )
+        return QUERIES[name], inputs
+
+    def _run_batch(self, rs: Ruleset, query: Query, inputs: list[Any], rid: str) -> str:
+        items: list[str] = []
+        lines: list[str] = []
+        logging_on = self.decisions.enabled
+        now = _now()
+        counts: dict[str, int] = {}
+        encode = self.cache.encode
+        run = query.run
+        name = query.record_name
+        for i, inp in enumerate(inputs):
+            t0 = time.perf_counter()
+            status = 200
+            answer_json = rule_json = error_json = None
+            try:
+                answer_json, rule_json = encode(run(rs, inp))
+                items.append(f'{{"status":200,"answer":{answer_json},"rule":{rule_json}}}')
+                outcome = "answer"
+            except GovruleError as exc:
+                status = status_of(exc)
+                error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
+                items.append(f'{{"status":{status},"error":{error_json}}}')
+                outcome = _outcome(status, exc)
+            counts[outcome] = counts.get(outcome, 0) + 1
+            if logging_on:
+                lines.append(
+                    decision_line(
+                        request_id=rid,
+                        index=i,
+                        time=now,
+                        ruleset=rs.id,
+                        revision=rs.revision,
+                        query=name,
+                        input_json=json.dumps(inp, ensure_ascii=False, separators=(",", ":")),
+                        status=status,
+                        answer_json=answer_json,
+                        rule_json=rule_json,
+                        error_json=error_json,
+                        latency_ms=(time.perf_counter() - t0) * 1000,
+                    )
+                )
+        self.decisions.write(lines)
+        for outcome, n in counts.items():
+            self.metrics.count(name, outcome, n)
+        return (
+            f'{{"schema":{_SCHEMA},"query":"{name}","ruleset":{self._ruleset_ref(rs)},"results":[{",".join(items)}]}}'
+        )
+
+    # ------------------------------------------------------------------ rulesets
+
+    async def list_rulesets(self, request: Request) -> Response:
+        out = []
+        for rid, entry in sorted(self.store.entries.items()):
+            meta = entry.ruleset.meta.to_dict()
+            out.append({**meta, "id": rid, "revision": entry.ruleset.revision, "loaded": entry.loaded})
+        return _json(wire.envelope({"rulesets": out}))
+
+    async def get_ruleset(self, request: Request) -> Response:
+        try:
+            rs = self.ruleset(request.path_params["ruleset"])
+        except GovruleError as exc:
+            return self.error(exc)
+        entry = self.store.entries[rs.id]
+        return _json(
+            wire.envelope(
+                {
+                    "id": rs.id,
+                    "revision": rs.revision,
+                    "loaded": entry.loaded,
+                    "meta": rs.meta.to_dict(),
+                    "queries": list(QUERIES),
+                    "vocabulary": form_vocabulary(rs),
+                }
+            )
+        )
+
+    async def get_tables(self, request: Request) -> Response:
+        try:
+            rs = self.ruleset(request.path_params["ruleset"])
+        except GovruleError as exc:
+            return self.error(exc)
+        return _json(wire.envelope({"id": rs.id, "revision": rs.revision, **tables(rs)}))
+
+    # ------------------------------------------------------------------ uploads
+
+    async def _upload(self, request: Request, keys: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
+        body = await self.read_json(request)
+        if not isinstance(body, dict):
+            raise HTTPProblem(400, "QueryError", f"expected a JSON object with {', '.join(keys)}", field=None)
+        for key in body:
+            if key not in keys:
+                raise HTTPProblem(400, "QueryError", f"unknown field {key!r}; allowed: {', '.join(keys)}", field=key)
+        for key in keys:
+            value = body.get(key)
+            if key in required and not isinstance(value, str):
+                raise HTTPProblem(400, "QueryError", f"{key}: expected the text of a YAML file", field=key)
+            if value is not None and not isinstance(value, str):
+                raise HTTPProblem(400, "QueryError", f"{key}: expected text", field=key)
+        return body
+
+    async def validate(self, request: Request) -> Response:
+        try:
+            body = await self._upload(request, ("yaml", "file"), ("yaml",))
+        except HTTPProblem as exc:
+            return self.error(exc)
+        result = await run_in_threadpool(validate_text, body["yaml"], body.get("file"))
+        return _json(wire.envelope(result))
+
+    async def check(self, request: Request) -> Response:
+        try:
+            body = await self._upload(request, ("yaml", "file", "base"), ("yaml",))
+            base = self.ruleset(body["base"]) if body.get("base") else None
+        except (HTTPProblem, GovruleError) as exc:
+            return self.error(exc)
+        result = await run_in_threadpool(check_text, body["yaml"], body.get("file"), base)
+        return _json(wire.envelope(result))
+
+    async def test(self, request: Request) -> Response:
+        try:
+            body = await self._upload(request, ("yaml", "fixture", "file"), ("fixture",))
+        except HTTPProblem as exc:
+            return self.error(exc)
+        try:
+            result = await run_in_threadpool(test_text, body.get("yaml"), body["fixture"], self.ruleset)
+        except RulesetError as exc:
+            return _json(wire.envelope({"valid": False, "problems": [wire.problem_dict(p) for p in exc.problems]}))
+        except GovruleError as exc:
+            return self.error(exc)
+        return _json(wire.envelope(result))
+
+    # ------------------------------------------------------------------ operations
+
+    async def health(self, request: Request) -> Response:
+        failures = [
+            {
+                "file": file,
+                "problems": [wire.problem_dict(p) for p in problems],
+                "summary": [str(p).split("\n")[0] for p in problems],
+            }
+            for file, problems in sorted(self.store.failures.items())
+        ]
+        rulesets = {
+            rid: {"revision": e.ruleset.revision, "file": e.file, "loaded": e.loaded}
+            for rid, e in sorted(self.store.entries.items())
+        }
+        return _json(
+            wire.envelope(
+                {
+                    "status": "degraded" if failures else "ok",
+                    "rulesets": rulesets,
+                    "failures": failures,
+                    "last_scan": self.store.last_scan,
+                }
+            )
+        )
+
+    async def ready(self, request: Request) -> Response:
+        ready = bool(self.store.entries)
+        return _json(wire.envelope({"ready": ready, "rulesets": len(self.store.entries)}), 200 if ready else 503)
+
+    async def metrics_endpoint(self, request: Request) -> Response:
+        self.metrics.rulesets.set(len(self.store.entries))
+        self.metrics.failures.set(len(self.store.failures))
+        return Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
