@@ -14,19 +14,19 @@ import functools
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from .errors import CalendarError, GovruleError
+from .errors import CalendarError, GovruleError, QueryError
 
 __all__ = [
+    "CALENDAR_DIR_ENV",
     "UNITS",
+    "CalendarFileError",
     "CalendarYear",
     "WorkCalendar",
+    "calendar_dirs",
     "default_calendar",
     "load_calendar_file",
 ]
@@ -41,6 +41,41 @@ _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MAX_ORDINAL = date.max.toordinal()
 
 _Path = str | os.PathLike[str]
+
+#: An environment variable naming directories (``os.pathsep``-separated) of calendar files to use.
+CALENDAR_DIR_ENV = "GOVRULE_CALENDAR_DIR"
+
+
+class CalendarFileError(CalendarError):
+    """A calendar file is unreadable or invalid; the message starts with ``calendar file FILE:LINE``."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, year: int = 0) -> None:
+        Exception.__init__(self, message)
+        self.year = year
+        self.covered = None
+        self.detail = message
+        self.file = file
+        self.line = line
+
+    @property
+    def location(self) -> str | None:
+        """``file:line`` of the (first) problem, None when not known."""
+        return f"{self.file}:{self.line}" if self.file and self.line else self.file or None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.file, self.line, self.year))
+
+
+def _day_arg(value: object, name: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise QueryError(f"{name}={value!r}: expected a datetime.date")
+
+
+def _int_arg(value: object, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise QueryError(f"{name}={value!r}: expected a whole number")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -148,6 +183,7 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day; raises CalendarError outside the covered years."""
+        day = _day_arg(day, "day")
         days = self._workday_sets.get(day.year)
         if days is None:
             raise self._missing(day.year)
@@ -162,6 +198,8 @@ class WorkCalendar:
         (and the answer) are consulted, so CalendarError names the first uncovered year the
         count actually runs into.
         """
+        start = _day_arg(start, "start")
+        n = _int_arg(n, "n")
         if n == 0:
             return start
         s = start.toordinal()
@@ -192,6 +230,10 @@ class WorkCalendar:
         has no such day (Jan 31 + 1 month = Feb 28/29).  Only ``working_days`` needs the
         holiday schedule, so only it can raise CalendarError.
         """
+        start = _day_arg(start, "start")
+        amount = _int_arg(amount, "amount")
+        if not isinstance(unit, str) or unit not in UNITS:
+            raise QueryError(f"unit={unit!r} is not a period unit; allowed units: {', '.join(UNITS)}")
         n = -amount if back else amount
         if unit == "working_days":
             return self.add_working_days(start, n)
@@ -205,6 +247,15 @@ class WorkCalendar:
         if unit == "years":
             return _add_months(start, 12 * n, unit)
         raise GovruleError(f"unknown period unit {unit!r}; allowed units: {', '.join(UNITS)}")
+
+    def covered_until(self, day: date) -> date | None:
+        """The last day of the run of covered years that holds ``day`` (None when its year is not covered)."""
+        day = _day_arg(day, "day")
+        o = day.toordinal()
+        for lo, hi, _first, last, _ords in self._segments:
+            if lo <= o <= hi:
+                return date(last, 12, 31)
+        return None
 
     def with_files(self, *files: _Path) -> WorkCalendar:
         """A new calendar with these calendar files layered on top; each file's year replaces."""
@@ -326,7 +377,33 @@ def default_calendar() -> WorkCalendar:
 
 @functools.cache
 def _build_default() -> WorkCalendar:
-    return WorkCalendar()
+    cal = WorkCalendar()
+    for folder in calendar_dirs():
+        files = sorted(str(f) for f in _calendar_files(folder))
+        if files:
+            cal = cal.with_files(*files)
+    return cal
+
+
+def calendar_dirs() -> tuple[str, ...]:
+    """The directories whose calendar files (``*.yaml``) the default calendar adds, later ones winning.
+
+    First the user's directory (``$XDG_CONFIG_HOME/govrule/calendars``, by default
+    ``~/.config/govrule/calendars``), then each directory listed in ``$GOVRULE_CALENDAR_DIR``.
+    They are read once per process, when a deadline first needs the calendar.
+    """
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    dirs = [os.path.join(config, "govrule", "calendars")]
+    dirs.extend(d for d in os.environ.get(CALENDAR_DIR_ENV, "").split(os.pathsep) if d)
+    return tuple(dirs)
+
+
+def _calendar_files(folder: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
 
 
 def _load_files(files: Sequence[_Path] | _Path) -> dict[int, CalendarYear]:
@@ -346,20 +423,36 @@ def _load_files(files: Sequence[_Path] | _Path) -> dict[int, CalendarYear]:
 
 
 def load_calendar_file(path: _Path) -> CalendarYear:
-    """Parse and validate one calendar file; raises GovruleError naming the file and problem.
+    """Parse and validate one calendar file; raises CalendarFileError naming the file, line and problem.
 
     The file is YAML with ``year``, ``holidays`` (days or ``{from, to, name}`` ranges off
-    work) and ``workdays`` (weekend days worked).  It describes its year completely.
+    work) and ``workdays`` (weekend days worked).  It describes its year completely.  It is
+    read by the same hardened loader as ruleset files (size, depth and alias limits, plain
+    YAML values only); see docs/calendar.md.
     """
+    from . import _yaml
+
+    if not isinstance(path, str | os.PathLike):
+        raise QueryError(f"a calendar file is named by its path, not {type(path).__name__}")
     name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise GovruleError(f"calendar file {name}: cannot read it: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise GovruleError(f"calendar file {name}: not UTF-8 text") from None
+    if not os.path.isfile(name):
+        raise CalendarFileError(f"calendar file {name}: no such file", name)
+    text, problems = _yaml.read_source(name)
+    if text is None:
+        p = problems[0]
+        raise CalendarFileError(f"calendar file {name}:{p.line}: {p.message}", name, p.line)
     return _parse_calendar(text, name)
+
+
+def _parse_calendar(text: str, name: str) -> CalendarYear:
+    """Parse one calendar file's text; ``name`` is used in messages."""
+    from . import _yaml
+
+    loaded, problems = _yaml.load_text(text, name)
+    if loaded is None:
+        p = problems[0]
+        raise CalendarFileError(f"calendar file {name}:{p.line}: {p.message}", name, p.line)
+    return _Checker(name, loaded).calendar()
 
 
 @dataclasses.dataclass(slots=True)
@@ -372,189 +465,152 @@ class _Entry:
     line: int
 
 
-class _FileParser:
-    """Walks the YAML node tree so every problem can be reported with its line."""
+class _Checker:
+    """Checks the plain data of a calendar file, reporting each problem at its line."""
 
-    def __init__(self, name: str, loader: yaml.SafeLoader) -> None:
+    def __init__(self, name: str, loaded: Any) -> None:
         self.name = name
-        self.loader = loader
+        self.loaded = loaded
         self.problems: list[tuple[int, str]] = []
 
-    def problem(self, node: Node | None, message: str) -> None:
-        self.problems.append((_line(node), message))
+    def line(self, path: tuple[str | int, ...], key: bool = False) -> int:
+        return int(self.loaded.where(path, key=key)[0])
 
-    def problem_at(self, line: int, message: str) -> None:
-        self.problems.append((line, message))
+    def problem(self, path: tuple[str | int, ...], message: str, key: bool = False) -> None:
+        self.problems.append((self.line(path, key), message))
 
-    def value(self, node: Node) -> object:
-        """Construct a node's Python value, reporting a bad scalar instead of crashing."""
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            # PyYAML raises a bare ValueError for a date such as 2027-02-30.
-            self.problem(node, f"{_scalar(node)!r} is not a valid value: {exc}")
-            return _BAD
-
-    def day(self, node: Node, what: str) -> date | None:
-        raw = self.value(node)
-        if raw is _BAD:
-            return None
-        if isinstance(raw, date) and not hasattr(raw, "hour"):
-            return raw
-        if isinstance(raw, str):
+    def day(self, value: object, path: tuple[str | int, ...], what: str) -> date | None:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and len(value.strip()) == 10:
             try:
-                return date.fromisoformat(raw.strip())
+                return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.problem(node, f"{what} must be a date written YYYY-MM-DD, not {_scalar(node)!r}")
+        shown = value if isinstance(value, str | int | float | bool | None) else type(value).__name__
+        self.problem(path, f"{what} must be a date written YYYY-MM-DD, not {shown!r}")
         return None
 
-    def entries(self, node: Node | None, key: str) -> list[_Entry]:
-        if node is None or (isinstance(node, ScalarNode) and self.value(node) is None):
+    def entries(self, value: object, key: str) -> list[_Entry]:
+        if value is None:
             return []
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{key} must be a list of dates or {{from, to, name}} ranges")
+        if not isinstance(value, list):
+            self.problem((key,), f"{key} must be a list of dates or {{from, to, name}} ranges")
             return []
         found: list[_Entry] = []
-        for item in node.value:
-            if isinstance(item, MappingNode):
-                entry = self.range_entry(item, key)
+        for i, item in enumerate(value):
+            path: tuple[str | int, ...] = (key, i)
+            if isinstance(item, dict):
+                entry = self.range_entry(item, path, key)
             else:
-                day = self.day(item, f"an item of {key}")
-                entry = None if day is None else _Entry(day, day, None, _line(item))
+                day = self.day(item, path, f"an item of {key}")
+                entry = None if day is None else _Entry(day, day, None, self.line(path))
             if entry is not None:
                 found.append(entry)
         return found
 
-    def range_entry(self, node: MappingNode, key: str) -> _Entry | None:
-        fields = self.mapping(node, _RANGE_KEYS, f"a range in {key}")
+    def range_entry(self, item: dict[str, Any], path: tuple[str | int, ...], key: str) -> _Entry | None:
+        for k in item:
+            if k not in _RANGE_KEYS:
+                self.problem(
+                    (*path, k), f"unknown key {k!r} in a range in {key}; allowed: {', '.join(_RANGE_KEYS)}", True
+                )
         for required in ("from", "to"):
-            if required not in fields:
-                self.problem(node, f"a range in {key} needs '{required}'")
-        if "from" not in fields or "to" not in fields:
+            if required not in item:
+                self.problem(path, f"a range in {key} needs '{required}'")
+        if "from" not in item or "to" not in item:
             return None
-        first = self.day(fields["from"], "'from'")
-        last = self.day(fields["to"], "'to'")
+        first = self.day(item["from"], (*path, "from"), "'from'")
+        last = self.day(item["to"], (*path, "to"), "'to'")
         label: str | None = None
-        if "name" in fields:
-            raw = self.value(fields["name"])
+        if "name" in item:
+            raw = item["name"]
             if isinstance(raw, str) and raw.strip():
                 label = raw.strip()
-            elif raw is not _BAD:
-                self.problem(fields["name"], "'name' must be a non-empty text")
+            else:
+                self.problem((*path, "name"), "'name' must be a non-empty text")
         if first is None or last is None:
             return None
         if first > last:
-            self.problem(node, f"range from {first} to {last} ends before it starts")
+            self.problem(path, f"range from {first} to {last} ends before it starts")
             return None
-        return _Entry(first, last, label, _line(node))
+        if last.toordinal() - first.toordinal() > 366:
+            self.problem(path, f"range from {first} to {last} is longer than a year")
+            return None
+        return _Entry(first, last, label, self.line(path))
 
-    def mapping(self, node: MappingNode, allowed: Sequence[str], what: str) -> dict[str, Node]:
-        fields: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or key not in allowed:
-                shown = _scalar(key_node)
-                self.problem(key_node, f"unknown key {shown!r} in {what}; allowed: {', '.join(allowed)}")
-            elif key in fields:
-                self.problem(key_node, f"key {key!r} appears twice in {what}")
-            else:
-                fields[key] = value_node
-        return fields
-
-    def error(self) -> GovruleError:
+    def error(self) -> CalendarFileError:
         problems = sorted(set(self.problems))
+        line, message = problems[0]
         if len(problems) == 1:
-            line, message = problems[0]
-            return GovruleError(f"calendar file {self.name}:{line}: {message}")
-        lines = "\n".join(f"{self.name}:{line}: {message}" for line, message in problems)
-        return GovruleError(f"calendar file {self.name} has {len(problems)} problems:\n{lines}")
+            return CalendarFileError(f"calendar file {self.name}:{line}: {message}", self.name, line)
+        lines = "\n".join(f"{self.name}:{n}: {m}" for n, m in problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        return CalendarFileError(
+            f"calendar file {self.name} has {len(problems)} problems:\n{lines}{more}", self.name, line
+        )
 
+    def calendar(self) -> CalendarYear:
+        data = self.loaded.data
+        if not isinstance(data, dict):
+            self.problem((), f"must be a mapping with the keys {', '.join(_FILE_KEYS)}")
+            raise self.error()
+        for k in data:
+            if k not in _FILE_KEYS:
+                self.problem((k,), f"unknown key {k!r} in a calendar file; allowed: {', '.join(_FILE_KEYS)}", True)
+        year: int | None = None
+        if "year" not in data:
+            self.problem((), "missing key 'year'")
+        else:
+            raw = data["year"]
+            if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= date.max.year:
+                year = raw
+            else:
+                shown = raw if isinstance(raw, str | int | float | bool | None) else type(raw).__name__
+                self.problem(("year",), f"year must be a whole year such as 2027, not {shown!r}")
+        reported = len(self.problems)
+        holidays = self.entries(data.get("holidays"), "holidays")
+        # Every published schedule has at least 元旦; a year without holidays would be a
+        # weekend-only guess under another name.
+        if "holidays" not in data:
+            self.problem((), "missing key 'holidays' (the year's days off)")
+        elif not holidays and len(self.problems) == reported:
+            self.problem(("holidays",), "holidays must list at least one day")
+        workdays = self.entries(data.get("workdays"), "workdays")
 
-_BAD = object()
-
-
-def _line(node: Node | None) -> int:
-    return 1 if node is None else node.start_mark.line + 1
-
-
-def _scalar(node: Node) -> str:
-    return node.value if isinstance(node, ScalarNode) else f"<{type(node).__name__}>"
-
-
-def _parse_calendar(text: str, name: str) -> CalendarYear:
-    """Parse one calendar file's text; ``name`` is used in messages."""
-    loader = yaml.SafeLoader(text)
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise GovruleError(f"calendar file {name}{line}: not valid YAML: {problem}") from None
-        parser = _FileParser(name, loader)
-        if not isinstance(root, MappingNode):
-            parser.problem(root, f"must be a mapping with the keys {', '.join(_FILE_KEYS)}")
-            raise parser.error()
-        return _check_calendar(parser, root)
-    finally:
-        loader.dispose()
-
-
-def _check_calendar(parser: _FileParser, root: MappingNode) -> CalendarYear:
-    fields = parser.mapping(root, _FILE_KEYS, "a calendar file")
-    year: int | None = None
-    if "year" not in fields:
-        parser.problem(root, "missing key 'year'")
-    else:
-        raw = parser.value(fields["year"])
-        if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= date.max.year:
-            year = raw
-        elif raw is not _BAD:
-            parser.problem(fields["year"], f"year must be a whole year such as 2027, not {raw!r}")
-    reported = len(parser.problems)
-    holidays = parser.entries(fields.get("holidays"), "holidays")
-    # Every published schedule has at least 元旦; a year without holidays would be a
-    # weekend-only guess under another name.
-    if "holidays" not in fields:
-        parser.problem(root, "missing key 'holidays' (the year's days off)")
-    elif not holidays and len(parser.problems) == reported:
-        parser.problem(fields["holidays"], "holidays must list at least one day")
-    workdays = parser.entries(fields.get("workdays"), "workdays")
-
-    off: dict[date, _Entry] = {}
-    on: dict[date, _Entry] = {}
-    names: dict[date, str] = {}
-    for entries, days in ((holidays, off), (workdays, on)):
-        for entry in entries:
-            if year is not None and (entry.first.year != year or entry.last.year != year):
-                outside = entry.first if entry.first.year != year else entry.last
-                parser.problem_at(entry.line, f"{outside} is outside the file's year {year}")
-                continue
-            for ordinal in range(entry.first.toordinal(), entry.last.toordinal() + 1):
-                day = date.fromordinal(ordinal)
-                days.setdefault(day, entry)
-                if entry.name is not None:
-                    names[day] = entry.name
-    for day, entry in sorted(on.items()):
-        if day in off:
-            parser.problem_at(
-                entry.line,
-                f"{day} is listed both as a holiday (line {off[day].line}) and as a workday",
-            )
-        elif day.weekday() < 5:
-            parser.problem_at(
-                entry.line,
-                f"workday {day} is a {_WEEKDAY_NAMES[day.weekday()]}; workdays lists only "
-                "weekend days that are worked (调休上班)",
-            )
-    if parser.problems or year is None:
-        raise parser.error()
-    return CalendarYear(
-        year=year,
-        holidays=frozenset(off),
-        workdays=frozenset(on),
-        names=tuple(sorted(names.items())),
-        source=parser.name,
-    )
+        off: dict[date, _Entry] = {}
+        on: dict[date, _Entry] = {}
+        names: dict[date, str] = {}
+        for entries, days in ((holidays, off), (workdays, on)):
+            for entry in entries:
+                if year is not None and (entry.first.year != year or entry.last.year != year):
+                    outside = entry.first if entry.first.year != year else entry.last
+                    self.problems.append((entry.line, f"{outside} is outside the file's year {year}"))
+                    continue
+                for ordinal in range(entry.first.toordinal(), entry.last.toordinal() + 1):
+                    day = date.fromordinal(ordinal)
+                    days.setdefault(day, entry)
+                    if entry.name is not None:
+                        names[day] = entry.name
+        for day, entry in sorted(on.items()):
+            if day in off:
+                self.problems.append(
+                    (entry.line, f"{day} is listed both as a holiday (line {off[day].line}) and as a workday")
+                )
+            elif day.weekday() < 5:
+                self.problems.append(
+                    (
+                        entry.line,
+                        f"workday {day} is a {_WEEKDAY_NAMES[day.weekday()]}; workdays lists only "
+                        "weekend days that are worked (调休上班)",
+                    )
+                )
+        if self.problems or year is None:
+            raise self.error()
+        return CalendarYear(
+            year=year,
+            holidays=frozenset(off),
+            workdays=frozenset(on),
+            names=tuple(sorted(names.items())),
+            source=self.name,
+        )

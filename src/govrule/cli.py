@@ -1,26 +1,102 @@
 """The ``govrule`` command: validate, check, test, query, show and compare rulesets.
 
-Exit codes: 0 success, 1 a finding (invalid file, failed case, ineligible item, error
-finding), 2 a usage error. Every command takes ``--json``. No input, however broken,
-produces a traceback: errors are one clear message each, ``file:line:column`` first.
+Exit codes, the same for every command: 0 success; 1 a finding (an invalid file, a failed
+case, an error finding of ``check``, a question no rule answers, an ineligible item, a
+quorum not met, a forbidden document, differences in ``diff``); 2 a usage or input error
+(a bad flag, an unknown id or word, a missing file). Every command takes ``--format
+text|json`` (``--json`` for short); ``test`` and ``check`` also ``--format junit``. Under
+``--json`` an error is a JSON object on standard output too (see :mod:`govrule.wire`). No
+input, however broken, produces a traceback; a closed pipe (``govrule diff … | head``)
+ends the command quietly.
+
+Query commands take their facts as flags, as a JSON or YAML object (``--input FILE`` or
+``--input -`` for standard input), or both (flags win). Every value may be written as the
+id or as a Chinese label or term in Simplified or Traditional script (市长/市長,
+常务会议, 请示, 省政府).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import io
+import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import __version__, model
-from .errors import GovruleError, NoApplicableRule, RulesetError
+from . import __version__
+from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
+
+if TYPE_CHECKING:
+    from .engine import Ruleset
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
-#: The true/false facts of an agenda item, each a --flag of `govrule agenda`.
-_AGENDA_FLAGS = tuple(name for name, kind in model.AGENDA_FIELDS.items() if kind == "bool")
+Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+# The facts of each query, by kind: "bool", "date", "int", "text", "role", "meeting", "words:<vocabulary>",
+# "word:<vocabulary>". Kept here (not read from govrule.model) so that building the parser imports no models.
+DOCUMENT_FACTS: Mapping[str, str] = {
+    "issuer": "word:issuer",
+    "kind": "word:document_kind",
+    "recipient": "word:recipient",
+    "portfolios": "words:",
+    "major": "bool",
+    "important": "bool",
+    "broad_scope": "bool",
+    "decided_by": "meeting",
+    "routine_approval": "bool",
+    "meeting": "meeting",
+    "entrusted": "bool",
+    "subject_matter": "words:",
+    "direction": "word:direction",
+    "skips_level": "bool",
+    "within_department_authority": "bool",
+    "assigned_by_leader": "bool",
+}
+AGENDA_FACTS: Mapping[str, str] = {
+    "title": "text",
+    "kind": "word:agenda_kind",
+    "proposed_by": "role",
+    "reviewed_by_leader_in_charge": "bool",
+    "approved_by_head": "bool",
+    "involves_other_departments": "bool",
+    "consulted": "bool",
+    "cosigned": "bool",
+    "disagreement": "bool",
+    "coordination_note": "bool",
+    "within_own_authority": "bool",
+    "procedures_done": "words:procedure",
+    "materials_submitted": "date",
+    "ad_hoc": "bool",
+    "subject_matter": "words:",
+}
+#: The flag of each fact whose flag is not simply --field-name.
+_FLAG_OF = {"portfolios": "--portfolio", "subject_matter": "--subject", "procedures_done": "--procedure"}
+
+#: Chinese names of the facts a caller may have to supply (document facts also come from the vocabulary).
+_FACT_ZH = {
+    "title": "议题名称",
+    "kind": "类别",
+    "proposed_by": "提出人",
+    "reviewed_by_leader_in_charge": "是否经分管领导协调或审核",
+    "approved_by_head": "是否经市长（区长）同意",
+    "involves_other_departments": "是否涉及其他部门",
+    "consulted": "是否已与有关部门协商",
+    "cosigned": "是否已会签",
+    "disagreement": "部门间是否有分歧",
+    "coordination_note": "是否附协调情况说明",
+    "within_own_authority": "是否属于部门自身职权范围",
+    "procedures_done": "已履行的程序",
+    "materials_submitted": "材料报送日期",
+    "ad_hoc": "是否临时动议",
+    "meeting_date": "会议日期",
+    "subject_matter": "事项类别",
+    "portfolios": "分管范围",
+}
+_UNIT_ZH = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年"}
+_ACTION_ZH = {"review": "审核", "cosign": "会签", "approve": "审批", "sign": "签发", "report": "报", "file": "备案"}
 
 
 class _Usage(Exception):
@@ -32,31 +108,270 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(f"{self.prog}: {message}")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+# ---------------------------------------------------------------------------- values
 
 
-def _bool(text: str) -> bool:
-    low = text.lower()
-    if low in ("true", "yes", "1", "是"):
+def _date(text: Any) -> dt.date:
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text
+    import re
+
+    if isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD")
+
+
+def _bool(text: Any) -> bool:
+    if isinstance(text, bool):
+        return text
+    low = str(text).strip().lower()
+    if low in ("true", "yes", "1", "是", "y"):
         return True
-    if low in ("false", "no", "0", "否"):
+    if low in ("false", "no", "0", "否", "n"):
         return False
-    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+    raise argparse.ArgumentTypeError(f"{text!r} is not true or false (true/false, 是/否)")
 
 
-def _emit(out: TextIO, as_json: bool, data: Any, text: str) -> None:
-    if as_json:
-        out.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+def _count(text: Any) -> int:
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    elif isinstance(text, str) and text.strip().isdigit():
+        value = int(text.strip())
+    else:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return value
+
+
+def _word(vocabulary: str, value: str) -> str:
+    """The id a Chinese term names in a closed vocabulary (unchanged when it is none: the query reports it)."""
+    if not vocabulary or not isinstance(value, str):
+        return value
+    try:
+        from .vocabulary import lookup
+    except ImportError:  # pragma: no cover - the vocabulary module ships with the package
+        return value
+    try:
+        found = lookup(vocabulary, value)
+    except KeyError:
+        return value
+    return found or value
+
+
+def _fact(rs: Ruleset, kind: str, name: str, value: Any) -> Any:
+    """One fact's value from a flag or an input file, labels resolved to ids."""
+    if value is None:
+        return None
+    try:
+        if kind == "bool":
+            if not isinstance(value, bool | str):
+                raise argparse.ArgumentTypeError(f"{value!r} is not true or false")
+            return _bool(value)
+        if kind == "date":
+            return _date(value)
+        if kind == "int":
+            return _count(value)
+    except argparse.ArgumentTypeError as exc:
+        raise QueryError(f"{name}: {exc}") from None
+    if kind == "role":
+        return rs.role(value)
+    if kind == "meeting":
+        return rs.meeting_id(value)
+    if kind.startswith("word:"):
+        return _word(kind[5:], value)
+    if kind.startswith("words:"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            raise QueryError(f"{name}: expected a list of words, not {type(value).__name__}")
+        return [_word(kind[6:], v) for v in value if v != ""]
+    return value
+
+
+def _read_input(spec: str, err: TextIO) -> dict[str, Any]:
+    """The object of an --input file (JSON or YAML; ``-`` reads standard input), through the hardened loader."""
+    from . import _yaml
+
+    if spec == "-":
+        raw = sys.stdin.buffer.read(_yaml.MAX_BYTES + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        text, problems = _yaml.decode(raw, "<stdin>")
+        name = "<stdin>"
+    else:
+        if not os.path.isfile(spec):
+            raise QueryError(f"--input {spec}: no such file")
+        text, problems = _yaml.read_source(spec)
+        name = spec
+    if text is None:
+        raise QueryError("; ".join(str(p) for p in problems))
+    loaded, problems = _yaml.load_text(text, name)
+    if loaded is None:
+        raise QueryError("; ".join(str(p) for p in problems))
+    if not isinstance(loaded.data, dict):
+        raise QueryError(f"{name}: --input takes a JSON or YAML object of the query's fields")
+    return dict(loaded.data)
+
+
+def _gather(
+    args: argparse.Namespace, rs: Ruleset, facts: Mapping[str, str], extra: Mapping[str, str] = {}
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The query's facts (for the Document or AgendaItem) and its other fields, from --input and the flags."""
+    given = _read_input(args.input, sys.stderr) if getattr(args, "input", None) else {}
+    nested = given.pop("item", None) or given.pop("document", None)
+    if isinstance(nested, dict):
+        given = {**nested, **given}
+    allowed = set(facts) | set(extra)
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise QueryError(f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}")
+    for field in allowed:
+        flag_value = getattr(args, field, None)
+        if flag_value is not None and flag_value != []:
+            given[field] = flag_value
+    found: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    for field, value in given.items():
+        if field in facts:
+            resolved = _fact(rs, facts[field], field, value)
+            if resolved is not None:
+                found[field] = resolved
+        else:
+            other[field] = _fact(rs, extra[field], field, value)
+    return found, other
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _format(args: argparse.Namespace) -> str:
+    return str(getattr(args, "format", None) or "text")
+
+
+def _emit(out: TextIO, args: argparse.Namespace, data: Any, text: str) -> None:
+    if _format(args) == "json":
+        from .wire import dumps, envelope
+
+        payload = envelope(data) if isinstance(data, Mapping) and "schema" not in data else data
+        out.write(dumps(payload, indent=2) + "\n")
     else:
         out.write(text.rstrip("\n") + "\n")
 
 
-def _labels(rs: Any, roles: Sequence[str]) -> str:
-    return "、".join(f"{rs.roles.get(r, r)}({r})" for r in roles) or "—"
+def _who(rs: Ruleset, roles: Sequence[str], joiner: str = "、") -> str:
+    labels = rs.roles
+    return joiner.join(f"{labels.get(r, r)}({r})" for r in roles) or "—"
+
+
+def _cite(rule: Any) -> str:
+    doc = f"《{rule.document}》" if getattr(rule, "document", "") else ""
+    return f"{doc}{rule.citation}（{rule.id}）"
+
+
+def fact_name(field: str) -> str:
+    """A fact's Chinese name with the flag that supplies it: ``是否已与有关部门协商（--consulted）``."""
+    zh = _FACT_ZH.get(field)
+    if zh is None:
+        try:
+            from .vocabulary import terms_of
+
+            terms = terms_of("document_field", field)
+        except (ImportError, KeyError):
+            terms = ()
+        zh = terms[0] if terms else field
+    flag = _FLAG_OF.get(field, "--" + field.replace("_", "-"))
+    return f"{zh}（{flag}）"
+
+
+def _is_fact(name: str) -> bool:
+    return name in AGENDA_FACTS or name in DOCUMENT_FACTS or name == "meeting_date"
+
+
+def _to_do(items: Sequence[str]) -> str:
+    """The facts still to supply, in Chinese with their flags (rules to satisfy are listed as failures already)."""
+    facts = [fact_name(x) for x in items if _is_fact(x)]
+    return "需提供：" + "、".join(facts) if facts else ""
+
+
+def _zh_message(message: str) -> str:
+    """A finding's message with the fact ids it asks for (需提供：consulted、…) in Chinese, with their flags."""
+    import re
+
+    def names(m: re.Match[str]) -> str:
+        return m.group(1) + "、".join(fact_name(x) for x in m.group(2).split("、"))
+
+    return re.sub(r"(需提供：)([a-z_]+(?:、[a-z_]+)*)", names, message)
+
+
+def _error_text(exc: BaseException) -> str:
+    """One clear message for an error, in Chinese where it is a question the rules leave open."""
+    from .engine import MissingFact
+
+    if isinstance(exc, MissingFact):
+        return (
+            f"无法回答：{_cite(exc.rule)}取决于尚未提供的事实，"
+            f"{_to_do(exc.missing)}。\n(govrule: MissingFact: {exc.query})"
+        )
+    if isinstance(exc, NoApplicableRule):
+        detail = f"：{exc.detail}" if exc.detail else ""
+        return f"没有规则回答这个问题{detail}\n(govrule: NoApplicableRule: {exc})"
+    if isinstance(exc, RulesetError):
+        return "\n".join(str(p) for p in exc.problems)
+    if isinstance(exc, _Usage):
+        return str(exc)
+    return f"govrule: {type(exc).__name__}: {exc}"
+
+
+def _exit_code(exc: BaseException) -> int:
+    """1 for a finding (a bad file, a question no rule answers), 2 for a bad command or input."""
+    from .calendar import CalendarFileError
+
+    if isinstance(exc, RulesetError | NoApplicableRule | CalendarFileError):
+        return EXIT_FINDING
+    name = type(exc).__name__
+    if name in ("NotInForce", "CompositionError"):
+        return EXIT_FINDING
+    return EXIT_USAGE
+
+
+# ---------------------------------------------------------------------------- rulesets
+
+
+def _ruleset_path(name: str) -> str:
+    """A bundled id's file, or the name itself."""
+    if os.path.exists(name):
+        return name
+    from .registry import bundled
+
+    if name in bundled():
+        from .registry import _bundled_dir
+
+        return str(_bundled_dir() / f"{name}.yaml")
+    return name
+
+
+def _load(args: argparse.Namespace) -> Ruleset:
+    from .registry import load
+
+    calendar = None
+    files = getattr(args, "calendar", None)
+    if files:
+        from .calendar import default_calendar
+
+        calendar = default_calendar().with_files(*files)
+    if args.ruleset is None:
+        raise QueryError("name a ruleset: a bundled id or a ruleset file")
+    return load(args.ruleset, as_of=getattr(args, "as_of", None), calendar=calendar)
+
+
+def _record(rs: Ruleset, query: str, given: Any, answer: Any) -> dict[str, Any]:
+    from .wire import record
+
+    return record(query, given, answer, rs)
 
 
 # ---------------------------------------------------------------------------- commands
@@ -64,170 +379,370 @@ def _labels(rs: Any, roles: Sequence[str]) -> str:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .loader import validate
+    from .wire import problem_dict
 
     results = []
     bad = 0
-    for i, file in enumerate(args.files, 1):
-        if not args.json and len(args.files) > 3:
+    for i, name in enumerate(args.files, 1):
+        file = _ruleset_path(name)
+        if not os.path.exists(file):
+            raise QueryError(f"{name}: no such file or bundled ruleset")
+        if _format(args) == "text" and len(args.files) > 3:
             err.write(f"[{i}/{len(args.files)}] {file}\n")
         problems = validate(file)
-        results.append({"file": file, "valid": not problems, "problems": [p.to_dict() for p in problems]})
+        results.append((name, problems))
         if problems:
             bad += 1
     lines = []
-    for r in results:
-        if r["valid"]:
-            lines.append(f"{r['file']}: valid")
-        else:
-            from .errors import Problem
-
-            for p in r["problems"]:
-                lines.append(str(Problem(**p)))
+    for name, problems in results:
+        lines.extend([f"{name}: 有效 valid"] if not problems else [str(p) for p in problems])
     lines.append(f"{len(results) - bad} valid, {bad} invalid")
-    _emit(out, args.json, results, "\n".join(lines))
+    data = {
+        "results": [
+            {"file": name, "valid": not problems, "problems": [problem_dict(p) for p in problems]}
+            for name, problems in results
+        ],
+        "valid": len(results) - bad,
+        "invalid": bad,
+    }
+    _emit(out, args, data, "\n".join(lines))
     return EXIT_FINDING if bad else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
     from .schema import fixture_schema, ruleset_schema
 
     schema = fixture_schema() if args.fixture else ruleset_schema()
-    out.write(json.dumps(schema, ensure_ascii=False, indent=2 if not args.json else None) + "\n")
+    out.write(json.dumps(schema, ensure_ascii=False, indent=None if _format(args) == "json" else 2) + "\n")
     return EXIT_OK
+
+
+def _looks_like_ruleset(file: str) -> bool:
+    """Whether a file given to ``govrule test`` is a ruleset rather than a fixture file."""
+    from . import _yaml
+
+    text, _ = _yaml.read_source(file)
+    if text is None:
+        return False
+    loaded, _ = _yaml.load_text(text, file)
+    data = loaded.data if loaded is not None else None
+    return isinstance(data, dict) and "cases" not in data and bool({"roles", "meta", "signing", "format"} & set(data))
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .testing.fixtures import run_file
+    from .wire import case_dict, error_dict
 
+    for file in args.files:
+        if not os.path.exists(file):
+            raise QueryError(f"{file}: no such fixture file")
+        if _looks_like_ruleset(file):
+            raise QueryError(
+                f"{file} is a ruleset file, not a fixture file; check it with `govrule validate {file}` "
+                "or `govrule check {file}`, and test it with a fixture file of cases"
+            )
+    fmt = _format(args)
     passed = failed = 0
-    records = []
+    cases: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     for file in args.files:
         try:
             results = run_file(file)
-        except RulesetError as exc:
-            for p in exc.problems:
-                out.write(f"{p}\n") if not args.json else None
-            records.append({"file": file, "error": [p.to_dict() for p in exc.problems]})
-            failed += 1
-            continue
         except GovruleError as exc:
-            if not args.json:
-                out.write(f"{file}:1:1: {exc}\n")
-            records.append({"file": file, "error": str(exc)})
+            if fmt == "text":
+                out.write(
+                    "\n".join(str(p) for p in exc.problems) + "\n"
+                    if isinstance(exc, RulesetError)
+                    else f"{file}:1:1: {exc}\n"
+                )
+            errors.append({"file": file, **error_dict(exc)})
             failed += 1
             continue
         for r in results:
-            records.append(
-                {
-                    "file": file,
-                    "name": r.case.name,
-                    "line": r.case.line,
-                    "passed": r.passed,
-                    "differences": list(r.differences),
-                    "citation": r.citation,
-                }
-            )
+            cases.append({"file": file, **case_dict(r)})
             if r.passed:
                 passed += 1
             else:
                 failed += 1
-                if not args.json:
+                if fmt == "text":
                     out.write(r.describe() + "\n")
-    if args.json:
-        _emit(out, True, {"passed": passed, "failed": failed, "cases": records}, "")
+    if fmt == "junit":
+        out.write(
+            _junit(
+                "govrule test",
+                [(c["file"], c["name"], c["passed"], "; ".join(c["differences"])) for c in cases]
+                + [(e["file"], e["file"], False, e["error"]["message"]) for e in errors],
+            )
+        )
+    elif fmt == "json":
+        for e in errors:
+            e.pop("schema", None)
+        _emit(out, args, {"passed": passed, "failed": failed, "cases": cases, "errors": errors}, "")
     else:
         out.write(f"{passed} passed, {failed} failed\n")
     return EXIT_FINDING if failed else EXIT_OK
 
 
-def _load(name: str, as_of: dt.date | None = None, calendars: Sequence[str] | None = None) -> Any:
-    from .calendar import default_calendar
-    from .registry import load
+def _junit(suite: str, cases: Sequence[tuple[str, str, bool, str]]) -> str:
+    """JUnit XML: one testcase per (class, name, passed, message)."""
+    from xml.sax.saxutils import quoteattr
 
-    calendar = default_calendar().with_files(*calendars) if calendars else None
-    return load(name, as_of=as_of, calendar=calendar)
+    failures = sum(1 for c in cases if not c[2])
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites><testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}">',
+    ]
+    for classname, name, ok, message in cases:
+        head = f"<testcase classname={quoteattr(classname)} name={quoteattr(name)}"
+        if ok:
+            lines.append(head + "/>")
+        else:
+            lines.append(head + f"><failure message={quoteattr(message)}/></testcase>")
+    lines.append("</testsuite></testsuites>")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    fmt = _format(args)
+    if fmt == "text":
+        from .consistency.cli import cli_check
+
+        return int(cli_check(args, out, err))
+    from . import check
+    from .wire import error_dict, finding_dict
+
+    status = EXIT_OK
+    targets: list[dict[str, Any]] = []
+    junit: list[tuple[str, str, bool, str]] = []
+    for target in args.targets:
+        try:
+            findings = check(target, base=args.base) if args.base else check(target)
+        except GovruleError as exc:
+            status = max(status, _exit_code(exc))
+            targets.append({"target": target, "base": args.base, **error_dict(exc)})
+            junit.append((target, target, False, str(exc)))
+            continue
+        bad = [f for f in findings if f.severity == "error" and not f.recorded]
+        if bad:
+            status = max(status, EXIT_FINDING)
+        targets.append({"target": target, "base": args.base, "findings": [finding_dict(f) for f in findings]})
+        junit.append((target, "consistency", not bad, "; ".join(f.message for f in bad)))
+        for f in findings:
+            if f.severity == "error" and not f.recorded:
+                junit.append((target, f"{f.kind}: {', '.join(f.rules)}", False, f.message))
+    if fmt == "junit":
+        out.write(_junit("govrule check", junit))
+    else:
+        for t in targets:
+            t.pop("schema", None)
+        _emit(out, args, {"targets": targets}, "")
+    return status
 
 
 def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of, args.calendar)
-    doc: dict[str, Any] = {}
-    for field in ("issuer", "kind", "recipient", "decided_by", "meeting"):
-        value = getattr(args, field)
-        if value is not None:
-            doc[field] = value
-    for flag in ("major", "important", "broad_scope", "routine_approval", "entrusted"):
-        if getattr(args, flag):
-            doc[flag] = True
-    if args.portfolio:
-        doc["portfolios"] = args.portfolio
-    if args.subject:
-        doc["subject_matter"] = args.subject
-    d = rs.who_must_sign(doc)
-    text = "\n".join(
-        [
-            f"签发 signers: {_labels(rs, d.signers)}",
-            f"会签 cosigners: {_labels(rs, d.cosigners)}",
-            "程序 steps: "
-            + " → ".join(f"{s.action}({('或' if s.mode == 'any' else '、').join(s.roles)})" for s in d.steps),
-            f"依据 rule: {d.rule.id} {d.rule.citation}",
-            d.explain(),
-        ]
-    )
-    _emit(out, args.json, rs.record("who_must_sign", doc, d), text)
-    return EXIT_OK
+    rs = _load(args)
+    query = "who_must_approve" if args.command == "approve" else "who_must_sign"
+    doc, other = _gather(args, rs, DOCUMENT_FACTS, {"absent": "words:"})
+    absent = [rs.role(r) for r in other.get("absent") or ()]
+    ask = getattr(rs, query)
+    d = ask(doc, absent=set(absent)) if absent else ask(doc)
+    forbidden = bool(getattr(d, "forbidden", False))
+    lines = []
+    if forbidden:
+        lines.append(f"不得办理：{d.rule.text}")
+    else:
+        verb = "审批" if query == "who_must_approve" else "签发"
+        lines.append(f"{verb}：{_who(rs, d.signers, '或')}")
+        lines.append(f"会签：{_who(rs, d.cosigners)}")
+        steps = []
+        for s in d.steps:
+            joiner = "或" if s.mode == "any" else "、"
+            steps.append(f"{joiner.join(rs.roles.get(r, r) for r in s.roles)}{_ACTION_ZH.get(s.action, s.action)}")
+        lines.append("程序：" + " → ".join(steps))
+    if absent:
+        lines.append(f"缺席：{_who(rs, absent)}")
+    lines.append(f"依据：{_cite(d.rule)}")
+    lines.append(d.explain())
+    _emit(out, args, _record(rs, query, doc if not absent else {**doc, "absent": absent}, d), "\n".join(lines))
+    return EXIT_FINDING if forbidden else EXIT_OK
 
 
 def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of, args.calendar)
-    item: dict[str, Any] = {}
-    for field in ("title", "kind", "proposed_by"):
-        value = getattr(args, field)
-        if value is not None:
-            item[field] = value
-    for field in _AGENDA_FLAGS:
-        value = getattr(args, field)
-        if value is not None:
-            item[field] = value
-    if args.procedure is not None:
-        item["procedures_done"] = [p for p in args.procedure if p]
-    if args.materials_submitted is not None:
-        item["materials_submitted"] = args.materials_submitted
-    a = rs.check_agenda(item, args.meeting, args.meeting_date)
-    lines = [f"{'可以' if a.eligible else '不能'}提交 {a.meeting}: eligible={str(a.eligible).lower()}"]
+    rs = _load(args)
+    item, other = _gather(args, rs, AGENDA_FACTS, {"meeting": "meeting", "meeting_date": "date"})
+    meeting = other.get("meeting")
+    if meeting is None:
+        raise QueryError("name the meeting: --meeting 常务会议 (or `meeting` in --input)")
+    a = rs.check_agenda(item, meeting, other.get("meeting_date"))
+    label = rs.meeting(a.meeting).label
+    head = f"可以提交{label}（{a.meeting}）" if a.eligible else f"不能提交{label}（{a.meeting}）"
+    lines = [head]
     for f in a.failures:
-        lines.append(f"  ✗ {f.rule.citation} {f.rule.id}: {f.message}")
+        lines.append(f"  ✗ {_zh_message(f.message)}（{f.rule.citation}）")
     for f in a.requirements:
-        lines.append(f"  ! {f.rule.citation} {f.rule.id}: {f.message}")
-    if a.to_do:
-        lines.append("  to make it eligible: " + ", ".join(a.to_do))
-    record = rs.record("check_agenda", {"meeting": args.meeting, "meeting_date": args.meeting_date, "item": item}, a)
-    _emit(out, args.json, record, "\n".join(lines))
+        lines.append(f"  ! 须遵守：{_zh_message(f.message)}（{f.rule.citation}）")
+    if _to_do(a.to_do):
+        lines.append("  " + _to_do(a.to_do))
+    given = {"meeting": a.meeting, "meeting_date": other.get("meeting_date"), "item": item}
+    _emit(out, args, _record(rs, "check_agenda", given, a), "\n".join(lines))
     return EXIT_OK if a.eligible else EXIT_FINDING
 
 
 def cmd_deadline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rs = _load(args.ruleset, args.as_of, args.calendar)
-    d = rs.deadline(args.event, args.start)
-    text = f"due {d.due.isoformat()} ({d.amount} {d.unit}{' before' if d.back else ''})\n{d.explain()}"
-    _emit(out, args.json, rs.record("deadline", {"event": args.event, "start": args.start.isoformat()}, d), text)
+    rs = _load(args)
+    _, other = _gather(args, rs, {}, {"event": "word:event", "start": "date", "from": "date"})
+    event = other.get("event")
+    start = other.get("start") or other.get("from")
+    if event is None:
+        raise QueryError(f"name the event; defined events: {', '.join(sorted(rs.events))}")
+    if start is None:
+        raise QueryError("give the day the period runs from: --from YYYY-MM-DD")
+    d = rs.deadline(event, start)
+    period = f"{d.amount}{_UNIT_ZH.get(d.unit, d.unit)}"
+    direction = "前" if d.back else "内" if d.bound == "within" else ""
+    lines = [f"截止日期：{d.due.isoformat()}（自{d.start.isoformat()}起{period}{direction}）"]
+    if d.max_due:
+        lines.append(f"最迟：{d.max_due.isoformat()}")
+    lines.append(f"依据：{_cite(d.rule)}")
+    lines.append(d.explain())
+    for warning in getattr(d, "warnings", ()):
+        lines.append(f"注意：{warning}")
+        err.write(f"govrule: warning: {warning}\n")
+    _emit(out, args, _record(rs, "deadline", {"event": event, "start": start}, d), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_meeting(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rs = _load(args)
+    _, other = _gather(args, rs, {}, {"meeting": "meeting"})
+    if other.get("meeting") is None:
+        raise QueryError(f"name the meeting; defined meetings: {', '.join(rs.meetings)}")
+    m = rs.meeting(other["meeting"])
+
+    def who(roles: Sequence[str] | None) -> str:
+        return "（原文未规定）" if roles is None else _who(rs, roles)
+
+    lines = [f"{m.label}（{m.id}）"]
+    lines.append(f"组成人员：{who(m.members)}")
+    lines.append(f"召集：{who(m.convener)}")
+    lines.append(f"主持：{who(m.chair)}")
+    if m.entrusted_chair:
+        lines.append(f"受委托主持：{_who(rs, m.entrusted_chair)}")
+    if m.observers:
+        lines.append(f"列席：{_who(rs, m.observers)}")
+    if m.observers_as_needed:
+        lines.append(f"根据需要列席：{_who(rs, m.observers_as_needed)}")
+    if m.frequency:
+        lines.append(f"会期：{_frequency(m.frequency)}")
+    if m.quorum:
+        lines.append(f"法定人数：{m.quorum}")
+    if m.minutes_signers is not None:
+        lines.append(f"纪要签发：{who(m.minutes_signers)}")
+    for r in m.rules or (m.rule,):
+        lines.append(f"依据：{_cite(r)}：{r.text}")
+    _emit(out, args, _record(rs, "meeting", {"meeting": m.id}, m), "\n".join(lines))
+    return EXIT_OK
+
+
+def _frequency(freq: Mapping[str, Any]) -> str:
+    units = {"weeks": "周", "months": "个月", "quarters": "个季度", "years": "年"}
+    every, unit = freq.get("every"), freq.get("unit")
+    if not unit:
+        return "根据需要召开" if freq.get("as_needed") else "（原文未规定）"
+    span = units.get(str(unit), str(unit))
+    period = f"每{span}" if every in (None, 1) else f"每{every}{span}"
+    if period == "每个月":
+        period = "每月"
+    times = f"{freq.get('times', 1)}"
+    if freq.get("times_max"):
+        times += f"至{freq['times_max']}"
+    text = f"{period}召开{times}次"
+    return ("一般" + text) if freq.get("typically") else text
+
+
+def cmd_quorum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rs = _load(args)
+    _, other = _gather(args, rs, {}, {"meeting": "meeting", "present": "int", "total": "int"})
+    for need in ("meeting", "present", "total"):
+        if other.get(need) is None:
+            raise QueryError(f"quorum needs {need}: govrule quorum ID MEETING --present N --total N")
+    met = rs.quorum_met(other["meeting"], other["present"], other["total"])
+    rule = rs.quorum_rule(other["meeting"])
+    m = rs.meeting(other["meeting"])
+    verdict = "达到法定人数" if met else "未达到法定人数"
+    share = str(m.quorum or "")
+    for word, zh in (("more_than", "超过"), ("at_least", "不少于")):
+        share = share.replace(word + " ", zh)
+    share = share.replace("1/2", "半数").replace("2/3", "三分之二")
+    text = (
+        f"{m.label}（{m.id}）：应到{other['total']}人，实到{other['present']}人，{verdict}"
+        f"（须{share}）\n依据：{_cite(rule)}：{rule.text}"
+    )
+    answer = {"met": met, "meeting": m.id, "present": other["present"], "total": other["total"], "quorum": m.quorum}
+    from .wire import record, rule_dict
+
+    data = record("quorum_met", {k: other[k] for k in ("meeting", "present", "total")}, answer, rs)
+    data["answer"] = {"schema": data["schema"], "type": "QuorumAnswer", **answer}
+    data["rule"] = rule_dict(rule)
+    _emit(out, args, data, text)
+    return EXIT_OK if met else EXIT_FINDING
+
+
+def cmd_acting_head(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rs = _load(args)
+    a = rs.acting_head()
+    head = rs.roles.get("head", "市长")
+    lines = [f"{head}不在时主持工作：{_who(rs, a.roles, ' → ')}"]
+    if a.entrusted:
+        lines.append(f"（受{head}委托）")
+    lines.append(f"依据：{_cite(a.rule)}：{a.rule.text}")
+    _emit(out, args, _record(rs, "acting_head", {}, a), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rs = _load(args)
+    _, other = _gather(args, rs, {}, {"role": "role", "occasion": "text"})
+    if other.get("role") is None:
+        raise QueryError(f"name the role; defined roles: {', '.join(rs.roles)}")
+    a = rs.leave_approver(other["role"], other.get("occasion"))
+    occasions = {
+        "absence": "离开工作岗位（出访、出差、休假）",
+        "travel": "外出",
+        "meeting_absence": "不能出席会议",
+        "outbound_travel": "出国（境）",
+        "leave_meeting_proxy": "不能出席会议、委托他人代会",
+    }
+    lines = []
+    for x in (a, *a.others):
+        what = occasions.get(x.occasion, x.occasion)
+        line = f"{_who(rs, (x.role,))}{what}：向{_who(rs, x.roles, '或')}报告或请假"
+        if x.notify:
+            line += f"，并告知{_who(rs, x.notify)}"
+        if x.via:
+            line += f"（经{x.via}）"
+        if x.advance:
+            line += f"，提前{x.advance[0]}{_UNIT_ZH.get(x.advance[1], x.advance[1])}"
+        lines.append(line)
+        lines.append(f"  依据：{_cite(x.rule)}：{x.rule.text}")
+    given = {"role": other["role"], "occasion": other.get("occasion")}
+    _emit(out, args, _record(rs, "leave_approver", given, a), "\n".join(lines))
     return EXIT_OK
 
 
 def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import os
-
     from .segment import scaffold, segment_file
 
+    if not os.path.isfile(args.source):
+        raise QueryError(f"{args.source}: no such file")
     seg = segment_file(args.source)
     rid = args.id or os.path.splitext(os.path.basename(args.source))[0]
     text = scaffold(seg, ruleset_id=rid, source=os.path.basename(args.source))
-    if args.json:
-        _emit(
-            out,
-            True,
-            {"articles": len(seg.articles), "duplicates": list(seg.duplicates), "notes": list(seg.notes), "yaml": text},
-            "",
-        )
+    if _format(args) == "json":
+        data = {"articles": len(seg.articles), "duplicates": list(seg.duplicates), "notes": list(seg.notes)}
+        _emit(out, args, {**data, "yaml": text}, "")
     elif args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -239,13 +754,104 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _lazy(module: str, name: str) -> Callable[[argparse.Namespace, TextIO, TextIO], int]:
+def cmd_calendar_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .calendar_notice import parse_notice_file, render_calendar
+
+    if not os.path.isfile(args.notice):
+        raise QueryError(f"{args.notice}: no such file")
+    notice = parse_notice_file(args.notice)
+    year = notice.calendar
+    text = render_calendar(year, source=args.notice)
+    for note in notice.notes:
+        err.write(f"note: {note}\n")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        err.write(f"wrote {args.output}: {year.year}, {len(year.holidays)} days off, {len(year.workdays)} workdays\n")
+    if _format(args) == "json":
+        _emit(out, args, _days(year), "")
+    elif not args.output:
+        out.write(text)
+    return EXIT_OK
+
+
+def _days(year: Any) -> dict[str, Any]:
+    return {
+        "year": year.year,
+        "off": [d.isoformat() for d in sorted(year.holidays)],
+        "work": [d.isoformat() for d in sorted(year.workdays)],
+    }
+
+
+def cmd_calendar_days(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .calendar import load_calendar_file
+
+    if not os.path.isfile(args.file):
+        raise QueryError(f"{args.file}: no such calendar file")
+    year = load_calendar_file(args.file)
+    data = _days(year)
+    text = "\n".join(
+        [
+            f"{year.year}年",
+            f"放假（{len(data['off'])}天）：{'、'.join(data['off'])}",
+            f"调休上班（{len(data['work'])}天）：{'、'.join(data['work']) or '—'}",
+        ]
+    )
+    _emit(out, args, data, text)
+    return EXIT_OK
+
+
+def cmd_completion(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .completion import script
+
+    out.write(script(build_parser(), args.shell))
+    return EXIT_OK
+
+
+def _lazy(module: str, name: str) -> Command:
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         import importlib
 
         fn = getattr(importlib.import_module(f"govrule.{module}"), name)
         result: int = fn(args, out, err)
         return result
+
+    return run
+
+
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``govrule diff``: exit 1 when the rulesets answer differently (the diff itself is ``govrule.show``'s)."""
+    from .show import cli_diff
+
+    buffer = io.StringIO()
+    code = int(cli_diff(args, buffer, err))
+    text = buffer.getvalue()
+    differs = code == EXIT_FINDING
+    if _format(args) == "json":
+        import json
+
+        data = json.loads(text)
+        differs = differs or bool(data.get("differences") if isinstance(data, dict) else data)
+        _emit(out, args, data if isinstance(data, dict) else {"differences": data}, "")
+    else:
+        differs = differs or (not text.rstrip().endswith(" 0 differences") and "differences between" in text)
+        out.write(text)
+    return EXIT_FINDING if differs and code in (EXIT_OK, EXIT_FINDING) else code
+
+
+def _wrap_json(func: Command) -> Command:
+    """A command whose own JSON lacks the schema field: add it (objects) or wrap it (lists)."""
+
+    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        if _format(args) != "json":
+            return func(args, out, err)
+        import json
+
+        buffer = io.StringIO()
+        code = func(args, buffer, err)
+        data = json.loads(buffer.getvalue())
+        _emit(out, args, data if isinstance(data, dict) else {"results": data}, "")
+        return code
 
     return run
 
@@ -259,20 +865,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"govrule {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, help_text: str, func: Callable[..., int]) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=help_text, description=help_text)
-        sp.add_argument("--json", action="store_true", help="machine-readable output")
+    def add(
+        name: str, help_text: str, func: Command, formats: Sequence[str] = ("text", "json"), parent: Any = None
+    ) -> argparse.ArgumentParser:
+        sp = (parent or sub).add_parser(name, help=help_text, description=help_text)
+        sp.add_argument("--format", choices=tuple(formats), default="text", help="text for people, json for programs")
+        sp.add_argument("--json", action="store_const", dest="format", const="json", help="same as --format json")
         sp.set_defaults(func=func)
         return sp
 
     sp = add("validate", "validate ruleset files (exit 1 if any is invalid)", cmd_validate)
-    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("files", nargs="+", metavar="ID|FILE")
     sp = add("schema", "print the JSON Schema of the ruleset format", cmd_schema)
     sp.add_argument("--fixture", action="store_true", help="the schema of fixture files instead")
-    sp = add("test", "run fixture files of expected answers", cmd_test)
+    sp = add("test", "run fixture files of expected answers", cmd_test, ("text", "json", "junit"))
     sp.add_argument("files", nargs="+", metavar="FIXTURE")
     sp = add(
-        "check", "consistency checks of rulesets (exit 1 on an error finding)", _lazy("consistency.cli", "cli_check")
+        "check", "consistency checks of rulesets (exit 1 on an error finding)", cmd_check, ("text", "json", "junit")
     )
     sp.add_argument("targets", nargs="+", metavar="ID|FILE")
     sp.add_argument("--base", help="check a supplement composed over this base")
@@ -286,82 +895,155 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             help="a working-day calendar file for a year the holiday package does not cover (repeat)",
         )
+        sp.add_argument(
+            "--input", metavar="FILE|-", help="the query's fields as a JSON or YAML object (- reads standard input)"
+        )
 
-    sp = add("sign", "who must sign a document", cmd_sign)
+    def fact_flags(sp: argparse.ArgumentParser, facts: Mapping[str, str]) -> None:
+        for field, kind in facts.items():
+            flag = _FLAG_OF.get(field, "--" + field.replace("_", "-"))
+            if kind == "bool":
+                sp.add_argument(
+                    flag, dest=field, nargs="?", const="true", metavar="true|false", help=f"{fact_name(field)}"
+                )
+            elif kind.startswith("words:"):
+                sp.add_argument(flag, dest=field, action="append", help=f"{fact_name(field)} (repeat)")
+            else:
+                sp.add_argument(flag, dest=field, help=fact_name(field))
+
+    for name, help_text in (
+        ("sign", "who must sign a document (签发)"),
+        ("approve", "who must approve a document sent to the government (审批)"),
+    ):
+        sp = add(name, help_text, cmd_sign)
+        with_ruleset(sp)
+        fact_flags(sp, DOCUMENT_FACTS)
+        sp.add_argument("--absent", action="append", metavar="ROLE", help="a role that is away (repeat)")
+
+    sp = add("agenda", "may an item go on a meeting's agenda (议题)", cmd_agenda)
     with_ruleset(sp)
-    sp.add_argument("--issuer")
-    sp.add_argument("--kind")
-    sp.add_argument("--recipient")
-    sp.add_argument("--decided-by", dest="decided_by")
-    sp.add_argument("--meeting")
-    sp.add_argument("--portfolio", action="append", help="a portfolio the content touches (repeat)")
-    sp.add_argument("--subject", action="append", help="a subject-matter tag (repeat)")
-    for flag in ("major", "important", "broad-scope", "routine-approval", "entrusted"):
-        sp.add_argument(f"--{flag}", action="store_true", dest=flag.replace("-", "_"))
+    sp.add_argument("--meeting", help="the meeting (id or label, e.g. 常务会议)")
+    sp.add_argument("--meeting-date", dest="meeting_date", metavar="DATE")
+    fact_flags(sp, AGENDA_FACTS)
 
-    sp = add("agenda", "may an item go on a meeting's agenda", cmd_agenda)
+    sp = add("deadline", "when something is due (时限)", cmd_deadline)
     with_ruleset(sp)
-    sp.add_argument("--meeting", required=True)
-    sp.add_argument("--meeting-date", type=_date, dest="meeting_date")
-    sp.add_argument("--title")
-    sp.add_argument("--kind")
-    sp.add_argument("--proposed-by", dest="proposed_by")
-    for field in _AGENDA_FLAGS:
-        sp.add_argument(f"--{field.replace('_', '-')}", dest=field, type=_bool, metavar="true|false")
-    sp.add_argument("--procedure", action="append", help="a procedure done (repeat; --procedure '' for none)")
-    sp.add_argument("--materials-submitted", type=_date, dest="materials_submitted")
+    sp.add_argument("event", nargs="?", metavar="EVENT")
+    sp.add_argument("--from", dest="start", metavar="DATE", help="the day the period runs from (YYYY-MM-DD)")
 
-    sp = add("deadline", "when something is due", cmd_deadline)
+    sp = add("meeting", "a meeting type: members, convener, chair, observers, frequency (会议)", cmd_meeting)
     with_ruleset(sp)
-    sp.add_argument("event")
-    sp.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
+    sp.add_argument("meeting", nargs="?", metavar="MEETING")
 
-    sp = add("show", "a ruleset as readable tables", _lazy("show", "cli_show"))
+    sp = add("quorum", "whether enough members are present (法定人数)", cmd_quorum)
+    with_ruleset(sp)
+    sp.add_argument("meeting", nargs="?", metavar="MEETING")
+    sp.add_argument("--present", metavar="N")
+    sp.add_argument("--total", metavar="N")
+
+    sp = add("acting-head", "who presides when the head is away (主持工作)", cmd_acting_head)
+    with_ruleset(sp)
+
+    sp = add("leave", "whom a role asks for leave (请假)", cmd_leave)
+    with_ruleset(sp)
+    sp.add_argument("role", nargs="?", metavar="ROLE")
+    sp.add_argument("--occasion", help="leave, absence, travel … (default: every occasion the text names)")
+
+    sp = add("show", "a ruleset as readable tables", _wrap_json(_lazy("show", "cli_show")))
     sp.add_argument("ruleset", metavar="ID")
-    sp = add("diff", "how two rulesets answer the same questions differently", _lazy("show", "cli_diff"))
+    sp = add("diff", "how two rulesets answer the same questions differently (exit 1 if they differ)", _diff)
     sp.add_argument("left", metavar="ID")
     sp.add_argument("right", metavar="ID")
     sp = add("scaffold", "split a source text into articles and write a ruleset skeleton", cmd_scaffold)
     sp.add_argument("source", metavar="SOURCE.txt")
     sp.add_argument("--id", help="ruleset id (default: the file name)")
     sp.add_argument("-o", "--output", help="write the skeleton here instead of standard output")
+
+    cal = sub.add_parser("calendar", help="working-day calendar files (节假日安排)", description="calendar files")
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
+    sp = add(
+        "import",
+        "turn the State Council's holiday notice (国务院办公厅关于…节假日安排的通知) into a calendar file",
+        cmd_calendar_import,
+        parent=cal_sub,
+    )
+    sp.add_argument("notice", metavar="NOTICE.txt")
+    sp.add_argument("-o", "--output", metavar="FILE", help="write the calendar file here")
+    sp = add("days", "the days off and the adjusted workdays of a calendar file", cmd_calendar_days, parent=cal_sub)
+    sp.add_argument("file", metavar="FILE")
+
+    sp = add("completion", "print a shell completion script (bash or zsh)", cmd_completion)
+    sp.add_argument("shell", choices=("bash", "zsh"))
     return p
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    for i, a in enumerate(argv):
+        if a == "--json" or a == "--format=json" or (a == "--format" and i + 1 < len(argv) and argv[i + 1] == "json"):
+            return True
+    return False
+
+
+def _fail(exc: BaseException, as_json: bool, out: TextIO, err: TextIO, kind: str | None = None) -> None:
+    if as_json:
+        from .wire import dumps, error_dict
+
+        out.write(dumps(error_dict(exc, kind), indent=2) + "\n")
+    err.write(_error_text(exc) + "\n")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (the ``govrule`` script exits with it)."""
+    script = out is None
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(argv)
     try:
-        args = parser.parse_args(argv)
-    except _Usage as exc:
-        err.write(f"{exc}\n")
-        return EXIT_USAGE
-    except SystemExit as exc:  # --help and --version
-        return int(exc.code or 0)
-    if not getattr(args, "func", None):
-        parser.print_help(err)
-        return EXIT_USAGE
-    try:
-        return int(args.func(args, out, err))
-    except RulesetError as exc:
-        for p in exc.problems:
-            err.write(f"{p}\n")
-        return EXIT_FINDING
-    except NoApplicableRule as exc:
-        if getattr(args, "json", False):
-            _emit(out, True, {"error": type(exc).__name__, "message": str(exc)}, "")
-        err.write(f"govrule: {type(exc).__name__}: {exc}\n")
-        return EXIT_FINDING
-    except GovruleError as exc:
-        if getattr(args, "json", False):
-            _emit(out, True, {"error": type(exc).__name__, "message": str(exc)}, "")
-        err.write(f"govrule: {type(exc).__name__}: {exc}\n")
-        return EXIT_USAGE
-    except OSError as exc:
-        err.write(f"govrule: {exc}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        err.write("govrule: interrupted\n")
-        return 130
+        try:
+            parser = build_parser()
+            try:
+                args = parser.parse_args(argv)
+            except _Usage as exc:
+                _fail(exc, as_json, out, err, "UsageError")
+                return EXIT_USAGE
+            except SystemExit as exc:  # --help and --version
+                return int(exc.code or 0)
+            if not getattr(args, "func", None):
+                parser.print_help(err)
+                return EXIT_USAGE
+            args.json = _format(args) == "json"
+            as_json = args.json
+            code = int(args.func(args, out, err))
+            out.flush()
+            return code
+        except GovruleError as exc:
+            _fail(exc, as_json, out, err)
+            return _exit_code(exc)
+        except (OSError, UnicodeError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            _fail(exc, as_json, out, err, "FileError")
+            return EXIT_USAGE
+        except RecursionError as exc:
+            _fail(exc, as_json, out, err, "InputError")
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            err.write("govrule: interrupted\n")
+            return 130
+        except Exception as exc:  # a defect in govrule: still one line, not a traceback (GOVRULE_DEBUG=1 shows it)
+            if os.environ.get("GOVRULE_DEBUG"):
+                raise
+            _fail(exc, as_json, out, err, "InternalError")
+            err.write("govrule: this is a defect in govrule; set GOVRULE_DEBUG=1 to see where it happened\n")
+            return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`govrule diff … | head`): stop quietly, and keep Python from
+        # complaining when it flushes standard output at exit.
+        if script:
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+        return EXIT_OK
