@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".[dev,bench,serve,serve-test]"
+.venv/bin/python -m pip install -q -e ".[dev,bench,serve,serve-test,audit]"
 # The service's playground test drives the OS's Chromium (Debian package `chromium`) with Playwright.
 command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 echo "ruff: lint and format"
