@@ -160,10 +160,13 @@ def _word(vocabulary: str, value: str) -> str:
     return found or value
 
 
-def _fact(rs: Ruleset, kind: str, name: str, value: Any) -> Any:
-    """One fact's value from a flag or an input file, labels resolved to ids."""
+def _fact(rs: Ruleset, kind: str, name: str, value: Any, typed: bool = False) -> Any:
+    """One fact's value from a flag (text) or an input file (``typed``: JSON/YAML values), labels resolved to ids."""
     if value is None:
         return None
+    if typed and kind in ("bool", "int") and (type(value) is not (bool if kind == "bool" else int)):
+        expected = "true or false" if kind == "bool" else "a whole number"
+        raise QueryError(f"--input: {name}={value!r} must be {expected}")
     try:
         if kind == "bool":
             if not isinstance(value, bool | str):
@@ -229,19 +232,21 @@ def _gather(
         close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise QueryError(f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}")
+    typed = set(given)
     for field in allowed:
         flag_value = getattr(args, field, None)
         if flag_value is not None and flag_value != []:
             given[field] = flag_value
+            typed.discard(field)
     found: dict[str, Any] = {}
     other: dict[str, Any] = {}
     for field, value in given.items():
         if field in facts:
-            resolved = _fact(rs, facts[field], field, value)
+            resolved = _fact(rs, facts[field], field, value, field in typed)
             if resolved is not None:
                 found[field] = resolved
         else:
-            other[field] = _fact(rs, extra[field], field, value)
+            other[field] = _fact(rs, extra[field], field, value, field in typed)
     return found, other
 
 
@@ -958,6 +963,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("source", metavar="SOURCE.txt")
     sp.add_argument("--id", help="ruleset id (default: the file name)")
     sp.add_argument("-o", "--output", help="write the skeleton here instead of standard output")
+
+    from .audit.cli import add_arguments as audit_arguments  # argparse only; pyarrow is imported when it runs
+
+    audit_arguments(
+        add("audit", "check an archive of issued documents against a ruleset", _lazy("audit.cli", "cli_audit"))
+    )
 
     cal = sub.add_parser("calendar", help="working-day calendar files (节假日安排)", description="calendar files")
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
