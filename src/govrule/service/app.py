@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/v1/rulesets", service.list_rulesets, methods=["GET"]),
         Route("/v1/rulesets/{ruleset}", service.get_ruleset, methods=["GET"]),
         Route("/v1/rulesets/{ruleset}/tables", service.get_tables, methods=["GET"]),
+        Route("/v1/rulesets/{ruleset}/source", service.get_source, methods=["GET"]),
         Route("/v1/rulesets/{ruleset}/batch", service.batch, methods=["POST"]),
         *(
             Route(f"/v1/rulesets/{{ruleset}}/{name}", service.decide_endpoint(q), methods=["POST"])

@@ -264,6 +264,21 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                 },
             }
         }
+    paths["/v1/rulesets/{ruleset}/source"] = {
+        "get": {
+            "operationId": "get_source",
+            "summary": "The YAML text of a ruleset in service (a starting point for a new city's file)",
+            "tags": ["rulesets"],
+            "parameters": [_RULESET_PARAM],
+            "responses": {
+                "200": {
+                    "description": "the file's text",
+                    "content": {"application/yaml": {"schema": {"type": "string"}}},
+                },
+                **_errors(*((401, 404) if settings.token else (404,))),
+            },
+        }
+    }
     upload_props = {"yaml": {"type": "string", "description": "the ruleset file's text"}, "file": {"type": "string"}}
     uploads = (
         ("validate", "Validate ruleset text: problems with line and column", upload_props, ["yaml"]),

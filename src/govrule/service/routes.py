@@ -302,6 +302,17 @@ class Service:
             return self.error(exc)
         return _json(wire.envelope({"id": rs.id, "revision": rs.revision, **tables(rs)}))
 
+    async def get_source(self, request: Request) -> Response:
+        try:
+            rs = self.ruleset(request.path_params["ruleset"])
+            entry = self.store.entries[rs.id]
+            text = await run_in_threadpool(_read_text, entry.file)
+        except GovruleError as exc:
+            return self.error(exc)
+        except (OSError, KeyError):
+            return self.error(HTTPProblem(404, "NotFound", "the ruleset's file is no longer there"))
+        return Response(text.encode(), media_type="application/yaml; charset=utf-8")
+
     # ------------------------------------------------------------------ uploads
 
     async def _upload(self, request: Request, keys: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
@@ -383,6 +394,11 @@ class Service:
         self.metrics.rulesets.set(len(self.store.entries))
         self.metrics.failures.set(len(self.store.failures))
         return Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def _now() -> str:

@@ -94,6 +94,8 @@ def form_vocabulary(rs: Ruleset) -> dict[str, Any]:
         "roles": [{"id": k, "label": v} for k, v in rs.roles.items()],
         "meetings": [{"id": k, "label": m.label} for k, m in rs.spec.meetings.items()],
         "events": events,
+        "actions": [{"id": w, "label": _word_label(vocabs, "action", w)} for w in model.ACTIONS],
+        "units": [{"id": w, "label": _word_label(vocabs, "unit", w)} for w in model.UNITS],
     }
 
 
