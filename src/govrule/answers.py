@@ -206,6 +206,8 @@ class Deadline:
     silence_means_consent: bool = False
     typically: bool = False
     anchor: str | None = None
+    warnings: tuple[str, ...] = ()
+    """E.g. that the working-day calendar ends soon after ``due`` (add next year's calendar file)."""
 
     def explain(self) -> str:
         """A short Chinese explanation with the citation."""
@@ -237,6 +239,7 @@ class Deadline:
             "silence_means_consent": self.silence_means_consent,
             "typically": self.typically,
             "anchor": self.anchor,
+            "warnings": list(self.warnings),
             "rule": self.rule.to_dict(),
         }
 

@@ -27,6 +27,7 @@ __all__ = [
     "CalendarYear",
     "WorkCalendar",
     "calendar_dirs",
+    "coverage_warnings",
     "default_calendar",
     "load_calendar_file",
 ]
@@ -271,6 +272,26 @@ class WorkCalendar:
         contiguous = len(self._segments) == 1
         detail = "" if contiguous else f"covered years: {_spans(self._years)}"
         return CalendarError(year, covered=covered, detail=detail)
+
+
+#: How close to the end of the covered years a due date draws a warning.
+COVERAGE_MARGIN_DAYS = 60
+
+
+def coverage_warnings(calendar: WorkCalendar, due: date) -> tuple[str, ...]:
+    """A warning when the calendar's coverage ends within COVERAGE_MARGIN_DAYS after ``due``.
+
+    A deadline near the end of the covered years is right, but the next one may not be
+    computable: the warning says which year's calendar file to add.
+    """
+    end = calendar.covered_until(due)
+    if end is None or (end - due).days >= COVERAGE_MARGIN_DAYS:
+        return ()
+    return (
+        f"工作日历只覆盖到{end.isoformat()}，距截止日期不足{COVERAGE_MARGIN_DAYS}天；"
+        f"请添加{end.year + 1}年的日历文件（govrule calendar import 国务院节假日安排通知 -o {end.year + 1}.yaml，"
+        f"放入日历目录或用 --calendar 指定）",
+    )
 
 
 def _rebuild(layers: tuple[CalendarYear, ...]) -> WorkCalendar:

@@ -985,6 +985,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("completion", "print a shell completion script (bash or zsh)", cmd_completion)
     sp.add_argument("shell", choices=("bash", "zsh"))
+    from .service.options import add_arguments as serve_options  # the web stack loads only when serve runs
+
+    serve_options(
+        add(
+            "serve",
+            "run the decision service and playground over HTTP (govrule[serve])",
+            _lazy("service.cli", "cli_serve"),
+        )
+    )
     return p
 
 

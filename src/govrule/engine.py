@@ -34,7 +34,7 @@ from .answers import (
     SigningDecision,
     StepAnswer,
 )
-from .calendar import WorkCalendar, default_calendar
+from .calendar import WorkCalendar, coverage_warnings, default_calendar
 from .errors import GovruleError, NoApplicableRule, QueryError, UnknownTerm
 
 __all__ = ["MissingFact", "Ruleset"]
@@ -617,6 +617,7 @@ class Ruleset:
             rule.silence_means_consent,
             rule.typically,
             rule.anchor,
+            warnings=coverage_warnings(cal, max(due, max_due or due)),
         )
 
     # ------------------------------------------------------------------ meetings, acting head, leave
