@@ -15,15 +15,18 @@ from ..errors import Problem, RulesetError
 from .findings import Path, Raw
 
 
+def _table_fields(table: model.DecisionTable) -> Mapping[str, str]:
+    """The fields a table's conditions read: a meeting request's for ``purpose: meeting``, else a document's."""
+    return model.MEETING_REQUEST_FIELDS if table.purpose == "meeting" else model.DOCUMENT_FIELDS
+
+
 def refuse_malformed_conditions(spec: model.RulesetFile, source: loader.Source | None) -> None:
     """Raise RulesetError for conditions a model built in memory got wrong (the loader refuses them in files)."""
     problems: list[Problem] = []
     file = source.file if source is not None else f"<{spec.id}>"
     items: list[tuple[Any, Path, Mapping[str, str]]] = []
     for t, table in enumerate(spec.signing):
-        items += [
-            (r.when, ("signing", t, "rules", i, "when"), model.DOCUMENT_FIELDS) for i, r in enumerate(table.rules)
-        ]
+        items += [(r.when, ("signing", t, "rules", i, "when"), _table_fields(table)) for i, r in enumerate(table.rules)]
     for i, rule in enumerate(spec.agenda):
         items += [
             (c, ("agenda", i, part), model.AGENDA_FIELDS)
@@ -80,6 +83,7 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
             need_roles((*here, "minutes", "signers"), meeting.minutes.id, meeting.minutes.signers)
     doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
     item_vocab = loader.vocabulary(spec, model.AGENDA_FIELDS)
+    request_vocab = loader.vocabulary(spec, model.MEETING_REQUEST_FIELDS)
 
     def condition_refs(data: Any, vocab: conditions.Vocabulary, path: Path, anchor: str) -> None:
         _, errors = conditions.parse_condition(data, vocab, path)
@@ -104,7 +108,8 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
             here = ("signing", t, "rules", r)
             for s, step in enumerate(rule.steps):
                 need_roles((*here, "steps", s, "roles"), rule.id, step.roles)
-            condition_refs(rule.when, doc_vocab, (*here, "when"), rule.id)
+            vocab = request_vocab if table.purpose == "meeting" else doc_vocab
+            condition_refs(rule.when, vocab, (*here, "when"), rule.id)
     events = set(model.EVENTS) | set(spec.events)
     for i, agenda in enumerate(spec.agenda):
         for j, meeting_id in enumerate(agenda.meetings):
