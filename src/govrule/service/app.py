@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     decisions = DecisionLog(settings.decision_log)
     service = Service(settings, store, decisions, metrics)
-    openapi = dumps(openapi_document(settings))
+    openapi = dumps(openapi_document(settings, "ezhou" if settings.rulesets is None else None))
 
     async def reload_loop() -> None:
         while True:
@@ -105,10 +105,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         message = exc.detail if isinstance(exc, HTTPException) else "internal error"
         if status == 404:
             message = f"no such endpoint: {request.method} {request.url.path}; see /openapi.json"
+        headers = getattr(exc, "headers", None)  # e.g. Allow on a 405
         return Response(
             dumps(error_body(HTTPProblem(status, kind, str(message)))),
             status_code=status,
             media_type="application/json",
+            headers=dict(headers) if headers else None,
         )
 
     async def server_error(request: Request, exc: Exception) -> Response:

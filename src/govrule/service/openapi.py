@@ -110,8 +110,13 @@ _RULESET_PARAM = {
 }
 
 
-def openapi_document(settings: Settings) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of an application built with these settings."""
+def openapi_document(settings: Settings, example_ruleset: str | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of an application built with these settings.
+
+    ``example_ruleset`` (an id the service is expected to hold) becomes the example of the
+    ``ruleset`` path parameter, so clients generated from the document start with a real one.
+    """
+    ruleset_param = {**_RULESET_PARAM, "examples": [example_ruleset]} if example_ruleset else _RULESET_PARAM
     schemas: dict[str, Any] = {
         "Error": {
             "type": "object",
@@ -151,7 +156,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                 "operationId": query.record_name,
                 "summary": query.summary,
                 "tags": ["decisions"],
-                "parameters": [_RULESET_PARAM],
+                "parameters": [ruleset_param],
                 "requestBody": {"required": True, "content": _json_content(_ref(input_name))},
                 "responses": {
                     "200": {
@@ -189,7 +194,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             "operationId": "batch",
             "summary": "Many inputs of one query in one request; each result in the input's place",
             "tags": ["decisions"],
-            "parameters": [_RULESET_PARAM],
+            "parameters": [ruleset_param],
             "requestBody": {
                 "required": True,
                 "content": _json_content(
@@ -248,7 +253,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                 "operationId": op,
                 "summary": summary,
                 "tags": ["rulesets"],
-                "parameters": [_RULESET_PARAM],
+                "parameters": [ruleset_param],
                 "responses": {
                     "200": {
                         "description": summary,
@@ -269,29 +274,39 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             "operationId": "get_source",
             "summary": "The YAML text of a ruleset in service (a starting point for a new city's file)",
             "tags": ["rulesets"],
-            "parameters": [_RULESET_PARAM],
+            "parameters": [ruleset_param],
             "responses": {
                 "200": {
                     "description": "the file's text",
-                    "content": {"application/yaml": {"schema": {"type": "string"}}},
+                    "content": {"application/yaml": {}},
                 },
                 **_errors(*((401, 404) if settings.token else (404,))),
             },
         }
     }
-    upload_props = {"yaml": {"type": "string", "description": "the ruleset file's text"}, "file": {"type": "string"}}
+    upload_props = {
+        "yaml": {"type": "string", "description": "the ruleset file's text"},
+        "file": {"type": ["string", "null"], "description": "a file name for the problems' locations"},
+    }
     uploads = (
         ("validate", "Validate ruleset text: problems with line and column", upload_props, ["yaml"]),
         (
             "check",
             "Validate and check ruleset text: problems, then consistency findings",
-            {**upload_props, "base": {"type": "string", "description": "id of a base in service, for a supplement"}},
+            {
+                **upload_props,
+                "base": {"type": ["string", "null"], "description": "id of a base in service, for a supplement"},
+            },
             ["yaml"],
         ),
         (
             "test",
             "Run fixture cases against ruleset text (or the ruleset in service the fixture names)",
-            {**upload_props, "fixture": {"type": "string", "description": "the fixture file's text"}},
+            {
+                **upload_props,
+                "yaml": {"type": ["string", "null"], "description": "ruleset text; omitted: the ruleset in service"},
+                "fixture": {"type": "string", "description": "the fixture file's text"},
+            },
             ["fixture"],
         ),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -168,29 +169,53 @@ _DATE = {"type": "string", "format": "date"}
 _WORDS = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
 
 
-def _field_schema(kind: str) -> dict[str, Any]:
+def _words_of(kind: str) -> tuple[str, ...]:
+    """The ids of an ``enum:<vocabulary>`` field kind."""
+    name = kind.removeprefix("enum:")
+    try:
+        from ..vocabulary import VOCABULARIES
+
+        if name in VOCABULARIES:
+            return tuple(VOCABULARIES[name])
+    except ImportError:  # pragma: no cover - older layouts
+        pass
+    fallback = {"issuer": model.ISSUERS, "document_kind": model.DOCUMENT_KINDS, "recipient": model.RECIPIENTS}
+    return tuple(fallback.get(name, model.AGENDA_KINDS if name == "agenda_kind" else ()))
+
+
+def _field_schema(kind: str, nullable: bool) -> dict[str, Any]:
     """The JSON Schema of one Document/AgendaItem field, from its kind in ``govrule.model``."""
-    vocab = {
-        "enum:issuer": model.ISSUERS,
-        "enum:document_kind": model.DOCUMENT_KINDS,
-        "enum:recipient": model.RECIPIENTS,
-        "enum:agenda_kind": model.AGENDA_KINDS,
-    }
-    if kind in vocab:
-        return {"type": ["string", "null"], "enum": [*vocab[kind], None]}
+
+    def types(*names: str) -> list[str] | str:
+        return [*names, "null"] if nullable else (names[0] if len(names) == 1 else list(names))
+
+    if kind.startswith("enum:"):
+        words: list[Any] = list(_words_of(kind))
+        out: dict[str, Any] = {"type": types("string")}
+        if words:
+            out["enum"] = [*words, None] if nullable else words
+            out["description"] = "an id of the vocabulary (its Chinese terms are accepted too)"
+        return out
     if kind == "bool":
-        return {"type": ["boolean", "null"]}
+        return {"type": types("boolean")}
     if kind == "date":
-        return {"type": ["string", "null"], "format": "date"}
+        return {"type": types("string"), "format": "date"}
     if kind == "set":
-        return {**_WORDS, "type": ["array", "null"]}
+        return {**_WORDS, "type": types("array")}
+    if kind == "int":
+        return {"type": types("integer"), "minimum": 0}
     if kind in ("role", "meeting", "str"):
-        return {"type": ["string", "null"], "maxLength": 200}
+        return {"type": types("string"), "maxLength": 200}
     return {}
 
 
-def _fields_schema(fields: Mapping[str, str], names: tuple[str, ...], title: str) -> dict[str, Any]:
-    props = {name: _field_schema(fields.get(name, "")) for name in names}
+def _fields_schema(cls: type[Any], fields: Mapping[str, str], title: str) -> dict[str, Any]:
+    params = inspect.signature(cls.__new__).parameters
+    props = {}
+    for name in cls._fields:
+        param = params.get(name)
+        nullable = param is None or param.default is None
+        props[name] = _field_schema(fields.get(name, ""), nullable)
     if "procedures_done" in props:
         props["procedures_done"] = {"type": ["array", "null"], "items": {"enum": list(model.PROCEDURES)}}
     return {"type": "object", "title": title, "properties": props, "additionalProperties": False}
@@ -203,8 +228,8 @@ def _object(props: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[st
     return out
 
 
-DOCUMENT_SCHEMA = _fields_schema(model.DOCUMENT_FIELDS, Document._fields, "Document")
-AGENDA_ITEM_SCHEMA = _fields_schema(model.AGENDA_FIELDS, AgendaItem._fields, "AgendaItem")
+DOCUMENT_SCHEMA = _fields_schema(Document, model.DOCUMENT_FIELDS, "Document")
+AGENDA_ITEM_SCHEMA = _fields_schema(AgendaItem, model.AGENDA_FIELDS, "AgendaItem")
 
 QUERIES: Mapping[str, Query] = {
     q.name: q

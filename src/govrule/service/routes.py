@@ -211,6 +211,11 @@ class Service:
         inputs = body.get("inputs")
         if not isinstance(inputs, list):
             raise HTTPProblem(400, "QueryError", "inputs: expected an array of query inputs", field="inputs")
+        for i, item in enumerate(inputs):
+            if not isinstance(item, dict):
+                raise HTTPProblem(
+                    400, "QueryError", f"inputs[{i}]: expected a JSON object of the query's input", field="inputs"
+                )
         if len(inputs) > self.settings.max_batch:
             raise HTTPProblem(
                 413,
