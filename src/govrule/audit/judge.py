@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -39,7 +40,13 @@ from .records import Bad
 __all__ = ["Judge", "Template", "Versions"]
 
 _DOC_KINDS = frozenset(model.DOCUMENT_KINDS)
-_BOOL_FACTS = ("major", "important", "broad_scope", "routine_approval", "entrusted")
+_DOC_DEFAULTS = {
+    name: p.default for name, p in inspect.signature(Document.__new__).parameters.items() if name in Document._fields
+}
+#: True/false facts a Document cannot leave unknown (they default to false): an empty cell is tried both ways.
+_BOOL_FACTS = tuple(n for n, k in model.DOCUMENT_FIELDS.items() if k == "bool" and _DOC_DEFAULTS.get(n) is False)
+#: The other Document facts, passed as read (None where the Document itself takes None as unknown).
+_PASSED = tuple(n for n in Document._fields if n not in _BOOL_FACTS)
 _FACT_ZH = {
     "major": "是否涉及重大事项(major)",
     "important": "是否涉及重要事项(important)",
@@ -76,6 +83,9 @@ class Template:
 class Versions:
     """The versions of a rules document an archive is judged under, and which was in force on a day.
 
+    A record is judged under the version in force on its issue date (as `govrule.load` with
+    ``as_of`` decides it); where several are, the one in force from the latest date.
+
     Args:
         rulesets: One or more rulesets (e.g. an old document and the one that superseded it).
         ignore_dates: Judge every record under the first ruleset whatever its date (for a ruleset
@@ -100,16 +110,20 @@ class Versions:
         from ..registry import NotInForce, _check_in_force
 
         reasons: list[str] = []
-        found: int | str | None = 0 if self.ignore_dates else None
+        found: int | None = 0 if self.ignore_dates else None
         if found is None:
+            # Of the versions in force that day, the one in force from the latest date: a newer document
+            # replaces the one it supersedes even where the older one's end date is not recorded.
+            latest = dt.date.min
             for i, rs in enumerate(self.rulesets):
                 try:
                     _check_in_force(rs, day)
                 except NotInForce as exc:
                     reasons.append(str(exc))
                     continue
-                found = i
-                break
+                since = rs.meta.in_force_from or dt.date.min
+                if found is None or since > latest:
+                    found, latest = i, since
         result: int | str = found if found is not None else "；".join(reasons)
         if len(self._cache) < 100_000:
             self._cache[day] = result
@@ -181,15 +195,10 @@ class Judge:
         if bad:
             return tuple(bad)
         unknown = [name for name in _BOOL_FACTS if f.get(name) is None]
-        base: dict[str, Any] = {
-            "issuer": f.get("issuer"),
-            "kind": kind,
-            "recipient": f.get("recipient"),
-            "portfolios": f.get("portfolios") or (),
-            "decided_by": f.get("decided_by"),
-            "meeting": f.get("meeting"),
-            "subject_matter": f.get("subject_matter") or (),
-        }
+        base: dict[str, Any] = {name: f.get(name) for name in _PASSED}
+        base["kind"] = kind
+        base["portfolios"] = f.get("portfolios") or ()
+        base["subject_matter"] = f.get("subject_matter") or ()
         outcomes: list[tuple[Template, ...]] = []
         for values in itertools.product((False, True), repeat=len(unknown)):
             given: dict[str, Any] = {name: bool(f.get(name)) for name in _BOOL_FACTS}
@@ -211,7 +220,7 @@ class Judge:
                 if a != b:
                     deciding.append(name)
                     break
-        names = "、".join(_FACT_ZH[n] for n in deciding or unknown)
+        names = "、".join(_FACT_ZH.get(n, n) for n in deciding or unknown)
         return (
             Template(
                 "unknown_fact",

@@ -29,6 +29,7 @@ __all__ = [
     "RECORD_TYPES",
     "Bad",
     "Column",
+    "json_schema",
     "parse",
 ]
 
@@ -88,6 +89,33 @@ class Column:
     description: str
 
 
+_LISTED_DOCUMENT_FIELDS = frozenset(
+    {
+        "issuer",
+        "kind",
+        "recipient",
+        "portfolios",
+        "major",
+        "important",
+        "broad_scope",
+        "decided_by",
+        "routine_approval",
+        "meeting",
+        "entrusted",
+        "subject_matter",
+    }
+)
+
+
+def _kind_of(field_kind: str) -> str:
+    """A column kind for a Document field of the vocabulary's kind (``bool``, ``set``, ``enum:…``, ``meeting``)."""
+    if field_kind == "set":
+        return "words"
+    if field_kind.startswith("enum:"):
+        return field_kind  # a closed vocabulary of govrule.model, read by _word
+    return field_kind
+
+
 _DOC = ("document",)
 _AGENDA = ("agenda",)
 _BOTH = ("document", "agenda")
@@ -108,6 +136,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("meeting", "meeting", _BOTH, "Minutes: the meeting they record. Agenda record: the meeting that took it."),
     Column("entrusted", "bool", _DOC, "Minutes of a meeting held on a leader's entrustment."),
     Column("subject_matter", "words", _BOTH, "Subject tags where a rule depends on them (a list)."),
+    *(
+        # Document facts the format adds beyond the contract's list (format 2), read by their vocabulary kind.
+        Column(name, _kind_of(kind), _DOC, f"Document: the fact {name}.")
+        for name, kind in model.DOCUMENT_FIELDS.items()
+        if name not in _LISTED_DOCUMENT_FIELDS and name != "portfolio_count"
+    ),
     Column("signed_by", "roles", _DOC, "Who actually signed (签发): roles, ids or labels (a list)."),
     Column("cosigned_by", "roles", _DOC, "Who co-signed (会签) (a list; empty list: nobody)."),
     Column("reviewed_by", "roles", _DOC, "Who reviewed or approved before signing (审核/审定) (a list)."),
@@ -286,6 +320,16 @@ def _word(column: str, value: Any) -> str | Bad | None:
     return Bad(f"不是可用的词（可用：{', '.join(sorted(words))}）")
 
 
+def _enum(vocabulary: str, value: Any) -> str | Bad | None:
+    text = _text(value)
+    if text is None:
+        return None
+    words = getattr(model, vocabulary.upper() + "S", None)
+    if words is None or text in words:
+        return text
+    return Bad(f"不是可用的词（可用：{', '.join(sorted(words))}）")
+
+
 def parse(column: str, value: Any) -> Any:
     """A cell of a column of the record format, read: its value, None (unknown or empty), or `Bad`.
 
@@ -299,6 +343,8 @@ def parse(column: str, value: Any) -> Any:
         return parse_bool(value)
     if kind in ("issuer", "kind", "recipient", "record"):
         return _word(kind, value)
+    if kind.startswith("enum:"):
+        return _enum(kind[5:], value)
     if kind in ("words", "roles"):
         return parse_list(value)
     if kind == "procedures":
@@ -310,3 +356,49 @@ def parse(column: str, value: Any) -> Any:
             return Bad(f"未知的程序 {'、'.join(wrong)}（可用：{', '.join(sorted(_PROCEDURES))}）")
         return tuple(sorted(set(words)))
     return _text(value)  # id, text, role, meeting
+
+
+_JSON_TYPES: Mapping[str, dict[str, Any]] = {
+    "id": {"type": ["string", "integer"]},
+    "record": {"type": ["string", "null"], "enum": [*RECORD_TYPES, None]},
+    "date": {"type": ["string", "null"], "format": "date"},
+    "bool": {"type": ["boolean", "null"]},
+    "issuer": {"type": ["string", "null"]},
+    "kind": {"type": ["string", "null"]},
+    "recipient": {"type": ["string", "null"]},
+    "words": {"type": ["array", "string", "null"], "items": {"type": "string"}},
+    "procedures": {"type": ["array", "string", "null"], "items": {"type": "string", "enum": list(model.PROCEDURES)}},
+    "roles": {"type": ["array", "string", "null"], "items": {"type": "string"}},
+    "role": {"type": ["string", "null"]},
+    "meeting": {"type": ["string", "null"]},
+    "text": {"type": ["string", "null"]},
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of one archive record (a JSON Lines line), as shipped in ``schema/archive.schema.json``."""
+    props: dict[str, Any] = {}
+    for col in COLUMNS:
+        kind = "issuer" if col.kind.startswith("enum:") else col.kind  # any closed vocabulary: a word
+        prop = {"description": col.description, **_JSON_TYPES[kind]}
+        if col.kind in ("issuer", "kind", "recipient"):
+            words, _ = _VOCAB[col.kind]
+            prop["examples"] = sorted(words)[:6]
+        elif col.kind.startswith("enum:"):
+            prop["examples"] = sorted(getattr(model, col.kind[5:].upper() + "S", ()))[:6]
+        props[col.name] = prop
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://govrule.invalid/schema/archive.schema.json",
+        "title": "govrule archive record",
+        "description": (
+            "One record of an archive for `govrule audit`: an issued document (record: document) or an agenda "
+            "item a meeting took (record: agenda). Lists may be arrays or text separated by ; (- for an empty "
+            "list); an empty cell is an unknown fact. Role and meeting names are ids or Chinese labels in either "
+            "script. Other properties are ignored."
+        ),
+        "type": "object",
+        "required": ["id", "issued"],
+        "properties": props,
+        "additionalProperties": True,
+    }

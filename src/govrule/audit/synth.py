@@ -85,8 +85,18 @@ def _steps(d: SigningDecision) -> tuple[list[str], list[str], list[str], str | N
     return signers, cosigners, reviewers, authorizer
 
 
+_shape_cache: dict[tuple[str, str | None], dict[str, list[tuple[dict[str, Any], Any]]]] = {}
+
+
 def _shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[dict[str, Any], Any]]]:
-    """Document shapes by what the ruleset answers for them."""
+    """Document shapes by what the ruleset answers for them (computed once per ruleset revision)."""
+    hit = _shape_cache.get((rs.revision, meeting))
+    if hit is None:
+        hit = _shape_cache[(rs.revision, meeting)] = _enumerate_shapes(rs, meeting)
+    return hit
+
+
+def _enumerate_shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     out: dict[str, list[tuple[dict[str, Any], Any]]] = {"ok": [], "forbidden": [], "no_rule": []}
     for issuer, kind, recipient, portfolios, major, broad, decided in itertools.product(
         model.ISSUERS,
@@ -122,6 +132,19 @@ def _shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[dict[str, 
             out["forbidden"].append((facts, d))
         elif any(s.action == "sign" for s in d.steps):
             out["ok"].append((facts, d))
+    # Facts a Document may leave unknown (format 2's true/false facts): set one on a few answered shapes;
+    # where that makes the text forbid the document, a forbidden shape is found.
+    optional = [n for n, k in model.DOCUMENT_FIELDS.items() if k == "bool" and n not in _BOOLS]
+    for name in optional:
+        for facts, _ in out["ok"][:300]:
+            if len(out["forbidden"]) >= 3:
+                break
+            try:
+                d = rs.who_must_sign(Document(**facts, **{name: True}))
+            except GovruleError:
+                continue
+            if getattr(d, "forbidden", False):
+                out["forbidden"].append(({**facts, name: True}, d))
     return out
 
 
@@ -343,6 +366,15 @@ def _date_text(days: np.ndarray) -> np.ndarray:
     return out
 
 
+def _dictionary(values: Sequence[Any], which: np.ndarray) -> pa.DictionaryArray:
+    """A dictionary-encoded text column: ``values`` per variant, picked by ``which``; None stays null."""
+    words = sorted({v for v in values if v is not None})
+    position = {w: i for i, w in enumerate(words)}
+    per_variant = np.array([position[v] if v is not None else -1 for v in values], dtype=np.int32)
+    codes = per_variant[which]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(words, pa.string()))
+
+
 def _columns(variants: Sequence[_Variant], which: np.ndarray, lists: str) -> pa.Table:
     names: list[str] = []
     for v in variants:
@@ -358,22 +390,22 @@ def _columns(variants: Sequence[_Variant], which: np.ndarray, lists: str) -> pa.
         if any(isinstance(x, list | tuple) for x in values):
             if lists == "text":
                 text = [None if x is None else (";".join(x) if x else "-") for x in values]
-                cols[name] = pa.DictionaryArray.from_arrays(idx, pa.array(text, pa.string()))
+                cols[name] = _dictionary(text, which)
             else:
                 cols[name] = pa.array([None if x is None else list(x) for x in values], pa.list_(pa.string())).take(idx)
         elif all(x is None or isinstance(x, bool) for x in values):
             cols[name] = pa.array(values, pa.bool_()).take(idx)
         else:
-            cols[name] = pa.DictionaryArray.from_arrays(idx, pa.array(values, pa.string()))
+            cols[name] = _dictionary(values, which)
     return pa.table(cols)
 
 
-def write(archive: Archive, path: str) -> None:
-    """Write the archive by extension: ``.parquet``, ``.csv`` or ``.jsonl``."""
+def write(archive: Archive, path: str, *, row_group_size: int = 262_144) -> None:
+    """Write the archive by extension: ``.parquet`` (in row groups of this size), ``.csv`` or ``.jsonl``."""
     ext = os.path.splitext(path)[1].lower()
     table = archive.table
     if ext in (".parquet", ".pq"):
-        pq.write_table(table, path, row_group_size=262_144)
+        pq.write_table(table, path, row_group_size=row_group_size)
     elif ext == ".csv":
         plain = {}
         for name, col in zip(table.column_names, table.columns, strict=True):
