@@ -140,7 +140,7 @@ def _enumerate_shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[
             if len(out["forbidden"]) >= 3:
                 break
             try:
-                d = rs.who_must_sign(Document(**facts, **{name: True}))
+                d = rs.who_must_sign({**facts, name: True})
             except GovruleError:
                 continue
             if getattr(d, "forbidden", False):
