@@ -24,7 +24,7 @@ EXPECTED = {
     "yaml_syntax_error.yaml": (4, 6, "YAML syntax error"),
     "duplicate_key.yaml": (10, 3, "duplicate key 'head'"),
     "unknown_key.yaml": (9, 21, "unknown key 'lable'"),
-    "wrong_type.yaml": (15, 13, "valid integer"),
+    "wrong_type.yaml": (15, 13, "expected a whole number"),
     "missing_required_field.yaml": (10, 1, "missing required key 'cite'"),
     "undefined_role.yaml": (20, 36, "undefined role 'secretary_genral'"),
     "undefined_meeting.yaml": (14, 16, "undefined meeting 'excutive'"),

@@ -10,6 +10,7 @@ inside the document, where its key and its value start, so later errors can poin
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,8 +20,42 @@ from .errors import Problem
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "load_text", "read_source"]
 
-# LibYAML's parser where PyYAML was built with it: the same YAML, about ten times faster.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """LibYAML's parser where PyYAML was built with it, resolving plain scalars as YAML 1.2's core schema.
+
+    PyYAML resolves YAML 1.1: ``yes``/``on``/``off`` are booleans, ``010`` is octal 8, ``1:30`` is
+    the sexagesimal 90, and any timestamp is a date. Rulesets use YAML 1.2 semantics instead: only
+    ``true``/``false`` are booleans, integers are decimal, a date is exactly ``YYYY-MM-DD``, and a
+    number with a leading zero is refused as ambiguous rather than read one way or the other.
+    """
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}
+
+
+_AMBIGUOUS_NUMBER = "tag:govrule,2026:ambiguous-number"
+_CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
+    # 010 (octal 8 in YAML 1.1), 0x1F, 0o17, 1_000, 1:30 (sexagesimal 90): refused, never guessed.
+    (
+        _AMBIGUOUS_NUMBER,
+        r"^[-+]?0[0-9_]+$|^[-+]?0[oOxXbB][0-9a-fA-F_]+$|^[-+]?[0-9]+_[0-9_]*$|^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$",
+        list("-+0123456789"),
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$"
+        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$",
+        list("-+0123456789."),
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", [*"~nN", ""]),
+    ("tag:yaml.org,2002:timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", list("0123456789")),
+)
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -119,6 +154,7 @@ def _check_depth(text: str) -> None:
 
 
 _SCALAR_TAGS = {
+    _AMBIGUOUS_NUMBER,
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
@@ -192,6 +228,14 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR_TAG:
             return node.value  # most scalars are text: the resolver has decided, nothing to construct
+        if node.tag == _AMBIGUOUS_NUMBER:
+            line, col = _pos(node.start_mark)
+            raise _Fail(
+                line,
+                col,
+                f"{node.value!r} is ambiguous: YAML 1.1 reads it as another number than it shows",
+                "write a plain decimal number (10, not 010 or 1_0; minutes as 90, not 1:30), or quote it as text",
+            )
         if node.tag not in _SCALAR_TAGS:
             raise self._tag(node)
         try:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from . import model
+from . import _hints, model
 
 __all__ = [
     "TRUE",
@@ -110,7 +110,7 @@ class ConditionError(Exception):
 def _suggest(word: object, choices: Sequence[str]) -> str | None:
     if not isinstance(word, str):
         return None
-    close = difflib.get_close_matches(word, list(choices), n=1)
+    close = _hints.close_matches(word, list(choices))
     return f"did you mean {close[0]!r}?" if close else None
 
 
@@ -220,13 +220,28 @@ def _words_of(items: Sequence[Any]) -> frozenset[Any] | None:
         return None
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date an ISO ``YYYY-MM-DD`` string names, or None for anything else.
+
+    ``date.fromisoformat`` also takes ``20240520`` and ``2024-W21-1``; govrule's documented input form
+    is the calendar date with dashes only, so those are refused rather than read.
+    """
+    if type(text) is not str or _ISO_DATE.fullmatch(text) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def as_date(value: Any) -> Any:
     """An ISO date string as a date (JSON, and YAML dumped from JSON, can only write dates as text)."""
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
+        day = iso_date(value)
+        return value if day is None else day
     if isinstance(value, list | tuple):
         return [as_date(v) for v in value]
     return value

@@ -8,27 +8,41 @@ are done in C, and a prebuilt input can key a cache. Fields left as ``None`` are
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from . import model
+from . import _hints, model, vocabulary
+from .conditions import iso_date
 from .errors import QueryError
 
-__all__ = ["AgendaItem", "Document", "as_agenda_item", "as_document"]
+__all__ = ["AgendaItem", "Document", "MeetingRequest", "as_agenda_item", "as_document", "as_meeting_request"]
 
 _ISSUERS = frozenset(model.ISSUERS)
 _KINDS = frozenset(model.DOCUMENT_KINDS)
 _RECIPIENTS = frozenset(model.RECIPIENTS)
 _AGENDA_KINDS = frozenset(model.AGENDA_KINDS)
 _PROCEDURES = frozenset(model.PROCEDURES)
+_DIRECTIONS = frozenset(model.DIRECTIONS)
+#: Document facts (format 2) whose default is unknown, so False is information to keep.
+_TRISTATE = frozenset({"skips_level", "within_department_authority", "assigned_by_leader"})
+_SCOPES = frozenset(model.MEETING_SCOPES)
+#: The closed vocabulary each word field takes, for reading Chinese terms in place of ids.
+_VOCABULARY_OF = {
+    _ISSUERS: "issuer",
+    _KINDS: "document_kind",
+    _RECIPIENTS: "recipient",
+    _AGENDA_KINDS: "agenda_kind",
+    _PROCEDURES: "procedure",
+    _DIRECTIONS: "direction",
+    _SCOPES: "meeting_scope",
+}
 
 
 def _bad(field: str, value: object, allowed: Iterable[str] | str) -> QueryError:
     if isinstance(allowed, str):
         return QueryError(f"{field}={value!r}: {allowed}")
     words = sorted(allowed)
-    close = difflib.get_close_matches(str(value), words, n=1) if isinstance(value, str) else []
+    close = _hints.close_matches(str(value), words) if isinstance(value, str) else []
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return QueryError(f"{field}={value!r} is not allowed; allowed: {', '.join(words)}{hint}")
 
@@ -36,6 +50,11 @@ def _bad(field: str, value: object, allowed: Iterable[str] | str) -> QueryError:
 def _enum(field: str, value: Any, allowed: frozenset[str]) -> Any:
     if value is None or (isinstance(value, str) and value in allowed):
         return value
+    if isinstance(value, str) and allowed in _VOCABULARY_OF:
+        # A usual Chinese term of the word (Simplified or Traditional script): the id is kept.
+        word = vocabulary.lookup(_VOCABULARY_OF[allowed], value)
+        if word is not None:
+            return word
     raise _bad(field, value, allowed)
 
 
@@ -55,7 +74,7 @@ def _words(field: str, value: Any, allowed: frozenset[str] | None = None, *, unk
         if not isinstance(word, str):
             raise _bad(field, word, "expected a list of words")
         if allowed is not None and word not in allowed:
-            raise _bad(field, word, allowed)
+            return tuple(_enum(field, w, allowed) for w in out)
     return out
 
 
@@ -82,10 +101,20 @@ class _DocumentFields(NamedTuple):
     meeting: str | None
     entrusted: bool
     subject_matter: tuple[str, ...]
+    direction: str | None
+    skips_level: bool | None
+    within_department_authority: bool | None
+    assigned_by_leader: bool | None
 
 
 class Document(_DocumentFields):
-    """A document whose signing is asked about (fields as in the contract, section 3)."""
+    """A document whose signing or approval is asked about (fields as in the contract, section 3).
+
+    Word fields take the vocabulary's id or one of its usual Chinese terms in either script
+    (``kind="請示"`` is ``kind="request"``); the Document keeps the id. The format 2 facts
+    ``direction``, ``skips_level``, ``within_department_authority`` and ``assigned_by_leader``
+    default to unknown (None).
+    """
 
     __slots__ = ()
 
@@ -104,6 +133,10 @@ class Document(_DocumentFields):
         meeting: str | None = None,
         entrusted: bool = False,
         subject_matter: Iterable[str] = (),
+        direction: str | None = None,
+        skips_level: bool | None = None,
+        within_department_authority: bool | None = None,
+        assigned_by_leader: bool | None = None,
         **unknown: Any,
     ) -> Document:
         if unknown:
@@ -123,6 +156,10 @@ class Document(_DocumentFields):
             and (meeting is None or type(meeting) is str)
             and _is_text_list(portfolios)
             and _is_text_list(subject_matter)
+            and direction is None
+            and skips_level is None
+            and within_department_authority is None
+            and assigned_by_leader is None
         ):
             return tuple.__new__(
                 cls,
@@ -139,6 +176,10 @@ class Document(_DocumentFields):
                     meeting,
                     entrusted,
                     tuple(subject_matter),
+                    None,
+                    None,
+                    None,
+                    None,
                 ),
             )
         return super().__new__(
@@ -157,6 +198,10 @@ class Document(_DocumentFields):
             _name("meeting", meeting),
             _flag("entrusted", entrusted, unknown_ok=False),
             _words("subject_matter", subject_matter) if subject_matter != () else (),
+            _enum("direction", direction, _DIRECTIONS),
+            _flag("skips_level", skips_level, unknown_ok=True),
+            _flag("within_department_authority", within_department_authority, unknown_ok=True),
+            _flag("assigned_by_leader", assigned_by_leader, unknown_ok=True),
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -173,7 +218,7 @@ class Document(_DocumentFields):
             [
                 f"{k}={v!r}"
                 for k, v in zip(self._fields, self, strict=True)
-                if v is not None and v is not False and v != ()
+                if v is not None and (v is not False or k in _TRISTATE) and v != ()
             ]
         )
         return f"Document({given})"
@@ -183,7 +228,7 @@ class Document(_DocumentFields):
         return {
             k: list(v) if isinstance(v, tuple) else v
             for k, v in zip(self._fields, self, strict=True)
-            if v not in (None, (), False)
+            if v is not None and v != () and (v is not False or k in _TRISTATE)
         }
 
 
@@ -233,10 +278,10 @@ class AgendaItem(_AgendaFields):
         if unknown:
             raise _unknown_field(cls, "agenda item", unknown)
         if isinstance(materials_submitted, str):
-            try:
-                materials_submitted = dt.date.fromisoformat(materials_submitted)
-            except ValueError:
-                raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD") from None
+            day = iso_date(materials_submitted)
+            if day is None:
+                raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD")
+            materials_submitted = day
         elif isinstance(materials_submitted, dt.datetime) or not (
             materials_submitted is None or isinstance(materials_submitted, dt.date)
         ):
@@ -284,7 +329,68 @@ class AgendaItem(_AgendaFields):
         return out
 
 
+class _MeetingRequestFields(NamedTuple):
+    convened_by: str | None
+    in_name_of: str | None
+    scope: str | None
+    invites: tuple[str, ...] | None
+    half_days: int | None
+    attendees: int | None
+
+
+class MeetingRequest(_MeetingRequestFields):
+    """A request to convene a meeting (召开会议), for ``who_must_approve_meeting``; every fact defaults to unknown.
+
+    ``convened_by`` and ``in_name_of`` take issuer words (``department``, ``government`` …),
+    ``scope`` a meeting scope (``jurisdiction_wide`` 全县性会议 …), ``invites`` role ids or labels of
+    the leaders invited, ``half_days`` the length in half days (半天 = 1) and ``attendees`` the
+    number of participants. Chinese terms are accepted for the words.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        convened_by: str | None = None,
+        in_name_of: str | None = None,
+        scope: str | None = None,
+        invites: Iterable[str] | None = None,
+        half_days: int | None = None,
+        attendees: int | None = None,
+        **unknown: Any,
+    ) -> MeetingRequest:
+        if unknown:
+            raise _unknown_field(cls, "meeting request", unknown)
+        for name, value in (("half_days", half_days), ("attendees", attendees)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise _bad(name, value, "expected a whole number, 0 or more, or null (unknown)")
+        return super().__new__(
+            cls,
+            _enum("convened_by", convened_by, _ISSUERS),
+            _enum("in_name_of", in_name_of, _ISSUERS),
+            _enum("scope", scope, _SCOPES),
+            _words("invites", invites, unknown_ok=True),
+            half_days,
+            attendees,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self._asdict()))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if v is not None)
+        return f"MeetingRequest({given})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts that are known, as plain data."""
+        return {
+            k: list(v) if isinstance(v, tuple) else v for k, v in zip(self._fields, self, strict=True) if v is not None
+        }
+
+
 _DOCUMENT_KEYS = frozenset(_DocumentFields._fields)
+_MEETING_REQUEST_KEYS = frozenset(_MeetingRequestFields._fields)
 _AGENDA_KEYS = frozenset(_AgendaFields._fields)
 
 
@@ -295,7 +401,7 @@ def _rebuild(cls: type[Any], fields: Mapping[str, Any]) -> Any:
 
 def _unknown_field(cls: type[Any], what: str, unknown: Mapping[str, Any]) -> QueryError:
     key = next(iter(unknown))
-    close = difflib.get_close_matches(str(key), list(cls._fields), n=1)
+    close = _hints.close_matches(str(key), list(cls._fields))
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
 
@@ -308,7 +414,7 @@ def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) ->
     unknown = [k for k in data if k not in keys]
     if unknown:
         key = unknown[0]
-        close = difflib.get_close_matches(str(key), sorted(keys), n=1)
+        close = _hints.close_matches(str(key), sorted(keys))
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
     return cls(**data)
@@ -329,4 +435,12 @@ def as_agenda_item(data: AgendaItem | Mapping[str, Any]) -> AgendaItem:
     if type(data) is AgendaItem:
         return data
     result: AgendaItem = _from_mapping(AgendaItem, _AGENDA_KEYS, data, "agenda item")
+    return result
+
+
+def as_meeting_request(data: MeetingRequest | Mapping[str, Any]) -> MeetingRequest:
+    """A MeetingRequest from a MeetingRequest or a plain mapping, refusing unknown fields."""
+    if type(data) is MeetingRequest:
+        return data
+    result: MeetingRequest = _from_mapping(MeetingRequest, _MEETING_REQUEST_KEYS, data, "meeting request")
     return result

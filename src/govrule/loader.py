@@ -7,7 +7,6 @@ every problem found, each at ``file:line:column`` with its path inside the docum
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -16,7 +15,7 @@ from typing import Any
 
 import pydantic
 
-from . import _yaml, conditions, model
+from . import _hints, _yaml, conditions, model
 from . import vocabulary as words
 from .errors import Problem, RulesetError
 
@@ -90,13 +89,52 @@ def parse_text(text: str, file: str = "<string>") -> Source:
             ]
         )
     try:
-        spec = model.RulesetFile.model_validate(loaded.data)
+        # Strict: a count is an int (not true, 5.0 or "5"), a flag a bool, a date a YAML date, text is text.
+        # Lists become tuples first, since strict validation takes a tuple field only as a tuple.
+        spec = model.RulesetFile.model_validate(_tuples(loaded.data), strict=True)
     except pydantic.ValidationError as exc:
         raise RulesetError(_model_problems(exc, loaded, file)) from None
     conds, problems = _semantic_problems(spec, loaded, file)
     if problems:
         raise RulesetError(problems)
     return Source(file, spec, loaded, types.MappingProxyType(conds))
+
+
+def _tuples(value: Any) -> Any:
+    """Plain YAML data with every list made a tuple (iteratively: the depth is bounded by the parser)."""
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+#: What a pydantic error type means, in words for a ruleset author.
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date written YYYY-MM-DD",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "float_type": "a number",
+    "none_required": "nothing (null)",
+}
+
+
+def _yaml_repr(value: Any) -> str:
+    """A scalar as the author wrote it in YAML (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else repr(value)
 
 
 def _kind(value: Any) -> str:
@@ -186,7 +224,7 @@ def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: s
             allowed = _allowed_keys(cls) if cls else []
             message = f"unknown key {key!r}"
             if allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                close = _hints.close_matches(str(key), allowed)
                 hint = (f"did you mean {close[0]!r}? " if close else "") + f"allowed keys: {', '.join(allowed)}"
             line, col = loaded.where((*parent, key), key=True)
             problems.append(Problem(file, line, col, format_path((*parent, key)), message, hint))
@@ -200,11 +238,17 @@ def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: s
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         value = err.get("input")
+        if kind in _EXPECTED:
+            shown = _kind(value) if isinstance(value, dict | list | tuple) else _yaml_repr(value)
+            problems.append(
+                Problem(file, *loaded.where(path), format_path(path), f"expected {_EXPECTED[kind]}, got {shown}")
+            )
+            continue
         if kind in ("literal_error", "enum") and isinstance(err.get("ctx"), dict):
             expected = err["ctx"].get("expected", "")
             message = f"{value!r} is not allowed here; expected {expected}"
             choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ",").split(",")]
-            close = difflib.get_close_matches(str(value), choices, n=1)
+            close = _hints.close_matches(str(value), choices)
             hint = f"did you mean {close[0]!r}?" if close else None
         elif kind.startswith(("date", "datetime")):
             message = f"bad date {value!r}: {message}; write dates as YYYY-MM-DD"
@@ -288,7 +332,7 @@ def _semantic_problems(
 
     def need_role(path: tuple[str | int, ...], role: str) -> None:
         if role not in spec.roles:
-            close = difflib.get_close_matches(role, roles, n=1)
+            close = _hints.close_matches(role, roles)
             hint = (
                 f"did you mean {close[0]!r}? " if close else ""
             ) + f"roles are defined at {file}:{roles_at[0]}:{roles_at[1]}"
@@ -296,7 +340,7 @@ def _semantic_problems(
 
     def need_meeting(path: tuple[str | int, ...], meeting: str) -> None:
         if meeting not in spec.meetings:
-            close = difflib.get_close_matches(meeting, meetings, n=1)
+            close = _hints.close_matches(meeting, meetings)
             add(
                 path,
                 f"undefined meeting {meeting!r}; defined: {', '.join(meetings) or '(none)'}",
@@ -392,7 +436,7 @@ def _semantic_problems(
     seen_events: dict[str, int] = {}
     for i, deadline in enumerate(spec.deadlines):
         if deadline.event not in events:
-            close = difflib.get_close_matches(deadline.event, events, n=1)
+            close = _hints.close_matches(deadline.event, events)
             add(
                 ("deadlines", i, "event"),
                 f"undefined event {deadline.event!r}",
@@ -427,7 +471,7 @@ def _semantic_problems(
         for j, rid in enumerate(entry.rules):
             covered.add(rid)
             if rid not in ids:
-                close = difflib.get_close_matches(rid, list(ids), n=1)
+                close = _hints.close_matches(rid, list(ids))
                 add(
                     ("coverage", i, "rules", j),
                     f"undefined rule {rid!r}",
@@ -580,7 +624,7 @@ def _signing_rule_problems(
         targets = {r.id: r for table in spec.signing for r in table.rules}
         target = targets.get(rule.see)
         if target is None:
-            close = difflib.get_close_matches(rule.see, list(targets), n=1)
+            close = _hints.close_matches(rule.see, list(targets))
             add(
                 (*path, "see"),
                 f"see: {rule.see!r} is not a signing rule of this ruleset",
