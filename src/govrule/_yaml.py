@@ -18,7 +18,7 @@ import yaml
 
 from .errors import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "load_text", "read_source"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "Loaded", "Path", "load_text", "read_source"]
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,6 +60,9 @@ for _tag, _pattern, _first in _CORE_RESOLVERS:
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+#: Characters of text the document may expand to once aliases are followed (a long string anchored
+#: once and aliased thousands of times is small on disk but huge to hash, normalise or print).
+MAX_TEXT = 4 * MAX_BYTES
 
 Path = tuple[str | int, ...]
 
@@ -175,6 +178,7 @@ class _Builder:
         self.values: dict[Path, tuple[int, int]] = {}
         self.keys: dict[Path, tuple[int, int]] = {}
         self.count = 0
+        self.text = 0
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         # The node graph may share subtrees through aliases; building expands them,
@@ -223,6 +227,15 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag not in _SCALAR_TAGS:
             raise self._tag(node)
+        self.text += len(node.value)
+        if self.text > MAX_TEXT:
+            line, col = _pos(node.start_mark)
+            raise _Fail(
+                line,
+                col,
+                f"document expands to more than {MAX_TEXT:,} characters of text (aliases of long strings?)",
+                "write the text once; rulesets should not need YAML aliases on this scale",
+            )
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
