@@ -328,8 +328,17 @@ class _DupBlock:
     chapters: list[str] = field(default_factory=list)
 
 
+#: The longest text segment reads (characters): a rules document is a few tens of thousands.
+MAX_CHARS = 1_000_000
+#: Texts compared character by character (diff of repeated copies, header similarity) are cut here,
+#: so a long line or a long repeated article costs bounded time instead of the product of two lengths.
+_COMPARE_CHARS = 2_000
+#: Lines compared for likeness (a heading with its garbled twin) are cut to this many characters.
+_SIMILAR_CHARS = 200
+
+
 def _similar(a: str, b: str) -> bool:
-    a, b = _normalise(a), _normalise(b)
+    a, b = _normalise(a)[:_SIMILAR_CHARS], _normalise(b)[:_SIMILAR_CHARS]
     if not a or not b:
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.6
@@ -713,6 +722,13 @@ def _compare_copies(block: _DupBlock, drafts: dict[int, _Draft], style: str) -> 
         b = re.sub(r"\s+", "", "".join(t for _, t in dup.lines))
         if a == b or _t2s(a) == _t2s(b):
             continue
+        if len(a) > _COMPARE_CHARS or len(b) > _COMPARE_CHARS:
+            first.notes.append(
+                f"line {dup.line}: repeated, and the copies differ; they are too long "
+                f"(over {_COMPARE_CHARS:,} characters) to compare character by character; the first copy is kept"
+            )
+            differ.append(label(dup.number))
+            continue
         ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
         if all(op in ("equal", "delete", "insert") for op, *_ in ops):
             only_first = [a[i1:i2] for op, i1, i2, _, _ in ops if op == "delete"]
@@ -755,6 +771,11 @@ def _compare_copies(block: _DupBlock, drafts: dict[int, _Draft], style: str) -> 
 
 def segment(text: str) -> Segmented:
     """Split a rules text into chapters, articles and items, repairing what capture garbled."""
+    if len(text) > MAX_CHARS:
+        raise GovruleError(
+            f"the source text has {len(text):,} characters; scaffold reads at most {MAX_CHARS:,} "
+            "(a rules document is far shorter: split the file or remove what is not the rules)"
+        )
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     notes: list[str] = []
     pinyin = _PINYIN.findall(text)
@@ -858,7 +879,7 @@ def segment_file(path: str | os.PathLike[str]) -> Segmented:
     """Read a UTF-8 text file and segment it; GovruleError if it cannot be read or decoded."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(4 * MAX_CHARS + 1)
     except OSError as exc:
         raise GovruleError(f"cannot read source text {os.fspath(path)!r}: {exc.strerror or exc}") from exc
     try:
