@@ -738,12 +738,14 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .segment import scaffold, segment_file
+    from .segment import ruleset_id_from, scaffold, segment_file
 
     if not os.path.isfile(args.source):
         raise QueryError(f"{args.source}: no such file")
+    if args.output and os.path.exists(args.output) and not args.force:
+        raise QueryError(f"{args.output} exists; pass --force to overwrite it")
     seg = segment_file(args.source)
-    rid = args.id or os.path.splitext(os.path.basename(args.source))[0]
+    rid = args.id or ruleset_id_from(args.source)
     text = scaffold(seg, ruleset_id=rid, source=os.path.basename(args.source))
     if _format(args) == "json":
         data = {"articles": len(seg.articles), "duplicates": list(seg.duplicates), "notes": list(seg.notes)}
@@ -756,6 +758,9 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(text)
     for note in (*seg.duplicates, *seg.notes):
         err.write(f"note: {note}\n")
+    if not seg.articles:
+        err.write(f"{args.source}: 未找到条文（no article header such as 第一条 or 一、 was found)\n")
+        return EXIT_FINDING
     return EXIT_OK
 
 
@@ -963,6 +968,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("source", metavar="SOURCE.txt")
     sp.add_argument("--id", help="ruleset id (default: the file name)")
     sp.add_argument("-o", "--output", help="write the skeleton here instead of standard output")
+    sp.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
 
     from .audit.cli import add_arguments as audit_arguments  # argparse only; pyarrow is imported when it runs
 

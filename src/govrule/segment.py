@@ -32,6 +32,7 @@ __all__ = [
     "Item",
     "Segmented",
     "chinese_numeral",
+    "ruleset_id_from",
     "scaffold",
     "segment",
     "segment_file",
@@ -456,6 +457,13 @@ class _Segmenter:
                 self.notes.append(f"line {i + 1}: numbering jumps to {self.label(v)}; not found: {missing}")
             self.accept(v, cand, i, None)
             return True
+        if not self.order and cand.strong and v is not None and v > e and self.starts_excerpt(i, v):
+            self.notes.append(
+                f"line {i + 1}: the text starts at {self.label(v)}: an excerpt, whose earlier articles "
+                "are not in the file"
+            )
+            self.accept(v, cand, i, None)
+            return True
         if cand.strong and v is not None:
             where = f"text of {self.label(self.current.number)}" if self.current else "text outside any article"
             self.notes.append(
@@ -463,6 +471,14 @@ class _Segmenter:
                 f"(expected {self.label(e)}); kept as {where}"
             )
         return False
+
+    def starts_excerpt(self, i: int, v: int) -> bool:
+        """A first complete header numbered above 1 starts an excerpt when the next header follows it."""
+        for j in range(i + 1, len(self.cands)):
+            nxt = self.cands[j]
+            if nxt is not None and nxt.strong and nxt.value is not None:
+                return nxt.value == v + 1
+        return True  # the only header in the text
 
     def form_note(self, cand: _Candidate, i: int, n: int) -> str:
         if self.style == "tiao":
@@ -699,13 +715,16 @@ def _title(header: list[str], all_lines: list[str]) -> str | None:
 
 
 def _region_start(lines: list[str], style: str) -> int:
+    make = _tiao_candidate if style == "tiao" else _dun_candidate
+    cands = [make(line) for line in lines]
+    firsts = [i for i, c in enumerate(cands) if c is not None and c.value == 1]
+    headers = [i for i, c in enumerate(cands) if c is not None and c.strong and c.value is not None]
     for i in range(len(lines)):
         if isinstance(_chapter_heading(lines, i), _Chapter):
-            return i
-    make = _tiao_candidate if style == "tiao" else _dun_candidate
-    firsts = [i for i, line in enumerate(lines) if (c := make(line)) is not None and c.value == 1]
+            # An excerpt (no article numbered 1) may hold articles before its first chapter heading.
+            return headers[0] if not firsts and headers and headers[0] < i else i
     if not firsts:
-        return 0
+        return headers[0] if headers else 0
     titles = [i for i, line in enumerate(lines[: firsts[-1]]) if _TITLE_LINE.fullmatch(re.sub(r"\s+", "", line))]
     return titles[-1] + 1 if titles else 0
 
@@ -937,6 +956,44 @@ def _q(value: str | None) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def ruleset_id_from(path: str | os.PathLike[str]) -> str:
+    """A ruleset id made from a file name (``Ezhou Rules-2018.txt`` -> ``ezhou_rules_2018``).
+
+    Raises GovruleError, asking for ``--id``, when the name holds no ASCII letter to start one
+    (``鄂州市规则.txt``).
+    """
+    stem = os.path.splitext(os.path.basename(os.fspath(path)))[0].lower()
+    words = re.findall(r"[a-z0-9]+", stem)
+    rid = "_".join(words).lstrip("0123456789_")[:64].rstrip("_")
+    if not _ID.fullmatch(rid):
+        raise GovruleError(
+            f"cannot make a ruleset id from the file name {os.path.basename(os.fspath(path))!r}: "
+            "pass --id (ASCII snake_case, e.g. --id ezhou)"
+        )
+    return rid
+
+
+_TODO_REASON = "TODO 尚未编码：写出规则后改为 encoded（列出规则 id）或 principle"
+_HEADS = (
+    ("州长", "prefecture"),
+    ("盟长", "prefecture"),
+    ("专员", "prefecture"),
+    ("旗长", "banner"),
+    ("县长", "county"),
+    ("区长", "district"),
+    ("市长", "city"),
+    ("省长", "province"),
+)
+
+
+def _guess_level(seg: Segmented) -> tuple[str, str | None]:
+    """The level of government and its head's title, from the title the text most often names."""
+    whole = _t2s("\n".join((seg.title or "", *(a.text for a in seg.articles))))
+    counts = [(whole.count(title), title, level) for title, level in _HEADS]
+    best = max(counts)
+    return (best[2], best[1]) if best[0] else ("city", None)
+
+
 def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
     """Write a YAML ruleset skeleton (id, kind, meta, coverage) for a segmented text."""
     if not isinstance(ruleset_id, str) or not _ID.fullmatch(ruleset_id):
@@ -965,11 +1022,21 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
         out += _comment(line, "", "note: ")
     if seg.dates:
         out += _comment("dates in the text: " + ", ".join(seg.dates), "")
+    level, head = _guess_level(seg)
+    out += _comment(
+        "The skeleton validates as it is; every value still to be checked or written is marked TODO.",
+        "",
+    )
+    out.append("format: 2")
     out.append(f"id: {_q(ruleset_id)}")
     out.append("kind: base")
     out.append("meta:")
-    out.append(f"  title: {_q(seg.title)}")
+    out.append(
+        f"  title: {_q(seg.title or 'TODO 标题')}" + ("" if seg.title else "  # TODO: no title found in the text")
+    )
     out.append(f"  number: {_q(seg.number)}")
+    out.append('  jurisdiction: "TODO"  # TODO: e.g. 鄂州市, 乌海市海南区')
+    out.append(f"  level: {level}  # TODO: {'guessed from ' + head if head else 'not found in the text'}")
     out.append(f"  adopted: {_q(dates.get('adopted'))}")
     published_note = ""
     if published and not dates.get("published"):
@@ -985,12 +1052,15 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
     if _ABOLISHED.search("\n".join(seg.preamble)):
         out += _comment("the page marks the document abolished", "  ")
     out.append("  abolished: null")
+    out.append("  status: unknown  # TODO: in_force or abolished, as the page says")
     out.append(f"  source: {_q(source)}")
+    out.append("roles:")
+    out.append(f"  head: {{label: {_q(head or 'TODO')}}}  # TODO: the other roles the articles name")
     out.append("coverage:")
     if not seg.articles:
         out[-1] = "coverage: []"
     for art in seg.articles:
-        out.append(f"  - {{article: {_q(art.label)}, status: todo}}")
+        out.append(f"  - {{article: {_q(art.label)}, status: not_encoded, reason: {_q(_TODO_REASON)}}}")
         out += _comment(art.text, "    ")
         for note in art.notes:
             out += _comment(note, "    ", "note: ")
