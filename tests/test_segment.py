@@ -457,16 +457,16 @@ def test_scaffold_is_yaml_covering_every_article_once(name: str) -> None:
     seg = source(name)
     text = scaffold(seg, ruleset_id=name, source=f"{name}.txt")
     data = yaml.safe_load(text)
-    assert set(data) == {"id", "kind", "meta", "coverage"}
+    assert set(data) == {"format", "id", "kind", "meta", "roles", "coverage"}
     assert data["id"] == name
     assert data["kind"] == "base"
-    assert data["meta"]["title"] == seg.title
+    assert data["meta"]["title"] == (seg.title or "TODO 标题")
     assert data["meta"]["number"] == seg.number
     assert data["meta"]["source"] == f"{name}.txt"
     labels = [entry["article"] for entry in data["coverage"]]
     assert labels == [a.label for a in seg.articles]
     assert len(set(labels)) == len(labels)
-    assert all(entry["status"] == "todo" for entry in data["coverage"])
+    assert all(entry["status"] == "not_encoded" and "TODO" in entry["reason"] for entry in data["coverage"])
     for key in ("adopted", "published", "effective", "abolished"):
         value = data["meta"][key]
         assert value is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)

@@ -973,7 +973,7 @@ def ruleset_id_from(path: str | os.PathLike[str]) -> str:
     return rid
 
 
-_TODO_REASON = "TODO 尚未编码：写出规则后改为 encoded（列出规则 id）或 principle"
+_TODO_REASON = "TODO 尚未编码"
 _HEADS = (
     ("州长", "prefecture"),
     ("盟长", "prefecture"),
@@ -1024,7 +1024,8 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
         out += _comment("dates in the text: " + ", ".join(seg.dates), "")
     level, head = _guess_level(seg)
     out += _comment(
-        "The skeleton validates as it is; every value still to be checked or written is marked TODO.",
+        "The skeleton validates as it is; every value still to be checked or written is marked TODO. "
+        "Once an article is read, mark its coverage entry encoded (with its rule ids) or principle.",
         "",
     )
     out.append("format: 2")
