@@ -8,37 +8,89 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .answers import (
-    ActingHead,
-    AgendaCheck,
-    Deadline,
-    Finding,
-    LeaveAnswer,
-    MeetingInfo,
-    RuleRef,
-    SigningDecision,
-    StepAnswer,
-)
-from .calendar import WorkCalendar, default_calendar, load_calendar_file
-from .engine import Meta, MissingFact, Ruleset
-from .errors import (
-    CalendarError,
-    GovruleError,
-    NoApplicableRule,
-    Problem,
-    QueryError,
-    RulesetError,
-    UnknownTerm,
-)
-from .facts import AgendaItem, Document
-from .loader import validate
-from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
-from .wire import jsonable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy treats the name as true)
 
 if TYPE_CHECKING:
+    from .answers import (
+        ActingHead,
+        AgendaCheck,
+        Deadline,
+        Finding,
+        LeaveAnswer,
+        MeetingInfo,
+        RuleRef,
+        SigningDecision,
+        StepAnswer,
+    )
+    from .calendar import WorkCalendar, default_calendar, load_calendar_file
     from .consistency import CheckFinding, RulesetLike
+    from .engine import Meta, MissingFact, Ruleset
+    from .errors import (
+        CalendarError,
+        GovruleError,
+        NoApplicableRule,
+        Problem,
+        QueryError,
+        RulesetError,
+        UnknownTerm,
+    )
+    from .facts import AgendaItem, Document
+    from .loader import validate
+    from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
+    from .wire import jsonable
+
+# Each public name and the module that defines it. They are imported on first use (PEP 562),
+# so `import govrule` stays cheap for a command line or a hook that needs one of them.
+_EXPORTS = {
+    "ActingHead": "answers",
+    "AgendaCheck": "answers",
+    "Deadline": "answers",
+    "Finding": "answers",
+    "LeaveAnswer": "answers",
+    "MeetingInfo": "answers",
+    "RuleRef": "answers",
+    "SigningDecision": "answers",
+    "StepAnswer": "answers",
+    "WorkCalendar": "calendar",
+    "default_calendar": "calendar",
+    "load_calendar_file": "calendar",
+    "Meta": "engine",
+    "MissingFact": "engine",
+    "Ruleset": "engine",
+    "CalendarError": "errors",
+    "GovruleError": "errors",
+    "NoApplicableRule": "errors",
+    "Problem": "errors",
+    "QueryError": "errors",
+    "RulesetError": "errors",
+    "UnknownTerm": "errors",
+    "AgendaItem": "facts",
+    "Document": "facts",
+    "validate": "loader",
+    "CompositionError": "registry",
+    "NotInForce": "registry",
+    "bundled": "registry",
+    "compose": "registry",
+    "load": "registry",
+    "supersession_graph": "registry",
+    "jsonable": "wire",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govrule' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -30,6 +30,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import yaml
+
+try:
+    import hypothesis  # noqa: F401  (imported first so a missing extra gets the message below)
+except ModuleNotFoundError as exc:  # pragma: no cover - exercised in a subprocess without hypothesis
+    raise ImportError(
+        "govrule.testing's strategies need hypothesis, which is in the `testing` extra: from a clone of "
+        "govrule run `pip install -e '.[testing]'` (or `pip install hypothesis`)"
+    ) from exc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
