@@ -142,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{load_after:.2f} after, on {os.cpu_count()} cores."
     )
     lines.append("")
-    lines.append("| records | floor s (CPU s) | audit s (CPU s) | audit records/s | audit CPU records/s | audit ÷ floor |")
+    lines.append(
+        "| records | floor s (CPU s) | audit s (CPU s) | audit records/s | audit CPU records/s | audit ÷ floor |"
+    )
     lines.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, f_wall, f_cpu, a_wall, a_cpu, _ in rows:
         lines.append(

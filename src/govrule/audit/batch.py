@@ -56,6 +56,7 @@ _AGENDA_ONLY = frozenset(c.name for c in COLUMNS if c.used_by == ("agenda",))
 _KEYED = tuple(c.name for c in COLUMNS if c.name not in ("id", "title", "issued", "record"))
 #: Date columns whose value matters only as present / absent / unreadable for document records.
 _STATUS_ONLY_FOR_DOCS = frozenset({"meeting_date", "signed"})
+_ALL_KEYED = ("record", "vkey", "id", *_KEYED)
 _KNOWN = object()  # a readable date the judgement does not look at
 _BAD_DATE = Bad("不是有效日期（应写作 YYYY-MM-DD）")
 
@@ -107,6 +108,12 @@ class _Codes:
         t = arr.type
         if pa.types.is_null(t) or arr.null_count == n:
             return np.zeros(n, dtype=np.int64)
+        if pa.types.is_boolean(t):
+            # true/false cells: three possible values, coded without hashing.
+            small = pc.fill_null(arr.cast(pa.int8()), 2).to_numpy(zero_copy_only=False)
+            mapping = np.array([self._code(False, False), self._code(True, False), 0], dtype=np.int64)
+            out: np.ndarray = mapping[small]
+            return out
         is_list = pa.types.is_list(t) or pa.types.is_large_list(t)
         if is_list:
             arr = pc.binary_join(arr.cast(pa.list_(pa.string())), _LIST_SEP)
@@ -115,11 +122,12 @@ class _Codes:
                 arr = arr.cast(pa.date32())
             arr = pc.dictionary_encode(arr)
         values = arr.dictionary.to_pylist()
-        index = pc.fill_null(arr.indices, len(values)).to_numpy(zero_copy_only=False)
+        indices = arr.indices
+        index = (pc.fill_null(indices, len(values)) if indices.null_count else indices).to_numpy(zero_copy_only=False)
         mapping = np.fromiter((self._code(v, is_list) for v in values), dtype=np.int64, count=len(values))
         mapping = np.append(mapping, 0)
-        out: np.ndarray = mapping[index]
-        return out
+        coded: np.ndarray = mapping[index]
+        return coded
 
 
 class Auditor:
@@ -137,6 +145,7 @@ class Auditor:
         ] = {}  # (version, meeting_date code) -> (due ordinal, template)
         self._vkey: list[int] = []  # per issued code: 0 missing, 1 unreadable, 2+i version i, 2+n+code not in force
         self._nif: dict[int, str] = {}
+        self._months: list[str] = []  # per issued code: YYYY-MM, or "" where there is no date
         self.last_months: dict[str, int] = {}  # records per month of issue in the last chunk audited
 
     # ------------------------------------------------------------------ small tables per code
@@ -186,7 +195,9 @@ class Auditor:
             return FINDINGS_SCHEMA.empty_table()
         names = set(table.column_names)
         zeros = np.zeros(n, dtype=np.int64)
-        codes = {name: (c.encode(table[name]) if name in names else zeros) for name, c in self._codes.items()}
+        # Codes of the columns the chunk has (an absent column is all empty cells: code 0 everywhere).
+        present = {name: c.encode(table[name]) for name, c in self._codes.items() if name in names}
+        codes = {name: present.get(name, zeros) for name in self._codes}
 
         # The record type, the version (from the issue date) and whether the id is there.
         rec_values = self._codes["record"].values
@@ -199,25 +210,34 @@ class Auditor:
         # The grouping key: record-type-specific columns are zeroed for the other type; for documents the
         # meeting and signing dates count only as present / absent / unreadable.
         agenda = rec == 1
+        any_agenda = bool(agenda.any())
+        any_document = not bool(agenda.all())
         parts: list[tuple[np.ndarray, int]] = [
             (codes["record"], len(self._codes["record"])),
             (vkey, len(vkey_of) + 2 + len(self.versions.rulesets)),
             (id_ok.astype(np.int64), 2),
         ]
-        status_of: dict[str, np.ndarray] = {}
+        keyed_names = ["record", "vkey", "id"]
+        status_of = {name: _date_status(self._codes[name]) for name in _STATUS_ONLY_FOR_DOCS}
         for name in _KEYED:
+            if name not in present:
+                continue  # code 0 in every row: no part of the key
             c = codes[name]
             card = len(self._codes[name])
             if name in _DOC_ONLY:
-                c = np.where(agenda, 0, c)
+                if not any_document:
+                    continue
+                c = np.where(agenda, 0, c) if any_agenda else c
             elif name in _AGENDA_ONLY:
-                c = np.where(agenda, c, 0)
+                if not any_agenda:
+                    continue
+                c = np.where(agenda, c, 0) if any_document else c
             if name in _STATUS_ONLY_FOR_DOCS:
-                status = _date_status(self._codes[name])
-                status_of[name] = status
-                c = np.where(agenda, c + 3, status[c])
+                status = status_of[name]
+                c = (np.where(agenda, c + 3, status[c]) if any_agenda else status[c]) if any_document else c + 3
                 card += 3
             parts.append((c, card))
+            keyed_names.append(name)
         key = _combine(parts)
         self.last_months = self._month_counts(codes["issued"])
         gid, uniques = pd.factorize(key, sort=False)
@@ -225,16 +245,16 @@ class Auditor:
         rep = np.empty(n_groups, dtype=np.int64)
         rep[gid] = np.arange(n, dtype=np.int64)
 
-        # Judge each group once (cached across chunks), keyed by the codes it was built from.
-        keyed_names = ("record", "vkey", "id", *_KEYED)
-        stacked = np.stack([p[0] for p in parts])
+        # Judge each group once (cached across chunks), keyed by the codes it was built from (absent: 0).
+        position = {name: i for i, name in enumerate(keyed_names)}
+        rep_codes = [p[0][rep].tolist() for p in parts]
         group_templates: list[tuple[int, ...]] = []
         judged_ok = np.zeros(n_groups, dtype=bool)
         for g in range(n_groups):
-            k = tuple(stacked[:, rep[g]].tolist())
+            k = tuple(rep_codes[position[name]][g] if name in position else 0 for name in _ALL_KEYED)
             hit = self._judged.get(k)
             if hit is None:
-                hit = self._judged[k] = self._judge_key(dict(zip(keyed_names, k, strict=True)))
+                hit = self._judged[k] = self._judge_key(dict(zip(_ALL_KEYED, k, strict=True)))
             group_templates.append(hit)
             judged_ok[g] = not any(self._templates[t].finding in ("bad_row", "not_in_force") for t in hit)
         counts_g = np.fromiter((len(t) for t in group_templates), dtype=np.int64, count=n_groups)
@@ -254,7 +274,7 @@ class Auditor:
         # Lateness: documents from a meeting (meeting date given) issued after the due date.
         n_versions = len(self.versions.rulesets)
         md = codes["meeting_date"]
-        md_status = status_of["meeting_date"][md]
+        md_status = status_of["meeting_date"][md] if "meeting_date" in present else zeros
         issued_ok = (vkey >= 2) & (vkey < 2 + n_versions)
         candidates = np.nonzero((rec == 0) & issued_ok & (md_status == 1) & judged_ok[gid])[0]
         if len(candidates):
@@ -289,7 +309,7 @@ class Auditor:
                 facts[name] = (None, _KNOWN, _BAD_DATE)[code]
             else:
                 if name in _STATUS_ONLY_FOR_DOCS:
-                    code -= 3
+                    code = max(code - 3, 0)
                 if (name in _DOC_ONLY and agenda) or (name in _AGENDA_ONLY and not agenda):
                     continue
                 facts[name] = self._codes[name].values[code]
@@ -385,11 +405,12 @@ class Auditor:
     def _month_counts(self, issued: np.ndarray) -> dict[str, int]:
         """Records per month of issue (YYYY-MM; "" where the date is missing or unreadable)."""
         values = self._codes["issued"].values
+        for value in values[len(self._months) :]:
+            self._months.append(f"{value.year:04d}-{value.month:02d}" if isinstance(value, dt.date) else "")
         counts = np.bincount(issued, minlength=len(values))
         out: dict[str, int] = {}
         for code in np.nonzero(counts)[0].tolist():
-            value = values[code]
-            month = value.strftime("%Y-%m") if isinstance(value, dt.date) else ""
+            month = self._months[code]
             out[month] = out.get(month, 0) + int(counts[code])
         return out
 

@@ -98,9 +98,15 @@ class Versions:
         self.rulesets = tuple(rulesets)
         self.ignore_dates = ignore_dates
         self._cache: dict[dt.date, int | str] = {}
+        # Per version, the first and last day seen in force: the days a document is in force form one
+        # interval (from its start, until abolished or superseded), so any day between two such days is too.
+        self._hull: list[tuple[dt.date, dt.date] | None] = [None] * len(self.rulesets)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_versions, (self.rulesets, self.ignore_dates))
+
+    def __len__(self) -> int:
+        return len(self.rulesets)
 
     def on(self, day: dt.date) -> int | str:
         """The index of the version in force on ``day``, or why none was (a message)."""
@@ -116,11 +122,14 @@ class Versions:
             # replaces the one it supersedes even where the older one's end date is not recorded.
             latest = dt.date.min
             for i, rs in enumerate(self.rulesets):
-                try:
-                    _check_in_force(rs, day)
-                except NotInForce as exc:
-                    reasons.append(str(exc))
-                    continue
+                hull = self._hull[i]
+                if hull is None or not hull[0] <= day <= hull[1]:
+                    try:
+                        _check_in_force(rs, day)
+                    except NotInForce as exc:
+                        reasons.append(str(exc))
+                        continue
+                    self._hull[i] = (min(hull[0], day), max(hull[1], day)) if hull else (day, day)
                 since = rs.meta.in_force_from or dt.date.min
                 if found is None or since > latest:
                     found, latest = i, since
