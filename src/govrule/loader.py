@@ -95,9 +95,44 @@ def parse_text(text: str, file: str = "<string>") -> Source:
     except pydantic.ValidationError as exc:
         raise RulesetError(_model_problems(exc, loaded, file)) from None
     conds, problems = _semantic_problems(spec, loaded, file)
+    problems += _label_clashes(spec, loaded, file)
     if problems:
         raise RulesetError(problems)
     return Source(file, spec, loaded, types.MappingProxyType(conds))
+
+
+def _label_clashes(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) -> list[Problem]:
+    """Two roles (or two meetings) whose labels or aliases are the same word in either script.
+
+    Queries take labels in Simplified or Traditional script (市長 finds 市长), so 市长 on one role and
+    市長 on another would make a lookup pick one of them silently.
+    """
+    from .engine import normalize_label  # OpenCC, which compiling the ruleset loads anyway
+
+    problems: list[Problem] = []
+    for section, entries in (("roles", spec.roles), ("meetings", spec.meetings)):
+        owner: dict[str, tuple[str, str]] = {}
+        for key, entry in entries.items():
+            for field, names in (("label", (entry.label,)), ("aliases", entry.aliases)):
+                for i, name in enumerate(names):
+                    folded = normalize_label(name)
+                    first = owner.setdefault(folded, (key, name))
+                    if first[0] == key:
+                        continue
+                    path: tuple[str | int, ...] = (section, key, field) + ((i,) if field == "aliases" else ())
+                    line, col = loaded.where(path)
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            format_path(path),
+                            f"{name!r} names both {first[0]!r} ({first[1]}) and {key!r}: "
+                            "labels are matched in either script, so each must name one "
+                            f"{section[:-1]}",
+                        )
+                    )
+    return problems
 
 
 def _tuples(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 import threading
@@ -17,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import loader, model
+from . import _yaml, loader, model
 from .calendar import WorkCalendar
 from .engine import Ruleset, normalize_label
-from .errors import GovruleError, UnknownTerm
+from .errors import GovruleError, QueryError, RulesetError, UnknownTerm
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,6 +40,9 @@ class CompositionError(GovruleError):
         self.problems = tuple(problems)
         super().__init__("cannot compose: " + "; ".join(problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (list(self.problems),))
+
 
 def _bundled_dir() -> Path:
     return Path(str(resources.files("govrule") / "rulesets"))
@@ -52,19 +56,26 @@ def bundled() -> tuple[str, ...]:
     return tuple(sorted(name[:-5] for name in os.listdir(_BUNDLED_DIR) if name.endswith(".yaml")))
 
 
-_cache: dict[tuple[str, int, int], Ruleset] = {}
+_cache: dict[tuple[str, bytes], Ruleset] = {}
+_CACHE_SIZE = 64
 _cache_lock = threading.Lock()
 
 
 def _load_path(path: str) -> Ruleset:
-    st = os.stat(path)
-    key = (os.path.realpath(path), st.st_mtime_ns, st.st_size)
+    # Keyed by what the file holds, not by its size and modification time: a rewrite that keeps both
+    # (cp -p, a fast editor, a coarse file system clock) must not answer from the old rules.
+    text, problems = _yaml.read_source(path)
+    if text is None:
+        raise RulesetError(problems)
+    key = (os.path.realpath(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
     hit = _cache.get(key)
     if hit is not None:
         return hit
-    source = loader.parse_file(path)
+    source = loader.parse_text(text, path)
     rs = Ruleset(source.spec, source=source)
     with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
         _cache[key] = rs
     return rs
 
@@ -89,7 +100,8 @@ def load(
 
     Raises:
         RulesetError: The file is invalid; every problem is listed with file, line and column.
-        UnknownTerm: No bundled ruleset has this id and no file has this path.
+        UnknownTerm: No bundled ruleset has this id (the message lists the bundled ids).
+        QueryError: The name is a path (it has a directory or a .yaml/.yml/.json ending) and no such file exists.
         NotInForce: ``as_of`` was given and the document was not in force that day.
     """
     if not isinstance(id_or_path, str | os.PathLike):
@@ -99,6 +111,9 @@ def load(
         rs = _load_path(str(_BUNDLED_DIR / f"{name}.yaml"))
     elif os.path.exists(name):
         rs = _load_path(name)
+    elif os.sep in name or "/" in name or name.lower().endswith((".yaml", ".yml", ".json")):
+        # A path, not an id: say the file is missing rather than list the bundled ids.
+        raise QueryError(f"{name}: no such ruleset file")
     else:
         raise UnknownTerm("ruleset", name, bundled())
     if as_of is not None:
@@ -238,10 +253,30 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
             if target_id not in base_ids:
                 problems.append(f"{rule.id} ({rule.cite}) overrides {target_id}, which {b.id} does not have")
             overridden.add(target_id)
+    if overridden and s.meta.precedence is not None and s.meta.precedence.prevails == "base":
+        problems.append(
+            f"{s.id} overrides base rules ({', '.join(sorted(overridden))}) but its precedence clause "
+            f"{s.meta.precedence.id} ({s.meta.precedence.cite}) says the base prevails"
+        )
     if problems:
         raise CompositionError(problems)
     spec = _compose_specs(b, s, overridden)
-    return Ruleset(spec, calendar=base_rs._calendar, parts=(b.meta, s.meta), supplement_tables=len(s.signing))
+    return Ruleset(
+        spec,
+        calendar=base_rs._calendar,
+        parts=(b.meta, s.meta),
+        supplement_tables=len(s.signing),
+        supplement_rules=frozenset(sup_ids) - base_ids,
+        composed_of=(b, s),
+    )
+
+
+#: Statuses from the strongest to the weakest: a composition is as weak as its weakest part.
+_STATUS_ORDER = ("in_force", "unknown", "abolished")
+
+
+def _composed_status(*metas: model.Meta) -> str:
+    return max((m.status for m in metas), key=_STATUS_ORDER.index)
 
 
 def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[str]) -> model.RulesetFile:
@@ -272,6 +307,7 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
     meta = b.meta.model_copy(
         update={
             "notes": (*b.meta.notes, f"composed with the supplement {s.meta.number or s.id}: {s.meta.title}"),
+            "status": _composed_status(b.meta, s.meta),
         }
     )
     return model.RulesetFile.model_construct(
@@ -281,7 +317,9 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
         roles={**b.roles, **s.roles},
         meetings=meetings,
         signing=(*s.signing, *base_tables),
-        agenda=(*keep(b.agenda), *s.agenda),
+        # The supplement's agenda rules first (its precedence clause); base rules it overrides are dropped.
+        agenda=(*s.agenda, *keep(b.agenda)),
+        competence=(*s.competence, *keep(b.competence)),
         deadlines=deadlines,
         acting_head=acting,
         substitutions=(*s.substitutions, *keep(b.substitutions)),
@@ -290,6 +328,6 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
         quotas=(*s.quotas, *keep(b.quotas)),
         events={**b.events, **s.events},
         coverage=(),
-        format=1,
+        format=max(b.format, s.format),
         schema_=None,
     )
