@@ -349,3 +349,15 @@ def test_completion_scripts_are_valid_shell_and_know_the_commands() -> None:
 def test_the_console_script_runs_a_query_in_a_fresh_process() -> None:
     proc = _script("sign", EXAMPLE, *SIGN, "--json", env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert proc.returncode == 0 and json.loads(proc.stdout)["answer"]["signers"] == ["head"]
+
+
+def test_loading_a_missing_file_says_the_file_does_not_exist() -> None:
+    import govrule
+
+    for name in ("nonexist.yaml", "no/such/city.yml"):
+        with pytest.raises(govrule.QueryError) as info:
+            govrule.load(name)
+        assert "no such ruleset file" in str(info.value) and "ezhou" not in str(info.value)
+    with pytest.raises(govrule.UnknownTerm) as unknown:
+        govrule.load("nosuchcity")
+    assert "ezhou" in str(unknown.value)  # an id that is not bundled lists the bundled ids
