@@ -52,7 +52,13 @@ def cli_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     err.write(
         f"govrule serve: playground http://{args.host}:{args.port}/ · API http://{args.host}:{args.port}/openapi.json\n"
     )
-    common = {"host": args.host, "port": args.port, "log_level": args.log_level, "proxy_headers": True}
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "proxy_headers": True,
+        "access_log": args.access_log,
+    }
     if args.workers > 1:
         os.environ.update(settings.to_env())
         uvicorn.run("govrule.service.app:app_from_env", factory=True, workers=args.workers, **common)

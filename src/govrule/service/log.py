@@ -4,9 +4,9 @@ A line holds everything needed to reproduce the answer: the ruleset id and revis
 content hash of the encoding that answered), the query and its input exactly as received,
 and the answer (or error) with its rule and citation, in the shapes of ``govrule.wire``::
 
-    {"schema": "govrule.answer/1", "type": "decision", "request_id": "…", "index": null,
+    {"schema": "govrule.answer/1", "type": "decision", "request_id": "…",
      "time": "2026-05-20T08:00:00.000+00:00", "ruleset": "ezhou", "revision": "…",
-     "query": "who_must_sign", "input": {…}, "status": 200, "answer": {…},
+     "query": "who_must_sign", "index": null, "input": {…}, "status": 200, "answer": {…},
      "rule": {"id": "…", "citation": "五十六（一）", …}, "error": null, "latency_ms": 0.041}
 
 ``index`` is the position of the input in a batch request (null for a single decision).
@@ -16,13 +16,13 @@ The service never deletes or rotates the file: retention is the operator's (see 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
-from typing import IO
 
 from .. import wire
 
-__all__ = ["DecisionLog", "decision_line"]
+__all__ = ["DecisionLog", "decision_line", "decision_prefix"]
 
 _HEAD = '{"schema":' + json.dumps(wire.SCHEMA_VERSION) + ',"type":"decision","request_id":'
 
@@ -31,14 +31,15 @@ def _s(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def decision_prefix(*, request_id: str, time: str, ruleset: str, revision: str, query: str) -> str:
+    """The part of a log line every decision of one request shares (computed once per request)."""
+    return f'{_HEAD}{_s(request_id)},"time":"{time}","ruleset":{_s(ruleset)},"revision":"{revision}","query":"{query}",'
+
+
 def decision_line(
+    prefix: str,
     *,
-    request_id: str,
     index: int | None,
-    time: str,
-    ruleset: str,
-    revision: str,
-    query: str,
     input_json: str,
     status: int,
     answer_json: str | None,
@@ -46,11 +47,9 @@ def decision_line(
     error_json: str | None,
     latency_ms: float,
 ) -> str:
-    """One log line (with its newline) from parts already encoded as JSON."""
+    """One log line (with its newline) from the request's prefix and parts already encoded as JSON."""
     return (
-        f"{_HEAD}{_s(request_id)},"
-        f'"index":{"null" if index is None else index},'
-        f'"time":"{time}","ruleset":{_s(ruleset)},"revision":"{revision}","query":"{query}",'
+        f'{prefix}"index":{"null" if index is None else index},'
         f'"input":{input_json},"status":{status},"answer":{answer_json or "null"},'
         f'"rule":{rule_json or "null"},"error":{error_json or "null"},"latency_ms":{latency_ms:.4f}}}\n'
     )
@@ -62,9 +61,10 @@ class DecisionLog:
     def __init__(self, target: str | None) -> None:
         self.target = target
         self._lock = threading.Lock()
-        self._file: IO[str] | None = None
+        self._fd: int | None = None
         if target and target != "-":
-            self._file = open(target, "a", encoding="utf-8")  # kept open for the service's lifetime
+            # O_APPEND: every write lands at the end, also with a log shipper or logrotate (copytruncate) at work.
+            self._fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
 
     @property
     def enabled(self) -> bool:
@@ -72,19 +72,23 @@ class DecisionLog:
         return bool(self.target)
 
     def write(self, lines: list[str]) -> None:
-        """Write whole lines at once, so lines of concurrent requests never interleave."""
+        """Write whole lines at once (one system call), so lines of concurrent requests never interleave."""
         if not self.target or not lines:
             return
         text = "".join(lines)
         with self._lock:
-            out = self._file if self._file is not None else sys.stdout
-            out.write(text)
-            out.flush()
+            if self._fd is not None:
+                view = memoryview(text.encode())
+                while view:
+                    view = view[os.write(self._fd, view) :]
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
 
     def close(self) -> None:
-        """Close the file (standard output stays open)."""
+        """Close the file (standard output stays open); later writes are dropped."""
         with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             self.target = None

@@ -46,6 +46,7 @@ class Metrics:
             "govrule_ruleset_reloads", "Scans that changed the rulesets in service.", registry=self.registry
         )
         self._counters: dict[tuple[str, str], Counter] = {}
+        self._latencies: dict[str, Histogram] = {}
 
     def count(self, query: str, outcome: str, n: int = 1) -> None:
         """Add ``n`` decisions of a query with an outcome."""
@@ -53,6 +54,13 @@ class Metrics:
         if child is None:
             child = self._counters[(query, outcome)] = self.decisions.labels(query, outcome)
         child.inc(n)
+
+    def observe(self, query: str, seconds: float) -> None:
+        """Record the time one single-decision request took."""
+        child = self._latencies.get(query)
+        if child is None:
+            child = self._latencies[query] = self.latency.labels(query)
+        child.observe(seconds)
 
     def exposition(self) -> bytes:
         """The metrics in the Prometheus text format."""

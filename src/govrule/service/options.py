@@ -38,5 +38,8 @@ def add_arguments(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help="seconds between checks for changed ruleset files; 0 turns reload off (default 1)",
     )
     sp.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    sp.add_argument(
+        "--no-access-log", dest="access_log", action="store_false", help="no line per HTTP request in the server log"
+    )
     sp.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return sp

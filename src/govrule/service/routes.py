@@ -11,6 +11,7 @@ rulesets are looked up by id among those in service, uploads are parsed from the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
@@ -27,7 +28,7 @@ from .. import wire
 from ..engine import Ruleset
 from ..errors import GovruleError, RulesetError, UnknownTerm
 from .config import Settings
-from .log import DecisionLog, decision_line
+from .log import DecisionLog, decision_line, decision_prefix
 from .metrics import CONTENT_TYPE_LATEST, Metrics
 from .queries import QUERIES, Query
 from .responses import AnswerCache, HTTPProblem, dumps, error_body, status_of
@@ -42,6 +43,11 @@ log = logging.getLogger("govrule.service")
 _JSON = "application/json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _SCHEMA = json.dumps(wire.SCHEMA_VERSION)
+_ID_PREFIX = uuid.uuid4().hex[:16] + "-"  # request ids: a random prefix per process, then a counter
+_ID_COUNTER = itertools.count(1)
+_MEMO_SIZE = 200_000
+_input_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_Decision = tuple[int, str | None, str | None, str | None, str]
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -68,6 +74,8 @@ class Service:
         self.metrics = metrics
         self.cache = AnswerCache()
         self._ruleset_json: dict[tuple[str, str], str] = {}
+        self._memo: dict[tuple[int, str, str], _Decision] = {}
+        self._memo_rulesets: dict[int, Ruleset] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -90,6 +98,11 @@ class Service:
         return hit
 
     async def read_json(self, request: Request) -> Any:
+        """The body as JSON (400 when it is not, 413 above the size limit)."""
+        return (await self.read_json_text(request))[0]
+
+    async def read_json_text(self, request: Request) -> tuple[Any, str | None]:
+        """The body as JSON, and its text when that is one line (it can then stand for the input in a log line)."""
         limit = self.settings.max_body
         declared = request.headers.get("content-length")
         if declared is not None:
@@ -97,27 +110,33 @@ class Service:
                 raise HTTPProblem(400, "BadRequest", f"Content-Length {declared!r} is not a number")
             if int(declared) > limit:
                 raise HTTPProblem(413, "PayloadTooLarge", f"the body has {declared} bytes; the limit is {limit}")
-        chunks = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise HTTPProblem(413, "PayloadTooLarge", f"the body exceeds the limit of {limit} bytes")
-            chunks.append(chunk)
-        raw = b"".join(chunks)
+            raw = await request.body()
+        else:
+            chunks = []
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPProblem(413, "PayloadTooLarge", f"the body exceeds the limit of {limit} bytes")
+                chunks.append(chunk)
+            raw = b"".join(chunks)
         if not raw.strip():
             raise HTTPProblem(400, "BadRequest", "the body is empty; send a JSON object")
         try:
-            return json.loads(raw)
+            text = raw.decode()
+            data = json.loads(text, parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:
             raise HTTPProblem(400, "BadRequest", f"the body is not JSON: {exc}") from None
+        one_line = not any(c in text for c in ("\n", "\r", "\u2028", "\u2029"))
+        return data, text.strip() if one_line else None
 
     @staticmethod
     def request_id(request: Request) -> str:
+        """The caller's ``X-Request-Id`` when it is a plain token, else a new id unique to this process's run."""
         given = request.headers.get("x-request-id")
         if given and _REQUEST_ID.match(given):
             return given
-        return uuid.uuid4().hex
+        return f"{_ID_PREFIX}{next(_ID_COUNTER):x}"
 
     def error(self, exc: BaseException, request_id: str | None = None) -> Response:
         status = status_of(exc)
@@ -126,34 +145,54 @@ class Service:
 
     # ------------------------------------------------------------------ decisions
 
-    def decide_endpoint(self, query: Query) -> Any:
-        async def endpoint(request: Request) -> Response:
+    async def dispatch(self, request: Request) -> Response:
+        """``POST /v1/rulesets/{ruleset}/{query}``: one route for every query and the batch (one match per request)."""
+        name = request.path_params["query"]
+        query = QUERIES.get(name)
+        if query is not None:
             return await self.decide(request, query)
+        if name == "batch":
+            return await self.batch(request)
+        return self.error(
+            HTTPProblem(404, "NotFound", f"no such query {name!r}; queries: {', '.join(QUERIES)}, batch", field="query")
+        )
 
-        endpoint.__name__ = f"decide_{query.record_name}"
-        return endpoint
+    def answer(self, rs: Ruleset, query: Query, body: Any, input_json: str) -> _Decision:
+        """The decision for one input: (status, answer JSON, rule JSON, error JSON, outcome), memoised.
+
+        A ruleset is immutable and its answers depend only on the input, so the same input text to
+        the same ruleset object gets the same answer from the memo (bounded; emptied when full).
+        """
+        key = (id(rs), query.name, input_json)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        try:
+            answer_json, rule_json = self.cache.encode(query.run(rs, body))
+            decision: _Decision = (200, answer_json, rule_json, None, "answer")
+        except GovruleError as exc:
+            status = status_of(exc)
+            error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
+            decision = (status, None, None, error_json, _outcome(status, exc))
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+            self._memo_rulesets.clear()
+        self._memo_rulesets[id(rs)] = rs  # keeps the id from being reused while the memo holds it
+        self._memo[key] = decision
+        return decision
 
     async def decide(self, request: Request, query: Query) -> Response:
         started = time.perf_counter()
         rid = self.request_id(request)
         try:
             rs = self.ruleset(request.path_params["ruleset"])
-            body = await self.read_json(request)
+            body, text = await self.read_json_text(request)
         except (GovruleError, HTTPProblem) as exc:
             self.metrics.count(query.record_name, _outcome(status_of(exc), exc))
             return self.error(exc, rid)
-        status = 200
-        failure: BaseException | None = None
-        answer_json = rule_json = error_json = None
-        try:
-            answer = query.run(rs, body)
-            answer_json, rule_json = self.cache.encode(answer)
-        except GovruleError as exc:
-            failure = exc
-            status = status_of(exc)
-            error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
-        input_json = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        if failure is None:
+        input_json = text if text is not None else _input_encoder.encode(body)
+        status, answer_json, rule_json, error_json, outcome = self.answer(rs, query, body, input_json)
+        if status == 200:
             payload = (
                 f'{{"schema":{_SCHEMA},"query":"{query.record_name}","ruleset":{self._ruleset_ref(rs)},'
                 f'"input":{input_json},"answer":{answer_json},"rule":{rule_json}}}'
@@ -161,27 +200,22 @@ class Service:
         else:
             payload = f'{{"schema":{_SCHEMA},"error":{error_json}}}'
         if self.decisions.enabled:
-            latency = (time.perf_counter() - started) * 1000
-            self.decisions.write(
-                [
-                    decision_line(
-                        request_id=rid,
-                        index=None,
-                        time=_now(),
-                        ruleset=rs.id,
-                        revision=rs.revision,
-                        query=query.record_name,
-                        input_json=input_json,
-                        status=status,
-                        answer_json=answer_json,
-                        rule_json=rule_json,
-                        error_json=error_json,
-                        latency_ms=latency,
-                    )
-                ]
+            prefix = decision_prefix(
+                request_id=rid, time=_now(), ruleset=rs.id, revision=rs.revision, query=query.record_name
             )
-        self.metrics.count(query.record_name, _outcome(status, failure))
-        self.metrics.latency.labels(query.record_name).observe(time.perf_counter() - started)
+            line = decision_line(
+                prefix,
+                index=None,
+                input_json=input_json,
+                status=status,
+                answer_json=answer_json,
+                rule_json=rule_json,
+                error_json=error_json,
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )
+            self.decisions.write([line])
+        self.metrics.count(query.record_name, outcome)
+        self.metrics.observe(query.record_name, time.perf_counter() - started)
         return Response(payload.encode(), status_code=status, media_type=_JSON, headers={"x-request-id": rid})
 
     async def batch(self, request: Request) -> Response:
@@ -229,35 +263,27 @@ class Service:
         items: list[str] = []
         lines: list[str] = []
         logging_on = self.decisions.enabled
-        now = _now()
+        prefix = decision_prefix(
+            request_id=rid, time=_now(), ruleset=rs.id, revision=rs.revision, query=query.record_name
+        )
         counts: dict[str, int] = {}
-        encode = self.cache.encode
-        run = query.run
-        name = query.record_name
+        answer = self.answer
+        dumps_input = _input_encoder.encode
         for i, inp in enumerate(inputs):
             t0 = time.perf_counter()
-            status = 200
-            answer_json = rule_json = error_json = None
-            try:
-                answer_json, rule_json = encode(run(rs, inp))
+            input_json = dumps_input(inp)
+            status, answer_json, rule_json, error_json, outcome = answer(rs, query, inp, input_json)
+            if status == 200:
                 items.append(f'{{"status":200,"answer":{answer_json},"rule":{rule_json}}}')
-                outcome = "answer"
-            except GovruleError as exc:
-                status = status_of(exc)
-                error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
+            else:
                 items.append(f'{{"status":{status},"error":{error_json}}}')
-                outcome = _outcome(status, exc)
             counts[outcome] = counts.get(outcome, 0) + 1
             if logging_on:
                 lines.append(
                     decision_line(
-                        request_id=rid,
+                        prefix,
                         index=i,
-                        time=now,
-                        ruleset=rs.id,
-                        revision=rs.revision,
-                        query=name,
-                        input_json=json.dumps(inp, ensure_ascii=False, separators=(",", ":")),
+                        input_json=input_json,
                         status=status,
                         answer_json=answer_json,
                         rule_json=rule_json,
@@ -267,9 +293,10 @@ class Service:
                 )
         self.decisions.write(lines)
         for outcome, n in counts.items():
-            self.metrics.count(name, outcome, n)
+            self.metrics.count(query.record_name, outcome, n)
         return (
-            f'{{"schema":{_SCHEMA},"query":"{name}","ruleset":{self._ruleset_ref(rs)},"results":[{",".join(items)}]}}'
+            f'{{"schema":{_SCHEMA},"query":"{query.record_name}","ruleset":{self._ruleset_ref(rs)},'
+            f'"results":[{",".join(items)}]}}'
         )
 
     # ------------------------------------------------------------------ rulesets
@@ -399,6 +426,10 @@ class Service:
         self.metrics.rulesets.set(len(self.store.entries))
         self.metrics.failures.set(len(self.store.failures))
         return Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _read_text(path: str) -> str:
