@@ -361,3 +361,16 @@ def test_loading_a_missing_file_says_the_file_does_not_exist() -> None:
     with pytest.raises(govrule.UnknownTerm) as unknown:
         govrule.load("nosuchcity")
     assert "ezhou" in str(unknown.value)  # an id that is not bundled lists the bundled ids
+
+
+def test_no_applicable_rule_messages_name_the_facts_not_a_python_repr() -> None:
+    from govrule import Document, NoApplicableRule, RuleRef
+    from govrule.engine import MissingFact
+
+    exc = MissingFact(
+        "who_must_sign", Document(issuer="government", portfolios=("教育", "卫生")), ["major"], RuleRef("r", "五", "t")
+    )
+    assert str(exc).startswith("no rule answers who_must_sign for issuer=government, portfolios=[教育, 卫生]: ")
+    assert "Document(" not in str(exc) and "'" not in str(exc)
+    plain = NoApplicableRule("deadline", {"event": "consultation_reply", "start": "2024-01-01"})
+    assert str(plain) == "no rule answers deadline for event=consultation_reply, start=2024-01-01"

@@ -87,13 +87,30 @@ class NoApplicableRule(GovruleError):
         self.detail = detail
 
     def __str__(self) -> str:
-        msg = f"no rule answers {self.query} for {self.given}"
+        msg = f"no rule answers {self.query} for {_given_text(self.given)}"
         if self.detail:
             msg += f": {self.detail}"
         return msg
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.query, self.given, self.detail))
+
+
+def _given_text(given: object) -> str:
+    """A query's input as ``issuer=government, kind=request`` (its known facts), not a Python repr."""
+    to_dict = getattr(given, "to_dict", None)
+    data = to_dict() if callable(to_dict) else given
+    if not isinstance(data, dict):
+        return str(data)
+    if not data:
+        return "(no facts)"
+
+    def value(v: object) -> str:
+        if isinstance(v, list | tuple | set | frozenset):
+            return "[" + ", ".join(str(x) for x in v) + "]"
+        return str(v)
+
+    return ", ".join(f"{k}={value(v)}" for k, v in data.items() if v is not None)
 
 
 class CalendarError(GovruleError):
