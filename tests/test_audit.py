@@ -366,15 +366,66 @@ def test_synthetic_archive_finds_exactly_the_planted_findings(ruleset: str) -> N
     )
 
 
-def test_every_kind_is_planted_somewhere(city: govrule.Ruleset) -> None:
-    planted = set(synth.generate("ezhou", 2000, every=11).kinds) | set(synth.generate(city, 2000, every=11).kinds)
-    expected = set(records.FINDING_KINDS) - {"forbidden"}
-    if hasattr(govrule.SigningDecision, "forbidden") and "forbidden" in set(
-        synth.generate("wuhai_hainan", 500, every=5).kinds
-    ):
-        expected.add("forbidden")
-    assert expected <= planted | {"forbidden"}
-    assert expected - {"forbidden"} <= planted
+def test_every_kind_is_planted_in_the_ezhou_archive() -> None:
+    archive = synth.generate("ezhou", 2000, every=11)
+    format2 = "forbidden" in govrule.SigningDecision.__dataclass_fields__
+    assert set(archive.kinds) == set(records.FINDING_KINDS) - (set() if format2 else {"forbidden"})
+    assert {k for _, k in archive.planted} == set(archive.kinds)
+
+
+FORMAT2 = (
+    CITY.replace("kind: base\n", "kind: base\nformat: 2\n", 1)
+    .replace(
+        "signing:\n  - id: signing\n    hit_policy: first\n    rules:\n",
+        "signing:\n  - id: signing\n    hit_policy: first\n    rules:\n"
+        "      - id: sign.no_skipping\n        cite: 二十（六）\n        text: 不得越级行文。\n"
+        "        when:\n          all: [{skips_level: {known: true}}, {skips_level: true}]\n"
+        "        forbidden: true\n",
+        1,
+    )
+    .replace("sign.decided, sign.single]", "sign.decided, sign.single, sign.no_skipping]")
+    .replace(
+        "coverage:\n",
+        "competence:\n  - id: competence.major\n    cite: 七\n    text: 重大事项必须经市政府常务会议讨论决定。\n"
+        "    matters: {kind: major_decision}\n    meetings: [executive]\n"
+        "coverage:\n  - {article: 七, status: encoded, rules: [competence.major]}\n",
+        1,
+    )
+    .replace(
+        "meetings:\n  executive:\n",
+        "meetings:\n  topical:\n    id: meeting.topical\n    cite: 十三\n    text: 专题会议由副市长召集。\n"
+        "    label: 专题会议\n  executive:\n",
+        1,
+    )
+    .replace("coverage:\n", "coverage:\n  - {article: 十三, status: encoded, rules: [meeting.topical]}\n", 1)
+)
+
+
+@pytest.mark.skipif(
+    "forbidden" not in govrule.SigningDecision.__dataclass_fields__, reason="format 2 forbidden answers not built in"
+)
+def test_forbidden_route_and_a_meeting_not_entitled(tmp_path: Path) -> None:
+    path = tmp_path / "format2.yaml"
+    path.write_text(FORMAT2, encoding="utf-8")
+    rs = govrule.load(str(path))
+    rows = [
+        {"id": "skip", "issued": "2024-05-10", **TO_PROVINCE, **KNOWN, "skips_level": True, "signed_by": ["head"]},
+        {"id": "fine", "issued": "2024-05-10", **TO_PROVINCE, **KNOWN, "skips_level": False, "signed_by": ["head"]},
+        {
+            "id": "topical",
+            "record": "agenda",
+            "issued": "2024-05-10",
+            "meeting": "专题会议",
+            "meeting_date": "2024-05-08",
+            "kind": "major_decision",
+        },
+    ]
+    found = findings(rs, rows)
+    assert [(f["row"], f["finding"], f["rule"]) for f in found] == [
+        (1, "forbidden", "sign.no_skipping"),
+        (3, "forbidden", "competence.major"),
+    ]
+    assert found[0]["citation"] == "二十（六）" and found[1]["citation"] == "七"
 
 
 @pytest.mark.parametrize("ext", [".parquet", ".csv", ".jsonl"])

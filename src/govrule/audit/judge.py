@@ -262,6 +262,16 @@ class Judge:
         if getattr(d, "forbidden", False):
             return (Template.of("forbidden", f"规则禁止此类行文：{d.explain()}", d.rule, rs.id),)
         out: list[Template] = []
+        competence = _competence_ids(rs)
+        for req in getattr(d, "requirements", ()):
+            if req.rule.id not in competence:
+                continue
+            # The content is one only certain meetings may decide (format 2 competence).
+            if f.get("decided_by") is not None:
+                out.append(Template.of("forbidden", req.message, req.rule, rs.id, "decided_by"))
+            else:
+                detail = f"{req.message}；记录未载明决定会议(decided_by)"
+                out.append(Template.of("unknown_fact", detail, req.rule, rs.id, "decided_by"))
         signed: frozenset[str] | None = f.get("signed_by")
         cosigned: frozenset[str] | None = f.get("cosigned_by")
         reviewed: frozenset[str] | None = f.get("reviewed_by")
@@ -347,7 +357,8 @@ class Judge:
             if failure.missing:
                 out.append(Template.of("unknown_fact", failure.message, failure.rule, rs.id, ",".join(failure.missing)))
             else:
-                out.append(Template.of(_agenda_kind(failure), failure.message, failure.rule, rs.id))
+                kind = "forbidden" if failure.rule.id in _competence_ids(rs) else "missing_step"
+                out.append(Template.of(kind, failure.message, failure.rule, rs.id))
         return tuple(out)
 
     # ------------------------------------------------------------------ deadlines
@@ -375,8 +386,6 @@ def _index(values: tuple[bool, ...]) -> int:
     return out
 
 
-def _agenda_kind(failure: Any) -> str:
-    """``forbidden`` for a failure of a meeting's competence (it may not decide the item), else ``missing_step``."""
-    if getattr(failure, "competence", False) or getattr(failure, "kind", None) == "competence":
-        return "forbidden"
-    return "missing_step"
+def _competence_ids(rs: Ruleset) -> frozenset[str]:
+    """Ids of the ruleset's competence rules (format 2): a failure citing one is a meeting not entitled to decide."""
+    return frozenset(c.id for c in getattr(rs.spec, "competence", ()))

@@ -130,8 +130,27 @@ def _enumerate_shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[
             continue
         if getattr(d, "forbidden", False):
             out["forbidden"].append((facts, d))
+        elif getattr(d, "requirements", ()):
+            continue  # e.g. content only certain meetings may decide: not a clean shape as it stands
         elif any(s.action == "sign" for s in d.steps):
             out["ok"].append((facts, d))
+    # A document decided by a meeting not entitled to decide its content (format 2 competence): forbidden.
+    competence = frozenset(c.id for c in getattr(rs.spec, "competence", ()))
+    others = [m for m in rs.meetings if m != meeting]
+    for facts, _ in out["ok"]:
+        if len(out["forbidden"]) >= 3:
+            break
+        if facts["decided_by"] is not None or facts["kind"] == "minutes":
+            continue
+        for other in others:
+            try:
+                d = rs.who_must_sign({**facts, "decided_by": other})
+            except GovruleError:
+                continue
+            reqs = getattr(d, "requirements", ())
+            if len(reqs) == 1 and reqs[0].rule.id in competence and not getattr(d, "forbidden", False):
+                out["forbidden"].append(({**facts, "decided_by": other}, d))
+                break
     # Facts a Document may leave unknown (format 2's true/false facts): set one on a few answered shapes;
     # where that makes the text forbid the document, a forbidden shape is found.
     optional = [n for n, k in model.DOCUMENT_FIELDS.items() if k == "bool" and n not in _BOOLS]
@@ -267,8 +286,8 @@ def generate(
     if has_deadline and at_meeting:
         f, d = at_meeting[0]
         plant("late", _Variant(_record(rs, f, d, 0), meeting=True))
-    for f, d in shapes["forbidden"][:3]:
-        plant("forbidden", _Variant({**f, "record": "document", "signed_by": list(d.signers[:1]) or ["head"]}))
+    for i, (f, d) in enumerate(shapes["forbidden"][:3]):
+        plant("forbidden", _Variant(_record(rs, f, d, i)))
     for f, _ in shapes["no_rule"][:3]:
         plant(
             "no_rule",
