@@ -147,7 +147,7 @@ def _enumerate_shapes(rs: Ruleset, meeting: str | None) -> dict[str, list[tuple[
                 d = rs.who_must_sign({**facts, "decided_by": other})
             except GovruleError:
                 continue
-            reqs = getattr(d, "requirements", ())
+            reqs: tuple[Any, ...] = getattr(d, "requirements", ())
             if len(reqs) == 1 and reqs[0].rule.id in competence and not getattr(d, "forbidden", False):
                 out["forbidden"].append(({**facts, "decided_by": other}, d))
                 break
