@@ -72,7 +72,7 @@ function clause(rule) {
 // ------------------------------------------------------------------ rulesets
 
 async function loadRulesets() {
-  const data = await api("GET", "/v1/rulesets");
+  const data = await api("GET", "v1/rulesets");
   const select = $("#ruleset");
   select.innerHTML = data.rulesets
     .map((r) => `<option value="${esc(r.id)}">${esc(r.title)}（${esc(r.id)}）</option>`)
@@ -84,7 +84,7 @@ async function loadRulesets() {
 
 async function selectRuleset(id) {
   state.ruleset = id;
-  state.detail = await api("GET", `/v1/rulesets/${encodeURIComponent(id)}`);
+  state.detail = await api("GET", `v1/rulesets/${encodeURIComponent(id)}`);
   const meta = state.detail.meta;
   $("#ruleset-meta").textContent = `${meta.number || "文号未载明"} · 修订 ${state.detail.revision}`;
   const query = $("#query");
@@ -263,7 +263,7 @@ async function ask(event) {
   const out = $("#answer");
   out.innerHTML = `<p class="muted">查询中……</p>`;
   try {
-    const record = await api("POST", `/v1/rulesets/${encodeURIComponent(state.ruleset)}/${query}`, collect());
+    const record = await api("POST", `v1/rulesets/${encodeURIComponent(state.ruleset)}/${query}`, collect());
     out.innerHTML = renderAnswer(record);
   } catch (err) {
     out.innerHTML = renderError(err);
@@ -283,7 +283,7 @@ async function renderBrowser() {
   const out = $("#browser");
   out.innerHTML = `<p class="muted">加载中……</p>`;
   try {
-    const data = await api("GET", `/v1/rulesets/${encodeURIComponent(state.ruleset)}/tables`);
+    const data = await api("GET", `v1/rulesets/${encodeURIComponent(state.ruleset)}/tables`);
     const t = data.tables;
     const c = data.coverage;
     const html = [];
@@ -343,7 +343,7 @@ async function runEditor(kind) {
     if (kind === "test") {
       const body = { fixture: $("#fixture").value };
       if ($("#editor").value.trim()) body.yaml = $("#editor").value;
-      const r = await api("POST", "/v1/test", body);
+      const r = await api("POST", "v1/test", body);
       if (!r.valid) {
         out.innerHTML = `<div class="card bad" data-result="invalid"><h3>无法运行：${r.problems.length} 处问题</h3>${problemList(r.problems)}</div>`;
         return;
@@ -353,7 +353,7 @@ async function runEditor(kind) {
           (c.differences.length ? `<br><span class="muted">${esc(c.differences.join("；"))}</span>` : "") + "</li>").join("") + "</ul></div>";
       return;
     }
-    const r = await api("POST", kind === "check" ? "/v1/check" : "/v1/validate", { yaml: $("#editor").value });
+    const r = await api("POST", kind === "check" ? "v1/check" : "v1/validate", { yaml: $("#editor").value });
     if (!r.valid) {
       out.innerHTML = `<div class="card bad" data-result="invalid"><h3>校验未通过：${r.problems.length} 处问题</h3>${problemList(r.problems)}</div>`;
       return;
@@ -376,7 +376,7 @@ async function runEditor(kind) {
 async function loadCurrent() {
   try {
     const headers = state.token ? { authorization: `Bearer ${state.token}` } : {};
-    const response = await fetch(`/v1/rulesets/${encodeURIComponent(state.ruleset)}/source`, { headers });
+    const response = await fetch(`v1/rulesets/${encodeURIComponent(state.ruleset)}/source`, { headers });
     if (!response.ok) throw new ApiError(response.status, await response.json());
     $("#editor").value = await response.text();
   } catch (err) {
