@@ -256,6 +256,11 @@ def section_startup(mode: Mode) -> tuple[str, float]:
             f"validating and compiling all {len(warm)} bundled rulesets: {beyond:.0f} ms, "
             f"**{'met' if beyond <= 220 else 'not met'}**.",
             "",
+            "Everyday-use targets (a shell loop or a pre-commit hook starts a process per call), "
+            "beyond the bare interpreter in the same runs:",
+            "",
+            *startup.target_lines(cold),
+            "",
             "Warm: reading, validating and compiling one ruleset again in a process that has govrule imported "
             "(what `govrule.load` does on a cache miss); ms, median [range].",
             "",

@@ -869,8 +869,12 @@ def _wrap_json(func: Command) -> Command:
 # ---------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``govrule`` command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``govrule`` command.
+
+    ``command`` (the first argument of the command line) lets :func:`main` skip importing the
+    option definitions of other commands' packages; None builds the whole parser.
+    """
     p = _Parser(prog="govrule", description="Query and check Chinese government work rules encoded as YAML rulesets.")
     p.add_argument("--version", action="version", version=f"govrule {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -970,11 +974,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", help="write the skeleton here instead of standard output")
     sp.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
 
-    from .audit.cli import add_arguments as audit_arguments  # argparse only; pyarrow is imported when it runs
+    # The options of audit and serve come from their packages, imported only when that command runs
+    # (or the whole parser is wanted, for help, completion and the docs): start-up stays small.
+    sp = add("audit", "check an archive of issued documents against a ruleset", _lazy("audit.cli", "cli_audit"))
+    if command in (None, "audit"):
+        from .audit.cli import add_arguments as audit_arguments  # argparse only; pyarrow is imported when it runs
 
-    audit_arguments(
-        add("audit", "check an archive of issued documents against a ruleset", _lazy("audit.cli", "cli_audit"))
-    )
+        audit_arguments(sp)
 
     cal = sub.add_parser("calendar", help="working-day calendar files (节假日安排)", description="calendar files")
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
@@ -991,15 +997,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("completion", "print a shell completion script (bash or zsh)", cmd_completion)
     sp.add_argument("shell", choices=("bash", "zsh"))
-    from .service.options import add_arguments as serve_options  # the web stack loads only when serve runs
-
-    serve_options(
-        add(
-            "serve",
-            "run the decision service and playground over HTTP (govrule[serve])",
-            _lazy("service.cli", "cli_serve"),
-        )
+    sp = add(
+        "serve",
+        "run the decision service and playground over HTTP (govrule[serve])",
+        _lazy("service.cli", "cli_serve"),
     )
+    if command in (None, "serve"):
+        from .service.options import add_arguments as serve_options  # the web stack loads only when serve runs
+
+        serve_options(sp)
     return p
 
 
@@ -1027,7 +1033,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     as_json = _wants_json(argv)
     try:
         try:
-            parser = build_parser()
+            first = next((a for a in argv if not a.startswith("-")), None)
+            parser = build_parser(first if first not in ("help",) else None)
             try:
                 args = parser.parse_args(argv)
             except _Usage as exc:
