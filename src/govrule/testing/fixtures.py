@@ -24,7 +24,9 @@ __all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "parse_fixture", "rea
 
 QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # query: (input keys, expect keys)
-    "who_must_sign": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule"})),
+    "who_must_sign": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation"})),
+    "who_must_approve": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation"})),
+    "who_must_approve_meeting": (frozenset(), frozenset({"signers", "steps", "rule", "forbidden", "escalation"})),
     "check_agenda": (
         frozenset({"meeting", "meeting_date", "item"}),
         frozenset({"eligible", "failures", "requirements"}),
@@ -54,7 +56,8 @@ QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "quorum_met": (frozenset({"meeting", "present", "total"}), frozenset({"result"})),
     "acting_head": (frozenset(), frozenset({"roles"})),
-    "leave_approver": (frozenset({"role", "occasion"}), frozenset({"roles", "notify"})),
+    "leave_approver": (frozenset({"role", "occasion", "meeting"}), frozenset({"roles", "notify", "mode"})),
+    "quotas": (frozenset({"role"}), frozenset({"quotas"})),
 }
 _ALWAYS_EXPECT = frozenset({"error", "rule"})
 
@@ -196,6 +199,10 @@ def _call(rs: Ruleset, case: Case) -> Any:
     q = case.query
     if q == "who_must_sign":
         return rs.who_must_sign(inp)
+    if q == "who_must_approve":
+        return rs.who_must_approve(inp)
+    if q == "who_must_approve_meeting":
+        return rs.who_must_approve_meeting(inp)
     if q == "check_agenda":
         _only(inp, QUERIES[q][0], q)
         if "meeting" not in inp:
@@ -215,7 +222,10 @@ def _call(rs: Ruleset, case: Case) -> Any:
         return rs.acting_head()
     if q == "leave_approver":
         _only(inp, QUERIES[q][0], q)
-        return rs.leave_approver(inp.get("role"), inp.get("occasion"))  # type: ignore[arg-type]
+        return rs.leave_approver(inp.get("role"), inp.get("occasion"), inp.get("meeting"))  # type: ignore[arg-type]
+    if q == "quotas":
+        _only(inp, QUERIES[q][0], q)
+        return rs.quotas(inp.get("role"))
     raise GovruleError(f"unknown query {q}")
 
 
@@ -276,6 +286,31 @@ _QUORUM_ZH = {
 }
 
 
+def _finding_matches(expected: Any, finding: Any) -> bool:
+    """A finding expected as a rule (id or citation), or as ``{rule: ..., status: met|unmet|unknown}``."""
+    if isinstance(expected, Mapping):
+        if "rule" not in expected or not _rule_matches(expected["rule"], finding.rule):
+            return False
+        return "status" not in expected or expected["status"] == finding.status
+    return _rule_matches(expected, finding.rule)
+
+
+def _quota_matches(expected: Any, quota: Any) -> bool:
+    """A quota expected as a rule, or as a mapping of its fields (roles compare as sets, rule by id or citation)."""
+    if not isinstance(expected, Mapping):
+        return _rule_matches(expected, quota.rule)
+    for k, v in expected.items():
+        if k == "rule":
+            if not _rule_matches(v, quota.rule):
+                return False
+        elif k == "roles":
+            if _set(v if isinstance(v, list) else [v]) != _set(quota.roles):
+                return False
+        elif getattr(quota, k, ...) != v:
+            return False
+    return True
+
+
 def _quorum_text(text: str) -> str:
     """One spelling of a quorum: 'more_than 1/2', 'more than 1/2', 'more_than_half' and 过半数 compare equal."""
     text = text.strip()
@@ -304,8 +339,20 @@ def _frequency_names(freq: Mapping[str, Any] | None) -> set[str]:
     names = {f"every {every} {unit}", f"every {every} {unit.rstrip('s')}"}
     if every == 1:
         names.add(f"every {unit.rstrip('s')}")
-    for word in _PERIOD_WORDS.get((unit, every), ()):
+    times, most = int(freq.get("times") or 1), freq.get("times_max")
+    words = _PERIOD_WORDS.get((unit, every), ())
+    if most is not None:  # a range: 每月1至2次, 1-2 times a month
+        span = {f"{times}至{most}次", f"{times}-{most}次", f"{times}到{most}次"}
+        names = {f"{times}-{most} times every {every} {unit}", f"{times}-{most} times every {every} {unit.rstrip('s')}"}
+        if every == 1:
+            names.add(f"{times}-{most} times a {unit.rstrip('s')}")
+        for word in words:
+            names |= {f"{word}{s}" for s in span} | {f"{word}召开{s}" for s in span}
+        return names
+    for word in words:
         names |= {word, f"{word}一次"}
+        if times > 1:
+            names |= {f"{word}{times}次"}
     return names
 
 
@@ -362,10 +409,21 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
         if key in ("failures", "requirements"):
             got = getattr(answer, key)
             wanted = want if isinstance(want, list) else [want]
-            unmatched = [w for w in wanted if not any(_rule_matches(w, f.rule) for f in got)]
-            extra = [f for f in got if not any(_rule_matches(w, f.rule) for w in wanted)]
+            unmatched = [w for w in wanted if not any(_finding_matches(w, f) for f in got)]
+            extra = [f for f in got if not any(_finding_matches(w, f) for w in wanted)]
             if unmatched or extra:
-                differ(key, wanted, [f"{f.rule.id} ({f.rule.citation})" for f in got])
+                differ(
+                    key,
+                    wanted,
+                    [f"{f.rule.id} ({f.rule.citation})" + (f" {f.status}" if f.status else "") for f in got],
+                )
+            continue
+        if key == "quotas":
+            wanted = want if isinstance(want, list) else [want]
+            unmatched = [w for w in wanted if not any(_quota_matches(w, q) for q in answer)]
+            extra = [q for q in answer if not any(_quota_matches(w, q) for w in wanted)]
+            if unmatched or extra:
+                differ(key, wanted, [f"{q.rule.id}: {q.bound} {q.amount} {q.unit} per {q.per}" for q in answer])
             continue
         got = getattr(answer, key, None)
         if isinstance(got, dt.date):
