@@ -84,10 +84,27 @@ QUESTIONS = [
     ("meeting", "rizhao", {"meeting": "executive"}, lambda rs, b: rs.meeting(b["meeting"])),
     ("acting-head", "ezhou", {}, lambda rs, b: rs.acting_head()),
     ("leave", "ezhou", {"role": "deputy_head"}, lambda rs, b: rs.leave_approver(b["role"])),
+    # Format 2: approval, the roles away, stand-ins and quotas.
+    (
+        "approve",
+        "ezhou",
+        {"issuer": "department", "kind": "request", "recipient": "government"},
+        lambda rs, b: rs.who_must_approve(b),
+    ),
+    (
+        "sign",
+        "ezhou",
+        {**EZHOU_PROVINCE, "absent": ["head"]},
+        lambda rs, b: rs.who_must_sign(EZHOU_PROVINCE, absent=b["absent"]),
+    ),
+    ("stand-in", "ezhou", {"role": "head"}, lambda rs, b: rs.stand_in(b["role"])),
+    ("quotas", "ezhou", {}, lambda rs, b: rs.quotas()),
 ]
 
 
-@pytest.mark.parametrize(("query", "ruleset", "given", "ask"), QUESTIONS, ids=[q[0] for q in QUESTIONS])
+@pytest.mark.parametrize(
+    ("query", "ruleset", "given", "ask"), QUESTIONS, ids=[f"{q[0]}-{i}" for i, q in enumerate(QUESTIONS)]
+)
 def test_every_query_answers_as_the_library_records_it(client, rulesets_dir, query, ruleset, given, ask) -> None:
     """The body is exactly ``govrule.wire.record`` of the library's answer: the CLI's --json shape."""
     rs = served(rulesets_dir, ruleset)

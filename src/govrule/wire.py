@@ -47,7 +47,17 @@ __all__ = [
 SCHEMA_VERSION = "govrule.answer/1"
 
 _ANSWER_TYPES = frozenset(
-    {"SigningDecision", "AgendaCheck", "Deadline", "MeetingInfo", "ActingHead", "LeaveAnswer", "StepAnswer"}
+    {
+        "SigningDecision",
+        "AgendaCheck",
+        "Deadline",
+        "MeetingInfo",
+        "ActingHead",
+        "LeaveAnswer",
+        "StepAnswer",
+        "StandIn",
+        "QuotaAnswer",
+    }
 )
 
 

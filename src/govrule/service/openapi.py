@@ -69,10 +69,15 @@ _ANSWERS: dict[str, dict[str, Any]] = {
     "quorum": {"required": ["met", "meeting", "present", "total"], "properties": {"met": {"type": "boolean"}}},
     "acting-head": {"required": ["roles"], "properties": {"roles": _ROLES}},
     "leave": {"required": ["role", "roles"], "properties": {"roles": _ROLES}},
+    "approve": {"required": ["signers", "cosigners", "steps"], "properties": {"signers": _ROLES}},
+    "approve-meeting": {"required": ["signers", "steps"], "properties": {"signers": _ROLES}},
+    "stand-in": {"required": ["role", "roles", "kind"], "properties": {"roles": _ROLES}},
 }
 
 
 def _answer_schema(name: str) -> dict[str, Any]:
+    if name == "quotas":
+        return {"type": "array", "items": {"type": "object", "required": ["roles", "subject", "amount", "unit"]}}
     extra = _ANSWERS.get(name, {"required": [], "properties": {}})
     return {
         "type": "object",

@@ -19,7 +19,7 @@ from .. import model
 from ..answers import RuleRef
 from ..engine import Ruleset
 from ..errors import QueryError
-from ..facts import AgendaItem, Document
+from ..facts import AgendaItem, Document, MeetingRequest
 
 __all__ = ["QUERIES", "Query", "QuorumAnswer"]
 
@@ -125,8 +125,47 @@ def _item(value: Any) -> Any:
 # ---------------------------------------------------------------------------- calls
 
 
+def _signing_args(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document's facts, and the ``absent`` roles and named ``path`` the query also takes."""
+    doc = {k: v for k, v in body.items() if k not in ("absent", "path")}
+    extra: dict[str, Any] = {}
+    absent = body.get("absent")
+    if absent is not None:
+        if not isinstance(absent, list) or not all(isinstance(r, str) for r in absent):
+            raise QueryError(f"absent={absent!r}: expected a list of roles (ids or labels)")
+        extra["absent"] = absent
+    path = body.get("path")
+    if path is not None:
+        if not isinstance(path, str):
+            raise QueryError(f"path={path!r}: expected the name of an alternative procedure, e.g. urgent")
+        extra["path"] = path
+    return doc, extra
+
+
 def _sign(rs: Ruleset, body: Mapping[str, Any]) -> Any:
-    return rs.who_must_sign(body)
+    doc, extra = _signing_args(body)
+    return rs.who_must_sign(doc, **extra) if extra else rs.who_must_sign(doc)
+
+
+def _approve(rs: Ruleset, body: Mapping[str, Any]) -> Any:
+    doc, extra = _signing_args(body)
+    return rs.who_must_approve(doc, **extra) if extra else rs.who_must_approve(doc)
+
+
+def _approve_meeting(rs: Ruleset, body: Mapping[str, Any]) -> Any:
+    request = {k: v for k, v in body.items() if k != "absent"}
+    _, extra = _signing_args({"absent": body.get("absent")})
+    return rs.who_must_approve_meeting(request, **extra) if extra else rs.who_must_approve_meeting(request)
+
+
+def _stand_in(rs: Ruleset, body: Mapping[str, Any]) -> Any:
+    _only(body, "stand-in", ("role", "rule"), ("role",))
+    return rs.stand_in(_text(body, "role"), _text(body, "rule"))
+
+
+def _quotas(rs: Ruleset, body: Mapping[str, Any]) -> Any:
+    _only(body, "quotas", ("role",))
+    return rs.quotas(_text(body, "role"))
 
 
 def _agenda(rs: Ruleset, body: Mapping[str, Any]) -> Any:
@@ -158,8 +197,8 @@ def _acting_head(rs: Ruleset, body: Mapping[str, Any]) -> Any:
 
 
 def _leave(rs: Ruleset, body: Mapping[str, Any]) -> Any:
-    _only(body, "leave", ("role", "occasion"), ("role",))
-    return rs.leave_approver(_text(body, "role"), _text(body, "occasion"))
+    _only(body, "leave", ("role", "occasion", "meeting"), ("role",))
+    return rs.leave_approver(_text(body, "role"), _text(body, "occasion"), _text(body, "meeting"))
 
 
 # ---------------------------------------------------------------------------- input schemas
@@ -229,12 +268,35 @@ def _object(props: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[st
 
 
 DOCUMENT_SCHEMA = _fields_schema(Document, model.DOCUMENT_FIELDS, "Document")
+_ABSENT = {"type": ["array", "null"], "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
+_PATH = {"type": ["string", "null"], "maxLength": 100, "description": "an alternative procedure, e.g. urgent"}
+SIGNING_SCHEMA = {
+    **DOCUMENT_SCHEMA,
+    "title": "Document, with the roles away and an alternative procedure",
+    "properties": {**DOCUMENT_SCHEMA["properties"], "absent": _ABSENT, "path": _PATH},
+}
+MEETING_REQUEST_SCHEMA = _fields_schema(MeetingRequest, model.MEETING_REQUEST_FIELDS, "MeetingRequest")
+MEETING_REQUEST_SCHEMA["properties"]["absent"] = _ABSENT
 AGENDA_ITEM_SCHEMA = _fields_schema(AgendaItem, model.AGENDA_FIELDS, "AgendaItem")
 
 QUERIES: Mapping[str, Query] = {
     q.name: q
     for q in (
-        Query("sign", "who_must_sign", "Who must sign a document (签发)", _sign, DOCUMENT_SCHEMA),
+        Query("sign", "who_must_sign", "Who must sign a document (签发)", _sign, SIGNING_SCHEMA),
+        Query(
+            "approve",
+            "who_must_approve",
+            "Who approves a document sent to the government (审批)",
+            _approve,
+            SIGNING_SCHEMA,
+        ),
+        Query(
+            "approve-meeting",
+            "who_must_approve_meeting",
+            "Who approves convening a meeting (会议审批)",
+            _approve_meeting,
+            MEETING_REQUEST_SCHEMA,
+        ),
         Query(
             "agenda",
             "check_agenda",
@@ -266,7 +328,28 @@ QUERIES: Mapping[str, Query] = {
             "leave_approver",
             "Whom a role asks for leave (请假)",
             _leave,
-            _object({"role": _NAME, "occasion": {"type": ["string", "null"], "maxLength": 100}}, ("role",)),
+            _object(
+                {
+                    "role": _NAME,
+                    "occasion": {"type": ["string", "null"], "maxLength": 100},
+                    "meeting": {"type": ["string", "null"], "maxLength": 200},
+                },
+                ("role",),
+            ),
+        ),
+        Query(
+            "stand-in",
+            "stand_in",
+            "Who stands in for a role when it is away (AB角、代理)",
+            _stand_in,
+            _object({"role": _NAME, "rule": {"type": ["string", "null"], "maxLength": 200}}, ("role",)),
+        ),
+        Query(
+            "quotas",
+            "quotas",
+            "The quotas the text sets, for one role or all (每年调研不少于…)",
+            _quotas,
+            _object({"role": {"type": ["string", "null"], "maxLength": 200}}),
         ),
     )
 }

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import model
 from ..engine import Ruleset
-from ..facts import AgendaItem, Document
+from ..facts import AgendaItem, Document, MeetingRequest
 
 __all__ = ["form_vocabulary", "tables"]
 
@@ -55,8 +55,8 @@ def _fields(rs: Ruleset, names: tuple[str, ...], kinds: Mapping[str, str]) -> li
         kind = kinds.get(name, "")
         label = facts.get(name) or _word_label(vocabs, "document_field", name)
         field: dict[str, Any] = {"name": name, "label": label}
-        if kind in _WORD_KINDS:
-            vocab = _WORD_KINDS[kind]
+        if kind.startswith("enum:"):
+            vocab = _WORD_KINDS.get(kind, kind.removeprefix("enum:"))
             words = vocabs.get(vocab) or dict.fromkeys(getattr(model, vocab.upper() + "S", ()))
             field["kind"] = "choice"
             field["options"] = [{"id": w, "label": _word_label(vocabs, vocab, w)} for w in words]
@@ -70,6 +70,8 @@ def _fields(rs: Ruleset, names: tuple[str, ...], kinds: Mapping[str, str]) -> li
             field["options"] = [{"id": k, "label": v} for k, v in rs.roles.items()]
         elif kind == "date":
             field["kind"] = "date"
+        elif kind == "int":
+            field["kind"] = "number"
         elif name == "procedures_done":
             field["kind"] = "multi"
             field["options"] = [{"id": w, "label": _word_label(vocabs, "procedure", w)} for w in model.PROCEDURES]
@@ -91,6 +93,7 @@ def form_vocabulary(rs: Ruleset) -> dict[str, Any]:
     return {
         "document": _fields(rs, tuple(Document._fields), model.DOCUMENT_FIELDS),
         "agenda_item": _fields(rs, tuple(AgendaItem._fields), model.AGENDA_FIELDS),
+        "meeting_request": _fields(rs, tuple(MeetingRequest._fields), model.MEETING_REQUEST_FIELDS),
         "roles": [{"id": k, "label": v} for k, v in rs.roles.items()],
         "meetings": [{"id": k, "label": m.label} for k, m in rs.spec.meetings.items()],
         "events": events,

@@ -10,6 +10,9 @@ const QUERY_NAMES = {
   "quorum": "是否达到法定人数",
   "acting-head": "主要负责人外出时谁主持工作",
   "leave": "请假报告 (向谁请假)",
+  "approve-meeting": "召开会议由谁审批",
+  "stand-in": "不在岗时由谁代行 (AB角)",
+  "quotas": "工作量要求 (如每年调研天数)",
 };
 
 const state = { ruleset: null, detail: null, token: sessionStorage.getItem("govrule-token") || "" };
@@ -135,7 +138,13 @@ function queryFields(query) {
   switch (query) {
     case "sign":
     case "approve":
-      return { top: v.document };
+      return { top: [...v.document, { name: "absent", label: "不在岗的领导", kind: "multi", options: v.roles }] };
+    case "approve-meeting":
+      return { top: [...(v.meeting_request || []), { name: "absent", label: "不在岗的领导", kind: "multi", options: v.roles }] };
+    case "stand-in":
+      return { top: [{ name: "role", label: "不在岗的角色", kind: "choice", options: v.roles }] };
+    case "quotas":
+      return { top: [{ name: "role", label: "角色（不填则全部）", kind: "choice", options: v.roles }] };
     case "agenda":
       return { top: [meeting, { name: "meeting_date", label: "会议日期", kind: "date" }], item: v.agenda_item };
     case "deadline":
@@ -197,6 +206,12 @@ function actionLabel(action) {
 }
 
 function renderAnswer(record) {
+  if (Array.isArray(record.answer)) {
+    const items = record.answer.map((q) => `<div class="card ok" data-answer="${esc(q.type)}">` +
+      `<h3>${esc(roles(q.roles, "、"))}：${esc(q.subject)} ${esc(q.bound)} ${esc(q.amount)}${esc(wordLabel(state.detail.vocabulary.units, q.unit))}` +
+      `（每${esc(q.per)}）</h3>${clause(q.rule)}</div>`);
+    return items.join("") || `<div class="card warn" data-answer="none"><p>规则未设定此类要求。</p></div>`;
+  }
   const a = record.answer;
   const parts = [];
   switch (a.type) {
@@ -238,6 +253,9 @@ function renderAnswer(record) {
       break;
     case "LeaveAnswer":
       parts.push(`<h3>向${esc(roles(a.roles))}请假或报告</h3>`);
+      break;
+    case "StandIn":
+      parts.push(`<h3>${esc(roleLabel(a.role))}不在岗时，由${esc(roles(a.roles))}代行</h3>`);
       break;
     default:
       parts.push(`<h3>${esc(a.type)}</h3>`);
