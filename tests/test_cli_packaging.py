@@ -65,3 +65,31 @@ def test_import_govrule_loads_no_heavy_module() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_literal_types_list_exactly_the_closed_vocabularies() -> None:
+    import typing
+
+    from govrule import literals, vocabulary
+
+    for alias, name in literals.VOCABULARY_OF.items():
+        listed = typing.get_args(getattr(literals, alias))
+        words = tuple(vocabulary.VOCABULARIES[name])
+        assert listed == words, f"govrule/literals.py: {alias} must list the {name} vocabulary: {words}"
+
+
+def test_a_type_checker_catches_a_misspelt_vocabulary_word(tmp_path: Path) -> None:
+    from mypy import api
+
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import govrule\n"
+        'govrule.Document(issuer="goverment", kind="request", recipient="higher_government")\n'
+        'govrule.Document(issuer="government", kind="request", recipient="higher_government")\n'
+        'govrule.AgendaItem(kind="funding", procedures_done=["legality_reveiw"])\n',
+        encoding="utf-8",
+    )
+    out, _, status = api.run([str(sample), "--no-incremental", "--follow-imports=silent"])
+    assert status == 1
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert len(errors) == 2 and "sample.py:2:" in errors[0] and "sample.py:4:" in errors[1], out

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _hints, model, vocabulary
 from .conditions import iso_date
 from .errors import QueryError
+
+if TYPE_CHECKING:
+    from .literals import AgendaKind, Direction, DocumentKind, Issuer, Procedure, Recipient
 
 __all__ = ["AgendaItem", "Document", "MeetingRequest", "as_agenda_item", "as_document", "as_meeting_request"]
 
@@ -121,9 +124,9 @@ class Document(_DocumentFields):
     def __new__(
         cls,
         *,
-        issuer: str | None = None,
-        kind: str | None = None,
-        recipient: str | None = None,
+        issuer: Issuer | None = None,
+        kind: DocumentKind | None = None,
+        recipient: Recipient | None = None,
         portfolios: Iterable[str] = (),
         major: bool = False,
         important: bool = False,
@@ -133,7 +136,7 @@ class Document(_DocumentFields):
         meeting: str | None = None,
         entrusted: bool = False,
         subject_matter: Iterable[str] = (),
-        direction: str | None = None,
+        direction: Direction | None = None,
         skips_level: bool | None = None,
         within_department_authority: bool | None = None,
         assigned_by_leader: bool | None = None,
@@ -259,7 +262,7 @@ class AgendaItem(_AgendaFields):
         cls,
         *,
         title: str | None = None,
-        kind: str | None = None,
+        kind: AgendaKind | None = None,
         proposed_by: str | None = None,
         reviewed_by_leader_in_charge: bool | None = None,
         approved_by_head: bool | None = None,
@@ -269,7 +272,7 @@ class AgendaItem(_AgendaFields):
         disagreement: bool | None = None,
         coordination_note: bool | None = None,
         within_own_authority: bool | None = None,
-        procedures_done: Iterable[str] | None = None,
+        procedures_done: Iterable[Procedure] | None = None,
         materials_submitted: dt.date | str | None = None,
         ad_hoc: bool | None = None,
         subject_matter: Iterable[str] | None = None,

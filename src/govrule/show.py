@@ -256,7 +256,8 @@ def signing_domain(*rulesets: Ruleset) -> Iterator[Document]:
     meetings = sorted(set().union(*(set(r.meetings) for r in rulesets)))
     for issuer, kind, recipient in itertools.product(model.ISSUERS, model.DOCUMENT_KINDS, model.RECIPIENTS):
         for portfolios, major in itertools.product(((), ("a",), ("a", "b")), (False, True)):
-            yield Document(issuer=issuer, kind=kind, recipient=recipient, portfolios=portfolios, major=major)
+            # The model's tuples hold exactly the vocabulary's ids; the Literal types do not see that.
+            yield Document(issuer=issuer, kind=kind, recipient=recipient, portfolios=portfolios, major=major)  # type: ignore[arg-type]
     for meeting in meetings:
         yield Document(issuer="government", kind="minutes", meeting=meeting)
         yield Document(issuer="government", kind="minutes", meeting=meeting, major=True)
