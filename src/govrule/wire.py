@@ -154,7 +154,11 @@ def case_dict(result: Any) -> dict[str, Any]:
 
 
 def _agenda_finding(f: Any) -> dict[str, Any]:
-    return {"rule": rule_dict(f.rule), "message": f.message, "missing": list(f.missing)}
+    out = {"rule": rule_dict(f.rule), "message": f.message, "missing": list(f.missing)}
+    status = getattr(f, "status", None)
+    if status is not None:
+        out["status"] = status
+    return out
 
 
 def answer_dict(answer: Any) -> dict[str, Any]:
