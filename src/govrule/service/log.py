@@ -22,7 +22,7 @@ import threading
 
 from .. import wire
 
-__all__ = ["DecisionLog", "decision_line", "decision_prefix"]
+__all__ = ["DecisionLog", "decision_line", "decision_prefix", "decision_tail"]
 
 _HEAD = '{"schema":' + json.dumps(wire.SCHEMA_VERSION) + ',"type":"decision","request_id":'
 
@@ -31,28 +31,25 @@ def _s(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def decision_prefix(*, request_id: str, time: str, ruleset: str, revision: str, query: str) -> str:
+def decision_prefix(*, request_id: str, time: str, ruleset: str, revision: str, query: str) -> bytes:
     """The part of a log line every decision of one request shares (computed once per request)."""
-    return f'{_HEAD}{_s(request_id)},"time":"{time}","ruleset":{_s(ruleset)},"revision":"{revision}","query":"{query}",'
+    text = f'{_HEAD}{_s(request_id)},"time":"{time}","ruleset":{_s(ruleset)},"revision":"{revision}","query":"{query}",'
+    return text.encode()
 
 
-def decision_line(
-    prefix: str,
-    *,
-    index: int | None,
-    input_json: str,
-    status: int,
-    answer_json: str | None,
-    rule_json: str | None,
-    error_json: str | None,
-    latency_ms: float,
-) -> str:
-    """One log line (with its newline) from the request's prefix and parts already encoded as JSON."""
-    return (
-        f'{prefix}"index":{"null" if index is None else index},'
-        f'"input":{input_json},"status":{status},"answer":{answer_json or "null"},'
-        f'"rule":{rule_json or "null"},"error":{error_json or "null"},"latency_ms":{latency_ms:.4f}}}\n'
+def decision_tail(status: int, answer_json: str | None, rule_json: str | None, error_json: str | None) -> bytes:
+    """The part of a log line that depends only on the decision (computed once per distinct decision)."""
+    text = (
+        f',"status":{status},"answer":{answer_json or "null"},'
+        f'"rule":{rule_json or "null"},"error":{error_json or "null"},"latency_ms":'
     )
+    return text.encode()
+
+
+def decision_line(prefix: bytes, index: int | None, input_json: bytes, tail: bytes, latency_ms: float) -> bytes:
+    """One log line (with its newline) from the request's prefix, the input, the decision's tail and the latency."""
+    where = b'"index":null,"input":' if index is None else b'"index":%d,"input":' % index
+    return b"%s%s%s%s%.4f}\n" % (prefix, where, input_json, tail, latency_ms)
 
 
 class DecisionLog:
@@ -71,19 +68,25 @@ class DecisionLog:
         """Whether decisions are logged at all."""
         return bool(self.target)
 
-    def write(self, lines: list[str]) -> None:
+    def write(self, lines: list[bytes]) -> None:
         """Write whole lines at once (one system call), so lines of concurrent requests never interleave."""
         if not self.target or not lines:
             return
-        text = "".join(lines)
+        data = b"".join(lines)
         with self._lock:
             if self._fd is not None:
-                view = memoryview(text.encode())
+                view = memoryview(data)
                 while view:
                     view = view[os.write(self._fd, view) :]
             else:
-                sys.stdout.write(text)
-                sys.stdout.flush()
+                out = getattr(sys.stdout, "buffer", None)
+                if out is not None:
+                    sys.stdout.flush()
+                    out.write(data)
+                    out.flush()
+                else:
+                    sys.stdout.write(data.decode())
+                    sys.stdout.flush()
 
     def close(self) -> None:
         """Close the file (standard output stays open); later writes are dropped."""

@@ -10,6 +10,7 @@ rulesets are looked up by id among those in service, uploads are parsed from the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -28,7 +29,7 @@ from .. import wire
 from ..engine import Ruleset
 from ..errors import GovruleError, RulesetError, UnknownTerm
 from .config import Settings
-from .log import DecisionLog, decision_line, decision_prefix
+from .log import DecisionLog, decision_line, decision_prefix, decision_tail
 from .metrics import CONTENT_TYPE_LATEST, Metrics
 from .queries import QUERIES, Query
 from .responses import AnswerCache, HTTPProblem, dumps, error_body, status_of
@@ -43,11 +44,32 @@ log = logging.getLogger("govrule.service")
 _JSON = "application/json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _SCHEMA = json.dumps(wire.SCHEMA_VERSION)
+_SCHEMA_B = _SCHEMA.encode()
 _ID_PREFIX = uuid.uuid4().hex[:16] + "-"  # request ids: a random prefix per process, then a counter
 _ID_COUNTER = itertools.count(1)
 _MEMO_SIZE = 200_000
 _input_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_Decision = tuple[int, str | None, str | None, str | None, str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Decision:
+    """One decision, encoded once: its status and outcome, and the bytes every response and log line reuses."""
+
+    status: int
+    outcome: str
+    answer: bytes  # the answer's JSON (b"null" for an error)
+    rule: bytes  # the rule's JSON (b"null" for an error)
+    error: bytes  # the error object's JSON (b"null" for an answer)
+    item: bytes  # the decision as a batch result
+    tail: bytes  # the decision's part of a log line
+
+
+def _decision(status: int, outcome: str, answer: str | None, rule: str | None, error: str | None) -> _Decision:
+    a, r, e = (x.encode() if x is not None else b"null" for x in (answer, rule, error))
+    item = (
+        b'{"status":200,"answer":%s,"rule":%s}' % (a, r) if status == 200 else b'{"status":%d,"error":%s}' % (status, e)
+    )
+    return _Decision(status, outcome, a, r, e, item, decision_tail(status, answer, rule, error))
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -158,7 +180,7 @@ class Service:
         )
 
     def answer(self, rs: Ruleset, query: Query, body: Any, input_json: str) -> _Decision:
-        """The decision for one input: (status, answer JSON, rule JSON, error JSON, outcome), memoised.
+        """The decision for one input, encoded, memoised.
 
         A ruleset is immutable and its answers depend only on the input, so the same input text to
         the same ruleset object gets the same answer from the memo (bounded; emptied when full).
@@ -169,11 +191,11 @@ class Service:
             return hit
         try:
             answer_json, rule_json = self.cache.encode(query.run(rs, body))
-            decision: _Decision = (200, answer_json, rule_json, None, "answer")
+            decision = _decision(200, "answer", answer_json, rule_json, None)
         except GovruleError as exc:
             status = status_of(exc)
             error_json = json.dumps(error_body(exc)["error"], ensure_ascii=False, separators=(",", ":"))
-            decision = (status, None, None, error_json, _outcome(status, exc))
+            decision = _decision(status, _outcome(status, exc), None, None, error_json)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()
             self._memo_rulesets.clear()
@@ -191,32 +213,29 @@ class Service:
             self.metrics.count(query.record_name, _outcome(status_of(exc), exc))
             return self.error(exc, rid)
         input_json = text if text is not None else _input_encoder.encode(body)
-        status, answer_json, rule_json, error_json, outcome = self.answer(rs, query, body, input_json)
-        if status == 200:
-            payload = (
-                f'{{"schema":{_SCHEMA},"query":"{query.record_name}","ruleset":{self._ruleset_ref(rs)},'
-                f'"input":{input_json},"answer":{answer_json},"rule":{rule_json}}}'
+        d = self.answer(rs, query, body, input_json)
+        input_bytes = input_json.encode()
+        if d.status == 200:
+            payload = b'{"schema":%s,"query":"%s","ruleset":%s,"input":%s,"answer":%s,"rule":%s}' % (
+                _SCHEMA_B,
+                query.record_name.encode(),
+                self._ruleset_ref(rs).encode(),
+                input_bytes,
+                d.answer,
+                d.rule,
             )
         else:
-            payload = f'{{"schema":{_SCHEMA},"error":{error_json}}}'
+            payload = b'{"schema":%s,"error":%s}' % (_SCHEMA_B, d.error)
         if self.decisions.enabled:
             prefix = decision_prefix(
                 request_id=rid, time=_now(), ruleset=rs.id, revision=rs.revision, query=query.record_name
             )
-            line = decision_line(
-                prefix,
-                index=None,
-                input_json=input_json,
-                status=status,
-                answer_json=answer_json,
-                rule_json=rule_json,
-                error_json=error_json,
-                latency_ms=(time.perf_counter() - started) * 1000,
+            self.decisions.write(
+                [decision_line(prefix, None, input_bytes, d.tail, (time.perf_counter() - started) * 1000)]
             )
-            self.decisions.write([line])
-        self.metrics.count(query.record_name, outcome)
+        self.metrics.count(query.record_name, d.outcome)
         self.metrics.observe(query.record_name, time.perf_counter() - started)
-        return Response(payload.encode(), status_code=status, media_type=_JSON, headers={"x-request-id": rid})
+        return Response(payload, status_code=d.status, media_type=_JSON, headers={"x-request-id": rid})
 
     async def batch(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -227,9 +246,9 @@ class Service:
             query, inputs = self._batch_request(body)
         except (GovruleError, HTTPProblem) as exc:
             return self.error(exc, rid)
-        text = await run_in_threadpool(self._run_batch, rs, query, inputs, rid)
+        payload = await run_in_threadpool(self._run_batch, rs, query, inputs, rid)
         self.metrics.batch_latency.labels(query.record_name).observe(time.perf_counter() - started)
-        return Response(text.encode(), media_type=_JSON, headers={"x-request-id": rid})
+        return Response(payload, media_type=_JSON, headers={"x-request-id": rid})
 
     def _batch_request(self, body: Any) -> tuple[Query, list[Any]]:
         if not isinstance(body, dict):
@@ -259,9 +278,9 @@ class Service:
             )
         return QUERIES[name], inputs
 
-    def _run_batch(self, rs: Ruleset, query: Query, inputs: list[Any], rid: str) -> str:
-        items: list[str] = []
-        lines: list[str] = []
+    def _run_batch(self, rs: Ruleset, query: Query, inputs: list[Any], rid: str) -> bytes:
+        items: list[bytes] = []
+        lines: list[bytes] = []
         logging_on = self.decisions.enabled
         prefix = decision_prefix(
             request_id=rid, time=_now(), ruleset=rs.id, revision=rs.revision, query=query.record_name
@@ -269,35 +288,24 @@ class Service:
         counts: dict[str, int] = {}
         answer = self.answer
         dumps_input = _input_encoder.encode
+        clock = time.perf_counter
         for i, inp in enumerate(inputs):
-            t0 = time.perf_counter()
+            t0 = clock()
             input_json = dumps_input(inp)
-            status, answer_json, rule_json, error_json, outcome = answer(rs, query, inp, input_json)
-            if status == 200:
-                items.append(f'{{"status":200,"answer":{answer_json},"rule":{rule_json}}}')
-            else:
-                items.append(f'{{"status":{status},"error":{error_json}}}')
-            counts[outcome] = counts.get(outcome, 0) + 1
+            d = answer(rs, query, inp, input_json)
+            items.append(d.item)
+            counts[d.outcome] = counts.get(d.outcome, 0) + 1
             if logging_on:
-                lines.append(
-                    decision_line(
-                        prefix,
-                        index=i,
-                        input_json=input_json,
-                        status=status,
-                        answer_json=answer_json,
-                        rule_json=rule_json,
-                        error_json=error_json,
-                        latency_ms=(time.perf_counter() - t0) * 1000,
-                    )
-                )
+                lines.append(decision_line(prefix, i, input_json.encode(), d.tail, (clock() - t0) * 1000))
         self.decisions.write(lines)
         for outcome, n in counts.items():
             self.metrics.count(query.record_name, outcome, n)
-        return (
-            f'{{"schema":{_SCHEMA},"query":"{query.record_name}","ruleset":{self._ruleset_ref(rs)},'
-            f'"results":[{",".join(items)}]}}'
+        head = b'{"schema":%s,"query":"%s","ruleset":%s,"results":[' % (
+            _SCHEMA_B,
+            query.record_name.encode(),
+            self._ruleset_ref(rs).encode(),
         )
+        return head + b",".join(items) + b"]}"
 
     # ------------------------------------------------------------------ rulesets
 
