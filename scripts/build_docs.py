@@ -464,11 +464,11 @@ def cli_reference() -> str:
     out.append(
         table(
             ["command", "what it does"],
-            [[f"[`{name}`](#govrule-{name})", esc(sub.description)] for name, sub in _subcommands(parser).items()],
+            [[f"[`{name}`](#govrule-{name.replace(' ', '-')})", esc(sub.description)] for name, sub in commands],
         )
         + "\n"
     )
-    for name, sub in _subcommands(parser).items():
+    for name, sub in commands:
         out.append(f"## govrule {name}\n")
         description = esc(sub.description)
         out.append(f"{description[:1].upper()}{description[1:]}.\n")
@@ -573,6 +573,7 @@ class _Page:
             self.meetings_section(),
             self.signing_section(),
             self.agenda_section(),
+            self.competence_section(),
             self.deadlines_section(),
             self.people_section(),
             self.quotas_section(),
@@ -798,6 +799,23 @@ class _Page:
         out.append(table(["rule", "meetings and test", "message", "clause"], rows) + "\n")
         return "\n".join(out)
 
+    def competence_section(self) -> str:
+        if not self.spec.competence:
+            return ""
+        out = [
+            "## Meeting competence\n",
+            "Matters a rule reserves to some meetings: at any other meeting the item is not eligible; a document "
+            "matching `documents` must have been decided by one of them (`decided_by`).\n",
+        ]
+        rows = []
+        for c in self.spec.competence:
+            test = "matters " + code(flow(c.matters))
+            if c.documents is not None:
+                test += "<br>documents " + code(flow(c.documents))
+            rows.append([self.rule_cell(c), "、".join(self.meeting(m) for m in c.meetings), test, self.clause(c)])
+        out.append(table(["rule", "meetings that decide", "what", "clause"], rows) + "\n")
+        return "\n".join(out)
+
     def deadlines_section(self) -> str:
         if not self.spec.deadlines:
             return ""
@@ -894,7 +912,7 @@ class _Page:
                 rows.append(
                     [
                         self.rule_cell(lv),
-                        self.role(lv.role) + "<br>" + _OCCASION.get(lv.occasion, lv.occasion),
+                        self.roles(lv.for_roles) + "<br>" + _OCCASION.get(lv.occasion, lv.occasion),
                         to,
                         self.clause(lv),
                     ]
@@ -925,12 +943,23 @@ class _Page:
     def coverage_section(self) -> str:
         cov = self.spec.coverage
         encoded = [c for c in cov if c.status == "encoded"]
+        not_encoded = [c for c in cov if c.status == "not_encoded"]
         out = [
             "## Coverage\n",
             f"{len(cov)} articles of the source: **{len(encoded)} encoded**, "
-            f"**{len(cov) - len(encoded)} principle only** (statements with nothing to decide).\n",
+            f"**{len(cov) - len(encoded) - len(not_encoded)} principle only** (statements with nothing to decide)"
+            + (f", **{len(not_encoded)} not encoded** (operative, with the reason)" if not_encoded else "")
+            + ".\n",
         ]
-        rows = [[esc(c.article), c.status, ", ".join(f"`{r}`" for r in c.rules), esc(c.note or "")] for c in cov]
+        rows = [
+            [
+                esc(c.article),
+                c.status,
+                ", ".join(f"`{r}`" for r in c.rules),
+                esc(" ".join(x for x in (c.reason and f"Reason: {c.reason}", c.note) if x)),
+            ]
+            for c in cov
+        ]
         out.append(table(["article", "status", "rules", "note"], rows) + "\n")
         return "\n".join(out)
 
@@ -938,6 +967,7 @@ class _Page:
 def _all_rules(spec: model.RulesetFile) -> list[Any]:
     rules: list[Any] = [r for t in spec.signing for r in t.rules]
     rules += [*spec.agenda, *spec.deadlines, *spec.substitutions, *spec.delegations, *spec.leave, *spec.quotas]
+    rules += list(spec.competence)
     rules += list(spec.meetings.values())
     if spec.acting_head:
         rules.append(spec.acting_head)

@@ -21,8 +21,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from . import conditions, facts, loader, model
+from . import conditions, facts, loader, model, signing, vocabulary
 from ._frozen import FrozenMap
+from .agenda import AgendaBook
+from .agenda import unknown_fields as _unknown_fields
 from .answers import (
     ActingHead,
     AgendaCheck,
@@ -30,12 +32,13 @@ from .answers import (
     Finding,
     LeaveAnswer,
     MeetingInfo,
+    QuotaAnswer,
     RuleRef,
     SigningDecision,
-    StepAnswer,
+    StandIn,
 )
 from .calendar import WorkCalendar, coverage_warnings, default_calendar
-from .errors import GovruleError, NoApplicableRule, QueryError, UnknownTerm
+from .errors import CalendarError, GovruleError, NoApplicableRule, QueryError, UnknownTerm
 
 __all__ = ["MissingFact", "Ruleset"]
 
@@ -78,8 +81,26 @@ def normalize_label(text: str) -> str:
         return joined
 
 
-def _ref(rule: Any, document: str) -> RuleRef:
-    return RuleRef(rule.id, rule.cite, rule.text, rule.note, document)
+def _ref(rule: Any, document: str, warnings: tuple[str, ...] = ()) -> RuleRef:
+    also = tuple((c.cite, c.text) for c in getattr(rule, "also_cite", ()))
+    return RuleRef(rule.id, rule.cite, rule.text, rule.note, document, warnings, also)
+
+
+_STATUS_WARNING = {"abolished": "已废止", "unknown": "是否有效未知"}
+
+
+def _part_warnings(parts: tuple[model.Meta, ...]) -> tuple[str, ...]:
+    """Notices every answer of a composition carries: a part that is abolished or of unknown status."""
+    out = []
+    for i, part in enumerate(parts):
+        what = "补充规定" if i else "基础文件"
+        name = f"《{part.title}》" + (f"（{part.number}）" if part.number else "")
+        if part.status == "abolished" or part.abolished is not None:
+            when = f"于{part.abolished.isoformat()}" if part.abolished else ""
+            out.append(f"{what}{name}已{when}废止")
+        elif part.status == "unknown":
+            out.append(f"{what}{name}{_STATUS_WARNING['unknown']}")
+    return tuple(out)
 
 
 def _fraction_text(q: model.QuorumRule) -> str:
@@ -93,6 +114,17 @@ class _Row:
     fields: frozenset[str]
     decision: SigningDecision
     relational: bool
+    # The decision with a document's portfolios filled in, by portfolios (bounded; stores are atomic).
+    by_portfolios: dict[tuple[str, ...], SigningDecision] = dataclasses.field(default_factory=dict)
+
+    def with_portfolios(self, portfolios: tuple[str, ...]) -> SigningDecision:
+        """The row's decision naming the portfolios the document touches."""
+        found = self.by_portfolios.get(portfolios)
+        if found is None:
+            found = dataclasses.replace(self.decision, portfolios=portfolios)
+            if len(self.by_portfolios) < 1024:
+                self.by_portfolios[portfolios] = found
+        return found
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -102,21 +134,7 @@ class _Table:
     from_supplement: bool = False
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _AgendaRow:
-    rule: model.AgendaRule
-    ref: RuleRef
-    when: conditions.Evaluator
-    when_fields: frozenset[str]
-    require: conditions.Evaluator | None
-    require_fields: frozenset[str]
-    lead_events: tuple[str, ...]
-
-
 _KEY_FIELDS = ("issuer", "kind", "recipient")
-
-#: AgendaItem facts beyond the contract's vocabulary: leaving them unknown never bars an item by itself.
-_REFINEMENTS = frozenset({"subject_matter"})
 _Candidate = tuple["_Row", conditions.Evaluator]  # a row and its condition specialised to an index key
 _Hits = tuple[tuple["_Table", "_Row"], ...]  # the row each table decides on, in table order
 
@@ -159,45 +177,73 @@ class Ruleset:
         calendar: WorkCalendar | None = None,
         parts: tuple[model.Meta, ...] = (),
         supplement_tables: int = 0,
+        supplement_rules: frozenset[str] = frozenset(),
+        composed_of: tuple[model.RulesetFile, model.RulesetFile] | None = None,
     ) -> None:
         self._spec = spec
+        self._composed_of = composed_of
         self._n_supplement_tables = supplement_tables
+        self._supplement_rules = frozenset(supplement_rules)
         self._source = source
         self._calendar = calendar
         self._parts = parts or (spec.meta,)
         self._doc_title = spec.meta.title
+        # In a composition, rules from the supplement cite the supplement (the last part).
+        self._supplement_title = self._parts[-1].title if len(self._parts) > 1 else self._doc_title
+        self._warnings = _part_warnings(self._parts) if len(self._parts) > 1 else ()
         self._labels: FrozenMap[str, str] = FrozenMap({rid: role.label for rid, role in spec.roles.items()})
         self._role_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.roles.items()})
         self._meeting_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.meetings.items()})
         self._events = frozenset(model.EVENTS) | frozenset(spec.events)
-        self._tables = tuple(self._compile_table(t, i < supplement_tables) for i, t in enumerate(spec.signing))
+        self._hierarchy = signing.RoleHierarchy(spec.roles)
+        self._signing = signing.SigningRules(spec, self._rule_ref, self._labels, self._hierarchy)
+        compiled = tuple(self._compile_table(t, i < supplement_tables) for i, t in enumerate(spec.signing))
+        self._tables = tuple(t for t in compiled if t.spec.purpose == "sign")
+        self._approve_tables = tuple(t for t in compiled if t.spec.purpose == "approve")
+        self._meeting_tables = tuple(t for t in compiled if t.spec.purpose == "meeting")
         self._index: dict[tuple[Any, Any, Any], _Plan] = {}
-        self._agenda = self._compile_agenda()
+        self._approve_index: dict[tuple[Any, Any, Any], _Plan] = {}
+        self._meeting_rows = tuple(
+            (table, tuple((row, conditions.compile_condition(row.cond)) for row in table.rows))
+            for table in self._meeting_tables
+        )
+        self._signing_rule_ids = frozenset(rule.id for table in spec.signing for rule in table.rules)
+        self._agenda = AgendaBook(spec, self._rule_ref, lambda m: spec.meetings[m].label if m in spec.meetings else m)
         self._deadlines = {d.event: d for d in spec.deadlines}
-        self._deadline_refs = {d.event: _ref(d, self._doc_title) for d in spec.deadlines}
+        self._deadline_refs = {d.event: self._rule_ref(d) for d in spec.deadlines}
         self._meetings = {k: self._meeting_info(k, m) for k, m in spec.meetings.items()}
+        self._event_index = {normalize_label(label): key for key, label in spec.events.items()}
         self._leave: dict[str, tuple[LeaveAnswer, ...]] = {}
         for rule in spec.leave:
-            ans = LeaveAnswer(
-                rule.role,
-                rule.occasion,
-                rule.approvers,
-                rule.notify,
-                rule.via,
-                (rule.advance.amount, rule.advance.unit) if rule.advance else None,
-                _ref(rule, self._doc_title),
-            )
-            self._leave[rule.role] = (*self._leave.get(rule.role, ()), ans)
+            for holder in rule.for_roles:
+                ans = LeaveAnswer(
+                    holder,
+                    rule.occasion,
+                    rule.approvers,
+                    rule.notify,
+                    rule.via,
+                    (rule.advance.amount, rule.advance.unit) if rule.advance else None,
+                    self._rule_ref(rule),
+                    mode=rule.approvers_mode,
+                    meetings=rule.meetings,
+                )
+                self._leave[holder] = (*self._leave.get(holder, ()), ans)
+        self._quotas = tuple(
+            QuotaAnswer(q.roles, q.subject, q.bound, q.amount, q.unit, q.per, self._rule_ref(q)) for q in spec.quotas
+        )
         self._acting = (
             ActingHead(
                 spec.acting_head.roles,
-                _ref(spec.acting_head, self._doc_title),
+                self._rule_ref(spec.acting_head),
                 spec.acting_head.entrusted,
                 spec.acting_head.designated,
             )
             if spec.acting_head
             else None
         )
+        # No post-answer checks apply (no competence rules, not a lone supplement): who_must_sign may answer
+        # from the outcome table directly.
+        self._plain = not self._agenda.competence and spec.kind != "supplement"
         dumped = json.dumps(
             spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False
         )
@@ -248,6 +294,8 @@ class Ruleset:
             calendar=calendar,
             parts=self._parts,
             supplement_tables=self._n_supplement_tables,
+            supplement_rules=self._supplement_rules,
+            composed_of=self._composed_of,
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -260,6 +308,10 @@ class Ruleset:
             tuple(p.model_dump(mode="json", by_alias=True) for p in self._parts),
             self._n_supplement_tables,
         )
+        if self._composed_of is not None:  # a composition: rebuilt from its two validated parts
+            base, sup = self._composed_of
+            dumps = tuple(p.model_dump(mode="json", by_alias=True) for p in (base, sup))
+            return (_recompose, (*dumps, self._calendar))
         return (_restore, payload)
 
     def __repr__(self) -> str:
@@ -291,6 +343,11 @@ class Ruleset:
                 index.setdefault(normalize_label(name), key)
         return index
 
+    def _rule_ref(self, rule: Any) -> RuleRef:
+        """The reference an answer carries for a rule: the document it comes from, and the composition's notices."""
+        title = self._supplement_title if rule.id in self._supplement_rules else self._doc_title
+        return _ref(rule, title, self._warnings)
+
     def role(self, name: str) -> str:
         """The role id for an id or a Chinese label in either script (市長 or 市长)."""
         return self._resolve(name, self._role_index, "role", tuple(self._spec.roles))
@@ -313,30 +370,33 @@ class Ruleset:
     # ------------------------------------------------------------------ signing
 
     def _compile_table(self, table: model.DecisionTable, from_supplement: bool = False) -> _Table:
-        vocab = loader.vocabulary(self._spec, model.DOCUMENT_FIELDS)
+        fields = model.MEETING_REQUEST_FIELDS if table.purpose == "meeting" else model.DOCUMENT_FIELDS
+        vocab = loader.vocabulary(self._spec, fields)
         rows = []
         for rule in table.rules:
             cond, errors = conditions.parse_condition(rule.when, vocab)
             if errors:  # validated files never get here; a composition might
                 raise GovruleError(f"rule {rule.id}: {errors[0].message}")
-            steps = tuple(StepAnswer(s.action, s.roles, s.quantifier, s.note, s.authorized_by) for s in rule.steps)
-            sign_steps = [s for s in steps if s.action == "sign"]
-            signers = sign_steps[-1].roles if sign_steps else ()
-            cosigners = tuple(dict.fromkeys(r for s in steps if s.action == "cosign" for r in s.roles))
-            decision = SigningDecision(
-                signers, cosigners, steps, _ref(rule, self._doc_title), table.id, labels=self._labels
-            )
-            relational = any(r in model.RELATIONAL_ROLES for s in steps for r in s.roles)
+            decision = self._signing.decision(rule, table)
+            every_step = (*decision.steps, *(s for a in decision.alternatives for s in a.steps))
+            relational = any(r in model.RELATIONAL_ROLES for s in every_step for r in s.roles)
             rows.append(_Row(rule, cond, conditions.fields_of(cond), decision, relational))
         return _Table(table, tuple(rows), from_supplement)
 
-    def _plan(self, key: tuple[Any, Any, Any]) -> _Plan:
+    def _plan(
+        self,
+        key: tuple[Any, Any, Any],
+        tables: tuple[_Table, ...] | None = None,
+        index: dict[tuple[Any, Any, Any], _Plan] | None = None,
+    ) -> _Plan:
         """The rows that can match documents with this key, each with its condition specialised to the key."""
+        if tables is None or index is None:
+            tables, index = self._tables, self._index
         probe = _Probe(*key)
         out = []
         read: set[str] = set()
         cap = 0
-        for table in self._tables:
+        for table in tables:
             rows = []
             for row in table.rows:
                 rest = _specialize(row.cond, probe)
@@ -350,44 +410,182 @@ class Ruleset:
             if rows:
                 out.append((table, tuple(rows)))
         plan = _Plan(tuple(out), _projection(read), cap if "portfolio_count" in read else 0, {})
-        if len(self._index) < 65536:
-            self._index[key] = plan  # a dict store is atomic; a race only computes twice
+        if len(index) < 65536:
+            index[key] = plan  # a dict store is atomic; a race only computes twice
         return plan
 
-    def _hits(self, plan: _Plan, doc: facts.Document) -> _Hits:
+    def _hits(self, plan: _Plan, doc: facts.Document, query: str = "who_must_sign") -> _Hits:
         hits = []
         for table, rows in plan.tables:
-            row = self._decide(table, rows, doc)
+            row = self._decide(table, rows, doc, query)
             if row is not None:
                 hits.append((table, row))
-                if row.decision.signers or not table.from_supplement:
+                if row.decision.signers or row.decision.forbidden or not table.from_supplement:
                     break  # answered: later tables are not consulted
         return tuple(hits)
 
-    def who_must_sign(self, document: facts.Document | Mapping[str, Any]) -> SigningDecision:
+    def who_must_sign(
+        self,
+        document: facts.Document | Mapping[str, Any],
+        absent: Iterable[str] | None = None,
+        path: str | None = None,
+    ) -> SigningDecision:
         """Who signs a document, who co-signs it first, and the whole procedure, with the deciding rule.
 
         Args:
-            document: A `Document`, or a mapping of its fields.
+            document: A `Document`, or a mapping of its fields (ids, or Chinese terms in either script).
+            absent: Roles (ids or labels) that are away: the answer follows the rule's absence path, or a
+                substitution scoped to the rule or general; it never invents a substitute.
+            path: A named alternative procedure of the deciding rule, e.g. ``"urgent"``.
 
         Returns:
-            The decision: ``signers`` (any one of them signs), ``cosigners``, ``steps`` and ``rule``.
+            The decision: ``signers`` (any one of them signs), ``cosigners``, ``steps`` and ``rule``;
+            ``forbidden`` when the deciding rule forbids the document, ``escalation``, ``alternatives``.
 
         Raises:
-            NoApplicableRule: No signing rule covers such a document.
+            NoApplicableRule: No signing rule covers such a document, the rule has no such path, or an
+                absent signer has no one the text names to act instead.
             MissingFact: The deciding rule needs a fact the document leaves unknown; it names the fact.
-            UnknownTerm: The document names a meeting the ruleset does not define.
+            UnknownTerm: The document names a meeting (or ``absent`` a role) the ruleset does not define.
             QueryError: A field is unknown or holds a word outside the vocabulary.
         """
         doc = document if type(document) is facts.Document else facts.as_document(document)
-        if doc.meeting is not None and doc.meeting not in self._spec.meetings:
-            raise UnknownTerm("meeting", doc.meeting, tuple(self._spec.meetings))
-        if doc.decided_by is not None and doc.decided_by not in self._spec.meetings:
-            raise UnknownTerm("meeting", doc.decided_by, tuple(self._spec.meetings))
+        if (doc.meeting is not None and doc.meeting not in self._spec.meetings) or (
+            doc.decided_by is not None and doc.decided_by not in self._spec.meetings
+        ):
+            doc = self._meeting_labels(doc)
+        if self._plain and not absent and path is None:
+            # The common case inline (the hot path): one plan lookup, one outcome lookup, one rule.
+            key = (doc.issuer, doc.kind, doc.recipient)
+            plan = self._index.get(key) or self._plan(key)
+            if plan.project is not None and not plan.cap:
+                hits = plan.hits.get(plan.project(doc))
+                if hits is not None and len(hits) == 1:
+                    table, row = hits[0]
+                    if row.decision.signers or row.decision.forbidden or not table.from_supplement:
+                        if doc.portfolios and row.relational:
+                            return row.with_portfolios(doc.portfolios)
+                        return row.decision
+        decision = self._signing_checks(doc, self._answer(doc, self._index, self._tables, "who_must_sign"))
+        if absent or path is not None:
+            decision = self._signing.adjust(decision, "who_must_sign", doc, self._absent(absent), path)
+        return decision
+
+    def who_must_approve(
+        self,
+        document: facts.Document | Mapping[str, Any],
+        absent: Iterable[str] | None = None,
+        path: str | None = None,
+    ) -> SigningDecision:
+        """Who approves a document sent to the government (审批/呈批/核报), from the ``purpose: approve`` tables.
+
+        The answer has the shape of `who_must_sign`'s: ``signers`` are the approvers (the last
+        approving or signing step), with ``steps``, ``rule``, ``forbidden``, ``escalation`` and
+        ``alternatives``; ``absent`` and ``path`` work as there.
+
+        Raises:
+            NoApplicableRule: No approval rule covers such a document (or no one acts for an absent approver).
+            MissingFact: The deciding rule needs a fact the document leaves unknown.
+            UnknownTerm: A meeting or role named is not defined.
+            QueryError: A field is unknown or holds a word outside the vocabulary.
+        """
+        doc = document if type(document) is facts.Document else facts.as_document(document)
+        if (doc.meeting is not None and doc.meeting not in self._spec.meetings) or (
+            doc.decided_by is not None and doc.decided_by not in self._spec.meetings
+        ):
+            doc = self._meeting_labels(doc)
+        decision = self._signing_checks(
+            doc, self._answer(doc, self._approve_index, self._approve_tables, "who_must_approve")
+        )
+        if absent or path is not None:
+            decision = self._signing.adjust(decision, "who_must_approve", doc, self._absent(absent), path)
+        return decision
+
+    def who_must_approve_meeting(
+        self, request: facts.MeetingRequest | Mapping[str, Any], absent: Iterable[str] | None = None
+    ) -> SigningDecision:
+        """Who approves convening a meeting (召开全县性会议须经县长审批), from the ``purpose: meeting`` tables.
+
+        Args:
+            request: A `MeetingRequest`, or a mapping of its fields.
+            absent: Roles that are away, as for `who_must_sign`.
+
+        Returns:
+            An answer shaped like `who_must_sign`'s; ``forbidden`` where the text forbids the meeting
+            as asked (不以县政府名义召开).
+
+        Raises:
+            NoApplicableRule: No meeting-approval rule covers such a request.
+            MissingFact: The deciding rule needs a fact the request leaves unknown.
+            UnknownTerm: A role in ``invites`` is not defined.
+        """
+        req = request if type(request) is facts.MeetingRequest else facts.as_meeting_request(request)
+        if req.invites:
+            invites = tuple(self.role(r) for r in req.invites)
+            if invites != req.invites:
+                req = facts.MeetingRequest(**{**req._asdict(), "invites": invites})
+        for table, rows in self._meeting_rows:
+            row = self._decide(table, rows, req, "who_must_approve_meeting")
+            if row is not None:
+                decision = row.decision
+                if absent:
+                    away = self._absent(absent)
+                    decision = self._signing.adjust(decision, "who_must_approve_meeting", req, away, None)
+                return decision
+        raise NoApplicableRule("who_must_approve_meeting", req, "the text sets no approval rule for such a meeting")
+
+    def stand_in(self, role: str, rule: str | None = None) -> StandIn:
+        """Who stands in for a role when it is away, with the rule that says so.
+
+        Substitutions (AB roles, fill-in, proxies) scoped to ``rule`` (a signing rule id) come
+        first, then general ones, delegations and, for the head, the acting head; the answer's
+        ``others`` lists the rest. Rules for a broader role (``is_a``) apply too.
+
+        Raises:
+            UnknownTerm: The role, or the rule id, is not defined.
+            NoApplicableRule: The text does not say who stands in for this role.
+        """
+        key = self.role(role)
+        if rule is not None and rule not in self._signing_rule_ids:
+            raise UnknownTerm("signing rule", rule, tuple(sorted(self._signing_rule_ids)))
+        return self._signing.stand_in(key, rule)
+
+    def is_a(self, role: str, ancestor: str) -> bool:
+        """Whether ``role`` is ``ancestor`` or a case of it (``is_a``, transitively); labels accepted."""
+        return self._hierarchy.is_a(self.role(role), self.role(ancestor))
+
+    def ancestors(self, role: str) -> tuple[str, ...]:
+        """The broader roles ``role`` is a case of (``is_a``, transitively), nearest first; labels accepted."""
+        return self._hierarchy.ancestors(self.role(role))
+
+    def _absent(self, absent: Iterable[str] | None) -> frozenset[str]:
+        if absent is None:
+            return frozenset()
+        if isinstance(absent, str):
+            absent = (absent,)
+        return frozenset(self.role(r) for r in absent)
+
+    def _meeting_labels(self, doc: facts.Document) -> facts.Document:
+        """The document with its meeting fields given by label (专题会议, 專題會議) turned into ids."""
+        changes = {}
+        for name in ("meeting", "decided_by"):
+            value = getattr(doc, name)
+            if value is not None and value not in self._spec.meetings:
+                changes[name] = self.meeting_id(value)  # raises UnknownTerm with the defined meetings
+        result: facts.Document = doc._replace(**changes)
+        return result
+
+    def _answer(
+        self,
+        doc: facts.Document,
+        index: dict[tuple[Any, Any, Any], _Plan],
+        tables: tuple[_Table, ...],
+        query: str,
+    ) -> SigningDecision:
         key = (doc.issuer, doc.kind, doc.recipient)
-        plan = self._index.get(key) or self._plan(key)
+        plan = index.get(key) or self._plan(key, tables, index)
         if plan.project is None:
-            hits = self._hits(plan, doc)
+            hits = self._hits(plan, doc, query)
         else:
             projection = plan.project(doc)
             if plan.cap:
@@ -395,14 +593,14 @@ class Ruleset:
                 projection = (projection, count if count < plan.cap else plan.cap)
             found = plan.hits.get(projection)
             if found is None:
-                found = plan.hits[projection] = self._hits(plan, doc)
+                found = plan.hits[projection] = self._hits(plan, doc, query)
             hits = found
         pending: SigningDecision | None = None
         for table, row in hits:
-            decision = row.decision
-            if doc.portfolios and row.relational:
-                decision = dataclasses.replace(decision, portfolios=doc.portfolios)
+            decision = row.with_portfolios(doc.portfolios) if doc.portfolios and row.relational else row.decision
             if pending is not None:
+                if decision.forbidden:
+                    return decision
                 # A supplement's rule that sets a procedure but names no signer: the base says who signs.
                 return dataclasses.replace(
                     pending,
@@ -411,15 +609,20 @@ class Ruleset:
                     steps=pending.steps + decision.steps,
                     also=(decision.rule,),
                     portfolios=decision.portfolios or pending.portfolios,
+                    escalation=pending.escalation + decision.escalation,
+                    alternatives=decision.alternatives,
                 )
-            if decision.signers or not table.from_supplement:
+            if decision.signers or decision.forbidden or not table.from_supplement:
                 return decision
             pending = decision
         if pending is not None:
             return pending
-        raise NoApplicableRule("who_must_sign", doc, "the text sets no signing rule for such a document")
+        what = "approval" if query == "who_must_approve" else "signing"
+        raise NoApplicableRule(query, doc, f"the text sets no {what} rule for such a document")
 
-    def _decide(self, table: _Table, rows: tuple[_Candidate, ...], doc: facts.Document) -> _Row | None:
+    def _decide(
+        self, table: _Table, rows: tuple[_Candidate, ...], doc: Any, query: str = "who_must_sign"
+    ) -> _Row | None:
         policy = table.spec.hit_policy
         if policy == "first":
             for row, test in rows:
@@ -427,19 +630,21 @@ class Ruleset:
                 if hit is True:
                     return row
                 if hit is None:
-                    raise MissingFact("who_must_sign", doc, _unknown_fields(row.fields, doc), row.decision.rule)
+                    raise MissingFact(query, doc, _unknown_fields(row.fields, doc), row.decision.rule)
             return None
         matches = []
         for row, test in rows:
             hit = test(doc, None)
             if hit is None:
-                raise MissingFact("who_must_sign", doc, _unknown_fields(row.fields, doc), row.decision.rule)
+                raise MissingFact(query, doc, _unknown_fields(row.fields, doc), row.decision.rule)
             if hit:
                 matches.append(row)
         if not matches:
             return None
         if policy == "unique":
-            outcomes = {(m.decision.signers, m.decision.cosigners, m.decision.steps) for m in matches}
+            outcomes = {
+                (m.decision.signers, m.decision.cosigners, m.decision.steps, m.decision.forbidden) for m in matches
+            }
             if len(outcomes) > 1:
                 ids = ", ".join(f"{m.rule.id} ({m.rule.cite})" for m in matches)
                 raise GovruleError(f"table {table.spec.id} has hit policy unique but rules {ids} all match {doc}")
@@ -447,33 +652,6 @@ class Ruleset:
         return max(matches, key=lambda m: m.rule.priority or 0)
 
     # ------------------------------------------------------------------ agenda
-
-    def _compile_agenda(self) -> dict[str, tuple[_AgendaRow, ...]]:
-        vocab = loader.vocabulary(self._spec, model.AGENDA_FIELDS)
-        by_meeting: dict[str, list[_AgendaRow]] = {m: [] for m in self._spec.meetings}
-        for rule in self._spec.agenda:
-            when, _ = conditions.parse_condition(rule.when, vocab)
-            require = None
-            require_fields: frozenset[str] = frozenset()
-            leads: tuple[str, ...] = ()
-            if rule.require is not None:
-                cond, _ = conditions.parse_condition(rule.require, vocab)
-                require = conditions.compile_condition(cond)
-                require_fields = conditions.fields_of(cond)
-                leads = _lead_events(cond)
-            leads = (*leads, *_lead_events(when))
-            row = _AgendaRow(
-                rule,
-                _ref(rule, self._doc_title),
-                conditions.compile_condition(when),
-                conditions.fields_of(when),
-                require,
-                require_fields,
-                leads,
-            )
-            for meeting_id in rule.meetings:
-                by_meeting.setdefault(meeting_id, []).append(row)
-        return {k: tuple(v) for k, v in by_meeting.items()}
 
     def check_agenda(
         self,
@@ -484,15 +662,19 @@ class Ruleset:
         """Whether an item may be put to a meeting, with each failure and requirement cited.
 
         An unknown fact never counts as satisfying a rule: a rule that needs one makes the
-        item not eligible, and its finding's ``missing`` names the facts to supply.
+        item not eligible, and its finding's ``missing`` names the facts to supply. An item
+        whose matter a competence rule reserves to other meetings is not eligible, citing that
+        rule. Every requirement carries a ``status``: ``met``, ``unmet`` or ``unknown``.
 
         Args:
-            item: An `AgendaItem`, or a mapping of its fields.
+            item: An `AgendaItem`, or a mapping of its fields; ``proposed_by`` may be a role's
+                id, label or alias in either script.
             meeting: The meeting's id or Chinese label (in either script).
             meeting_date: The date of the meeting, for lead times counted back from it.
 
         Returns:
-            The check: ``eligible``, ``failures``, ``requirements`` and ``to_do``.
+            The check: ``eligible``, ``failures``, ``requirements`` (each with its ``status``),
+            ``to_do`` and ``warnings`` (a composition with an abolished part says so).
 
         Raises:
             UnknownTerm: The meeting, or the role in ``proposed_by``, is not defined.
@@ -505,66 +687,65 @@ class Ruleset:
         ):
             raise QueryError(f"meeting_date={meeting_date!r}: expected a date")
         if agenda_item.proposed_by is not None and agenda_item.proposed_by not in self._spec.roles:
-            raise UnknownTerm("role", agenda_item.proposed_by, tuple(self._spec.roles))
-        rows = self._agenda.get(meeting_key, ())
-        if not rows:
+            agenda_item = agenda_item._replace(proposed_by=self.role(agenda_item.proposed_by))
+        check = self._agenda.check(agenda_item, meeting_key, meeting_date, self._lead_due, self._warnings)
+        if check is None:
             raise NoApplicableRule(
                 "check_agenda", agenda_item, f"the text sets no agenda preconditions for the {meeting_key} meeting"
             )
-        cache: dict[str, dt.date | None] = {}
+        return check
 
-        def lead(event: str) -> dt.date | None:
-            if meeting_date is None:
-                return None
-            if event not in cache:
-                cache[event] = self.deadline(event, meeting_date).due
-            return cache[event]
+    def _lead_due(self, event: str, meeting_date: dt.date) -> dt.date:
+        return self.deadline(event, meeting_date).due
 
-        failures: list[Finding] = []
-        requirements: list[Finding] = []
-        for row in rows:
-            applies = row.when(agenda_item, lead)
-            if applies is False:
-                continue
-            if row.rule.severity == "requirement":
-                requirements.append(
+    def _signing_checks(self, doc: facts.Document, decision: SigningDecision) -> SigningDecision:
+        """Format 2 checks on a signing (or approval) answer before it is returned.
+
+        - A supplement loaded alone whose rule sets steps but names no signer does not say who signs:
+          the answer's rule carries a warning naming the base to compose it over (explain() shows it).
+        - Meeting competence: for a document whose content a competence rule reserves to some
+          meetings, ``decided_by`` naming another meeting adds a requirement (status unmet) citing
+          the rule; ``decided_by`` unknown raises MissingFact when the answer depends on it (some
+          allowed meeting's decision gives another answer), else adds a requirement (status unknown).
+        """
+        if self._spec.kind == "supplement" and not decision.signers and not decision.forbidden:
+            base = self._spec.meta.supplements
+            name = (base.title or base.number or "") if base is not None else ""
+            notice = f"本补充规定未规定签发人，签发人依基础文件《{name}》，须与其合并（compose）后查询"
+            decision = dataclasses.replace(
+                decision, rule=dataclasses.replace(decision.rule, warnings=(*decision.rule.warnings, notice))
+            )
+        if not self._agenda.competence:
+            return decision
+        found = []
+        for c in self._agenda.document_competence(doc):
+            allowed = self._agenda.meetings_zh(c.meetings)
+            if doc.decided_by is None:
+                for meeting_id in c.meetings:
+                    try:
+                        other: SigningDecision | None = self.who_must_sign(doc._replace(decided_by=meeting_id))
+                    except GovruleError:
+                        other = None
+                    if other is None or (other.signers, other.cosigners, other.steps) != (
+                        decision.signers,
+                        decision.cosigners,
+                        decision.steps,
+                    ):
+                        raise MissingFact("who_must_sign", doc, ("decided_by",), c.ref)
+                found.append(
                     Finding(
-                        row.ref,
-                        row.rule.message,
-                        _missing(row.when_fields, agenda_item, row.lead_events, meeting_date)
-                        if applies is None
-                        else (),
+                        c.ref,
+                        f"此类公文的内容须经{allowed}讨论决定（未说明由哪个会议决定）",
+                        ("decided_by",),
+                        "unknown",
                     )
                 )
-                continue
-            assert row.require is not None  # the model requires it for failure rules
-            ok = row.require(agenda_item, lead)
-            if applies is None:
-                if ok is True:
-                    continue  # what the rule requires holds, whether or not it applies
-                missing = _missing(row.when_fields | row.require_fields, agenda_item, row.lead_events, meeting_date)
-                failures.append(
-                    Finding(row.ref, f"{row.rule.message}（无法判断是否适用，需提供：{'、'.join(missing)}）", missing)
-                )
-                continue
-            if ok is True:
-                continue
-            if ok is None:
-                missing = _missing(row.require_fields, agenda_item, row.lead_events, meeting_date)
-                failures.append(Finding(row.ref, f"{row.rule.message}（需提供：{'、'.join(missing)}）", missing))
-            else:
-                failures.append(Finding(row.ref, row.rule.message))
-        # A precondition that stays open only for want of a refinement fact (subject_matter is not among the
-        # contract's AgendaItem facts, so callers cannot be expected to know it) is a requirement to honour,
-        # naming the fact, not a bar; supplying the fact turns it into a pass or a failure.
-        conditional = [f for f in failures if f.missing and _REFINEMENTS.issuperset(f.missing)]
-        if conditional:
-            failures = [f for f in failures if f not in conditional]
-            requirements.extend(conditional)
-        to_do = tuple(
-            dict.fromkeys([m for f in failures for m in f.missing] + [f.rule.id for f in failures if not f.missing])
-        )
-        return AgendaCheck(meeting_key, not failures, tuple(failures), tuple(requirements), to_do)
+            elif doc.decided_by not in c.meetings:
+                here = self._agenda.meetings_zh((doc.decided_by,))
+                found.append(Finding(c.ref, f"此类公文的内容须经{allowed}讨论决定，不能由{here}决定", (), "unmet"))
+        if not found:
+            return decision
+        return dataclasses.replace(decision, requirements=(*decision.requirements, *found))
 
     # ------------------------------------------------------------------ deadlines
 
@@ -586,8 +767,7 @@ class Ruleset:
             NoApplicableRule: The text sets no time limit for this event.
             CalendarError: The period reaches a year no working-day calendar covers.
         """
-        if not isinstance(event, str) or event not in self._events:
-            raise UnknownTerm("event", event, tuple(sorted(self._events)))
+        event = self.event_id(event)
         if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
             raise QueryError(f"start={start!r}: expected a date")
         rule = self._deadlines.get(event)
@@ -604,6 +784,20 @@ class Ruleset:
         max_due = (
             cal.add_period(start, rule.hard_max.amount, rule.hard_max.unit, back=rule.back) if rule.hard_max else None
         )
+        # A calendar-day, month or year period may end on a rest day; working-day periods never do. Where no
+        # calendar covers the due date's year, whether it is a rest day is unknown (None): the date itself
+        # needs no calendar, so it is still answered, unless the rule moves it to the next working day.
+        rest: bool | None = False
+        if rule.unit != "working_days":
+            try:
+                rest = not cal.is_workday(due)
+            except CalendarError:
+                if rule.rest_day == "next_workday":
+                    raise
+                rest = None
+        unmoved = None
+        if rest and rule.rest_day == "next_workday":
+            unmoved, due = due, cal.add_working_days(due, 1)
         return Deadline(
             event,
             start,
@@ -617,17 +811,33 @@ class Ruleset:
             rule.silence_means_consent,
             rule.typically,
             rule.anchor,
-            warnings=coverage_warnings(cal, max(due, max_due or due)),
+            rest,
+            rule.rest_day,
+            unmoved,
+            calendar_notes=coverage_warnings(cal, max(due, max_due or due)),
         )
+
+    def event_id(self, name: str) -> str:
+        """The deadline event id for an id or a Chinese label (the ruleset's own or a usual term), either script."""
+        if isinstance(name, str) and name in self._events:
+            return name
+        if isinstance(name, str):
+            hit = self._event_index.get(normalize_label(name)) or vocabulary.lookup("event", name)
+            if hit is not None and hit in self._events:
+                return hit
+        raise UnknownTerm("event", name, tuple(sorted(self._events)))
 
     # ------------------------------------------------------------------ meetings, acting head, leave
 
     def _meeting_info(self, key: str, m: model.Meeting) -> MeetingInfo:
-        doc = self._doc_title
         freq = None
         if m.frequency is not None:
-            freq = {k: v for k, v in m.frequency.model_dump().items() if k not in ("id", "cite", "text", "note")}
-        rules = tuple(_ref(r, doc) for r in (m, m.frequency, m.quorum, m.minutes) if r is not None)
+            freq = FrozenMap(
+                (k, v)
+                for k, v in m.frequency.model_dump().items()
+                if k not in ("id", "cite", "text", "note") and not (k == "times_max" and v is None)
+            )
+        rules = tuple(self._rule_ref(r) for r in (m, m.frequency, m.quorum, m.minutes) if r is not None)
         return MeetingInfo(
             key,
             m.label,
@@ -639,12 +849,13 @@ class Ruleset:
             freq,
             _fraction_text(m.quorum) if m.quorum else None,
             m.minutes.signers if m.minutes else None,
-            _ref(m, doc),
+            self._rule_ref(m),
             rules,
             m.entrusted_convener,
             m.observers_as_needed,
             m.participants,
             m.minutes.formed if m.minutes else None,
+            m.quorum.of if m.quorum else (),
         )
 
     def meeting(self, meeting: str) -> MeetingInfo:
@@ -652,7 +863,12 @@ class Ruleset:
         return self._meetings[self.meeting_id(meeting)]
 
     def quorum_met(self, meeting: str, present: int, total: int) -> bool:
-        """Whether ``present`` of ``total`` members meet the meeting's quorum."""
+        """Whether ``present`` of ``total`` members meet the meeting's quorum.
+
+        Where the quorum counts a subset (``of: [deputy_head]``, 半数以上的副市长), ``present`` and
+        ``total`` count that subset: the members of those roles present, and in office.
+        The meeting may be named by its id or Chinese label in either script.
+        """
         key = self.meeting_id(meeting)
         for name, value in (("present", present), ("total", total)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -672,7 +888,7 @@ class Ruleset:
         quorum = self._spec.meetings[self.meeting_id(meeting)].quorum
         if quorum is None:
             raise NoApplicableRule("quorum_met", {"meeting": meeting}, "the text sets no quorum for this meeting")
-        return _ref(quorum, self._doc_title)
+        return self._rule_ref(quorum)
 
     def acting_head(self) -> ActingHead:
         """Who presides when the head is away, in order of preference, with the rule."""
@@ -680,22 +896,65 @@ class Ruleset:
             raise NoApplicableRule("acting_head", {}, "the text does not say who presides when the head is away")
         return self._acting
 
-    def leave_approver(self, role: str, occasion: str | None = None) -> LeaveAnswer:
-        """Whom a role asks for leave or reports its absence to, with the rule."""
+    def leave_approver(self, role: str, occasion: str | None = None, meeting: str | None = None) -> LeaveAnswer:
+        """Whom a role asks for leave or reports its absence to, with the rule.
+
+        A rule written for a broader role (``deputy_head``) answers for every role that ``is_a``
+        it (``executive_deputy_head``), unless a rule names the narrower role for the same
+        occasion and meeting; the answer's ``for_role`` then names the role the rule was written for.
+
+        Args:
+            role: The role's id, label or alias, in either script.
+            occasion: absence, travel, meeting_absence, outbound_travel or leave_meeting_proxy.
+            meeting: For absence from a meeting: its id or label; rules limited to other
+                meetings (``meetings:``) then do not answer, and a rule naming it wins.
+
+        Raises:
+            UnknownTerm: The role or meeting is not defined.
+            NoApplicableRule: No rule says whom this role asks.
+        """
         key = self.role(role)
-        answers = self._leave.get(key, ())
+        meeting_key = self.meeting_id(meeting) if meeting is not None else None
         if occasion is not None:
             allowed = model.LeaveRule.model_fields["occasion"].annotation.__args__  # type: ignore[union-attr]
             if occasion not in allowed:
                 raise QueryError(f"occasion={occasion!r} is not allowed; allowed: {', '.join(allowed)}")
-            answers = tuple(a for a in answers if a.occasion == occasion)
+        answers: tuple[LeaveAnswer, ...] = ()
+        for holder in (key, *self._hierarchy.ancestors(key)):
+            answers = tuple(
+                a
+                for a in self._leave.get(holder, ())
+                if (occasion is None or a.occasion == occasion)
+                and (meeting_key is None or not a.meetings or meeting_key in a.meetings)
+            )
+            if answers:
+                if holder != key:
+                    answers = tuple(dataclasses.replace(a, role=key, for_role=holder) for a in answers)
+                break
+        if meeting_key is not None:  # a rule naming the meeting comes before a general one
+            answers = tuple(sorted(answers, key=lambda a: not a.meetings))
         if not answers:
             raise NoApplicableRule(
                 "leave_approver",
-                {"role": key, "occasion": occasion},
+                {"role": key, "occasion": occasion, "meeting": meeting_key},
                 "the text does not say whom this role asks for leave",
             )
         return dataclasses.replace(answers[0], others=answers[1:]) if len(answers) > 1 else answers[0]
+
+    def quotas(self, role: str | None = None) -> tuple[QuotaAnswer, ...]:
+        """Every quota the text sets (每年调研不少于50天), or those binding one role (through the hierarchy too).
+
+        Args:
+            role: A role's id, label or alias in either script; None for all quotas.
+
+        Raises:
+            UnknownTerm: The role is not defined.
+        """
+        if role is None:
+            return self._quotas
+        key = self.role(role)
+        mine = {key, *self._hierarchy.ancestors(key)}
+        return tuple(q for q in self._quotas if mine.intersection(q.roles))
 
     # ------------------------------------------------------------------ decision records
 
@@ -716,6 +975,8 @@ class Ruleset:
             "rule": rule.id if rule is not None else None,
             "citation": rule.citation if rule is not None else None,
             "text": rule.text if rule is not None else None,
+            "rule_document": rule.document if rule is not None else None,
+            "warnings": list(rule.warnings if rule is not None else self._warnings),
             "ruleset": self.id,
             "document": self._spec.meta.number or self._spec.meta.title,
             "revision": self._revision,
@@ -738,11 +999,21 @@ class Ruleset:
 
 
 _FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
-_FEW_VALUED = frozenset(f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting"))
+_FEW_VALUED = frozenset(
+    f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting", "enum:direction")
+)
 
 
 _restored: dict[str, Ruleset] = {}
 _restored_lock = threading.Lock()
+
+
+def _recompose(base: dict[str, Any], supplement: dict[str, Any], calendar: WorkCalendar | None) -> Ruleset:
+    """Unpickle a composition: validate both parts again and compose them."""
+    from .registry import compose  # the registry imports this module
+
+    parts = [Ruleset(model.RulesetFile.model_validate(p), calendar=calendar) for p in (base, supplement)]
+    return compose(parts[0], parts[1])
 
 
 def _restore(
@@ -817,29 +1088,9 @@ def _specialize(cond: conditions.Cond, probe: _Probe) -> conditions.Cond:
     return type(cond)(tuple(parts))
 
 
-def _lead_events(cond: conditions.Cond) -> tuple[str, ...]:
-    return tuple(t.value for t in conditions.tests_of(cond) if t.op == "on_or_before_deadline")
-
-
 def _month_end(day: dt.date) -> dt.date:
     first_of_next = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return first_of_next - dt.timedelta(days=1)
-
-
-def _unknown_fields(fields: Iterable[str], doc: Any) -> tuple[str, ...]:
-    out = []
-    for f in sorted(fields):
-        value = doc.portfolios if f == "portfolio_count" else getattr(doc, f)
-        if value is None:
-            out.append("portfolios" if f == "portfolio_count" else f)
-    return tuple(out)
-
-
-def _missing(fields: Iterable[str], item: Any, leads: tuple[str, ...], meeting_date: dt.date | None) -> tuple[str, ...]:
-    out = list(_unknown_fields(fields, item))
-    if leads and meeting_date is None:
-        out.append("meeting_date")
-    return tuple(out) or ("meeting_date",)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -865,6 +1116,7 @@ class Meta:
     revision: str
     notes: tuple[str, ...]
     parts: tuple[str, ...]
+    part_status: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_spec(cls, spec: model.RulesetFile, revision: str, parts: tuple[model.Meta, ...]) -> Meta:
@@ -890,6 +1142,7 @@ class Meta:
             revision,
             m.notes,
             tuple(p.number or p.title for p in parts),
+            tuple((p.number or p.title, p.status) for p in parts),
         )
 
     @property

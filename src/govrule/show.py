@@ -191,7 +191,7 @@ def render_show(rs: Ruleset) -> str:
             [
                 lv.cite,
                 f"leave ({lv.occasion})",
-                rs.roles.get(lv.role, lv.role),
+                _roles(rs, lv.for_roles),
                 _roles(rs, lv.approvers) + (f"; 报备 {_roles(rs, lv.notify)}" if lv.notify else ""),
                 lv.id,
             ]
@@ -212,9 +212,11 @@ def render_show(rs: Ruleset) -> str:
         )
     if spec.coverage:
         encoded = sum(1 for c in spec.coverage if c.status == "encoded")
+        not_encoded = sum(1 for c in spec.coverage if c.status == "not_encoded")
         out.append(
             f"\n覆盖 Coverage: {len(spec.coverage)} articles, {encoded} encoded, "
-            f"{len(spec.coverage) - encoded} principle-only"
+            f"{len(spec.coverage) - encoded - not_encoded} principle-only"
+            + (f", {not_encoded} not encoded (see the reasons)" if not_encoded else "")
         )
     return "\n".join(out) + "\n"
 
