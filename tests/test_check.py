@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +159,19 @@ def test_composition_change_witness_lost_its_answer() -> None:
     assert base.who_must_sign(doc).rule.id == "sign.to_province"
     with pytest.raises(govrule.NoApplicableRule):
         both.who_must_sign(doc)
+
+
+def test_unique_rules_that_agree_on_the_signers_still_overlap_as_a_warning() -> None:
+    """CONTRACT section 6: under hit policy unique the answer's citation would be ambiguous."""
+    data = yaml.safe_load((DEFECTS / "overlap.yaml").read_text(encoding="utf-8"))
+    rules = data["signing"][0]["rules"]
+    rules[1]["steps"] = rules[0]["steps"]
+    (finding,) = check(model.RulesetFile.model_validate(data))
+    assert (finding.kind, finding.severity) == ("overlap", "warning")
+    assert finding.rules == ("sign.request", "sign.to_province")
+    assert "citation is ambiguous" in finding.message
+    doc = govrule.Document(**finding.witness)
+    assert finding.witness["kind"] == "request" and doc.recipient == "higher_government"
 
 
 def test_a_recorded_ambiguity_is_info_and_marked_recorded() -> None:
@@ -318,8 +330,8 @@ def small_tables(draw: st.DrawFn) -> model.RulesetFile:
     return model.RulesetFile.model_validate(data)
 
 
-def brute_force(spec: model.RulesetFile) -> tuple[bool, set[str], set[frozenset[str]]]:
-    """Gap?, rules never first, and maximal sets of rules with different answers sharing an input."""
+def brute_force(spec: model.RulesetFile) -> tuple[bool, set[str], dict[frozenset[str], bool]]:
+    """Gap?, rules never first, and maximal sets of rules sharing an input (True: their answers differ)."""
     table = spec.signing[0]
     rules = list(table.rules)
     if table.hit_policy == "priority":
@@ -345,9 +357,21 @@ def brute_force(spec: model.RulesetFile) -> tuple[bool, set[str], set[frozenset[
         fired.add(hits[0])
         sets.add(frozenset(hits))
     answers = [outcome(r) for r in rules]
+    # Under hit policy unique: maximal sets of rules with different answers sharing an input are
+    # errors; rules with the same answer sharing an input are warnings (the citation is ambiguous),
+    # one per group connected by such pairs.
     differing = {s for s in sets if len({answers[i] for i in s}) > 1}
-    maximal = {frozenset(rules[i].id for i in s) for s in differing if not any(s < t for t in differing)}
-    return gap, {rules[i].id for i in range(len(rules)) if i not in fired}, maximal
+    overlaps = {frozenset(rules[i].id for i in s): True for s in differing if not any(s < t for t in differing)}
+    group = {i: {i} for i in range(len(rules))}
+    for s in sets:
+        for a, b in itertools.combinations(sorted(s), 2):
+            if answers[a] == answers[b] and group[a] is not group[b]:
+                merged = group[a] | group[b]
+                for m in merged:
+                    group[m] = merged
+    for g in {frozenset(g) for g in group.values() if len(g) > 1}:
+        overlaps[frozenset(rules[i].id for i in g)] = False
+    return gap, {rules[i].id for i in range(len(rules)) if i not in fired}, overlaps
 
 
 @given(small_tables())
@@ -356,7 +380,8 @@ def test_table_analysis_agrees_with_brute_force(spec: model.RulesetFile) -> None
     gap, never_first, overlaps = brute_force(spec)
     assert any(f.kind == "gap" for f in findings) == gap
     if spec.signing[0].hit_policy == "unique":
-        assert {frozenset(f.rules) for f in findings if f.kind == "overlap"} == overlaps
+        found = {frozenset(f.rules): f.severity == "error" for f in findings if f.kind == "overlap"}
+        assert found == overlaps
     else:
         assert {f.rules[0] for f in findings if f.kind == "shadowed"} == never_first
     for f in findings:
@@ -378,13 +403,11 @@ def test_synthetic_table_is_valid_and_reproducible() -> None:
 
 
 @pytest.mark.parametrize("hit_policy", ["first", "priority", "unique"])
-def test_a_thousand_rule_table_is_analysed_quickly(hit_policy: str) -> None:
+def test_a_thousand_rule_table_is_analysed_within_the_budgets(hit_policy: str) -> None:
+    """Speed is measured in bench/ (docs/benchmarks.md); here: a large table is analysed, not refused."""
     spec = synthetic_table(1000, seed=1, hit_policy=hit_policy)  # type: ignore[arg-type]
-    start = time.perf_counter()
     findings = check(spec)
-    elapsed = time.perf_counter() - start
     assert findings and all(f.kind in ("gap", "shadowed", "overlap") for f in findings)
-    assert elapsed < 5, f"{elapsed:.2f}s"
 
 
 # ---------------------------------------------------------------------------- the command line
@@ -415,8 +438,9 @@ def test_cli_json_lists_findings_per_target() -> None:
     code, out, _ = run(str(DEFECTS / "bad_override.yaml"), "--base", str(BASE), "--json")
     data = json.loads(out)
     assert code == 1
-    assert [f["kind"] for f in data[0]["findings"]] == ["bad_override"]
-    assert data[0]["base"] == str(BASE)
+    (target,) = data["targets"]
+    assert [f["kind"] for f in target["findings"]] == ["bad_override"]
+    assert target["base"] == str(BASE)
 
 
 def test_cli_missing_file_and_bad_ruleset_are_messages_not_tracebacks() -> None:

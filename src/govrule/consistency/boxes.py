@@ -5,20 +5,23 @@ allowed values; integers become intervals between the thresholds the table uses;
 fields become one yes/no dimension per word the table tests), and a sweep over the
 fields, merging values that the active rules cannot tell apart, finds overlaps, gaps and
 unreachable rules without enumerating the cross product of the fields.
+
+A box is sparse: it lists only the dimensions it constrains, so a table whose rules each
+test a different word costs time and memory in proportion to the words, not their square.
+Every step is bounded by the budgets of :mod:`govrule.consistency.limits`; past one,
+:class:`TooComplex` names the limit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .. import conditions, model
+from .. import conditions, model, vocabulary
 from ..errors import GovruleError
-
-Box = tuple[int, ...]
-_NULLABLE = ("decided_by", "meeting")
-_ENUMS = {"issuer": model.ISSUERS, "kind": model.DOCUMENT_KINDS, "recipient": model.RECIPIENTS}
+from . import limits
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +66,38 @@ def _holds(op: str, arg: Any, v: Any) -> bool | None:
     return None
 
 
+class TooComplex(GovruleError):
+    """A table's conditions need more work than a budget of :mod:`govrule.consistency.limits` allows."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class Box:
+    """Per dimension, a bit mask of the allowed atoms; a dimension not listed allows every atom."""
+
+    __slots__ = ("_hash", "masks")
+
+    def __init__(self, masks: Mapping[int, int]) -> None:
+        self.masks: dict[int, int] = dict(masks)
+        self._hash: int | None = None
+
+    def get(self, d: int, full: int) -> int:
+        return self.masks.get(d, full)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self.masks.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Box) and self.masks == other.masks
+
+    def __repr__(self) -> str:
+        return f"Box({self.masks!r})"
+
+
 class Space:
     """The dimensions of a table's input domain, and conditions as unions of boxes over them."""
 
@@ -71,8 +106,10 @@ class Space:
         conds: Sequence[conditions.Cond],
         meetings: Sequence[str],
         domain: Mapping[str, Sequence[Any]] | None = None,
+        field_kinds: Mapping[str, str] = model.DOCUMENT_FIELDS,
     ) -> None:
         domain = domain or {}
+        self.fields = field_kinds
         fields: dict[str, None] = {}
         cuts: set[int] = set()
         words: dict[str, dict[str, None]] = {}
@@ -80,7 +117,7 @@ class Space:
         for cond in conds:
             for t in conditions.tests_of(cond):
                 fields.setdefault(t.field)
-                kind = model.DOCUMENT_FIELDS.get(t.field)
+                kind = field_kinds.get(t.field)
                 if kind == "int":
                     numbers = t.value if isinstance(t.value, frozenset) else [t.value]
                     for v in numbers:
@@ -104,7 +141,7 @@ class Space:
         self.dims: list[Dim] = []
         self.index: dict[tuple[str, str | None], int] = {}
         for f in fields:
-            kind = model.DOCUMENT_FIELDS.get(f)
+            kind = field_kinds.get(f)
             declared = domain.get(f)
             if kind == "set":
                 listed = dict.fromkeys(str(w) for w in declared) if declared is not None else {}
@@ -128,29 +165,40 @@ class Space:
                 values: tuple[Any, ...] = tuple(dict.fromkeys(declared))
             elif kind == "bool":
                 values = (False, True)
-            elif f in _ENUMS:
-                values = tuple(_ENUMS[f])
+            elif kind is not None and kind.startswith("enum:") and kind[5:] in vocabulary.VOCABULARIES:
+                values = tuple(vocabulary.VOCABULARIES[kind[5:]])
             elif kind == "meeting":
                 values = (*meetings, None)
             else:
                 values = ()
             self._add(Dim(f, None, values))
         self.n = len(self.dims)
-        self.full: Box = tuple(d.full for d in self.dims)
+        self.fulls: tuple[int, ...] = tuple(d.full for d in self.dims)
+        self.full: Box = Box({})
+        self.plain_dims = [i for i, d in enumerate(self.dims) if d.word is None]
+        self.word_dims: dict[str, list[int]] = {}
+        for i, d in enumerate(self.dims):
+            if d.word:
+                self.word_dims.setdefault(d.field, []).append(i)
+        self.word_fields = list(dict.fromkeys(d.field for d in self.dims if d.word is not None))
 
     def _add(self, dim: Dim) -> None:
         self.index[(dim.field, dim.word)] = len(self.dims)
         self.dims.append(dim)
 
+    def mask(self, box: Box, d: int) -> int:
+        return box.masks.get(d, self.fulls[d])
+
     # ---------------------------------------------------------------- conditions -> boxes
 
     def _box(self, constraints: Mapping[int, int]) -> Box | None:
-        box = list(self.full)
+        masks: dict[int, int] = {}
         for i, m in constraints.items():
-            box[i] &= m
-            if not box[i]:
+            v = masks.get(i, self.fulls[i]) & m
+            if not v:
                 return None
-        return tuple(box)
+            masks[i] = v
+        return Box({i: v for i, v in masks.items() if v != self.fulls[i]})
 
     def _boxes(self, constraint_sets: Iterable[Mapping[int, int]]) -> list[Box]:
         return [b for b in (self._box(c) for c in constraint_sets) if b is not None]
@@ -165,7 +213,7 @@ class Space:
 
     def leaf(self, t: conditions.Test) -> tuple[list[Box], list[Box]]:
         """The boxes where a test is true, and those where it is false (unknown is neither)."""
-        kind = model.DOCUMENT_FIELDS.get(t.field)
+        kind = self.fields.get(t.field)
         if kind == "set":
             return self._set_leaf(t)
         i = self.index.get((t.field, None))
@@ -218,7 +266,7 @@ class Space:
             return clean([yes(w) for w in ws]), clean(both(no(w) for w in ws))
         if op == "eq":
             ws = sorted(arg, key=str)
-            others = [d.word for d in self.dims if d.field == f and d.word and d.word not in arg]
+            others = [self.dims[i].word or "" for i in self.word_dims.get(f, []) if self.dims[i].word not in arg]
             parts = [yes(w) for w in ws] + [no(w) for w in others]
             flips = [no(w) for w in ws] + [yes(w) for w in others]
             j = self.index.get((f, ""))
@@ -228,87 +276,128 @@ class Space:
             return clean(both(parts)), clean(flips)
         return [], []
 
-    def boxes(self, cond: conditions.Cond, negated: bool = False, limit: int = 4096) -> list[Box]:
-        """The condition (or its Kleene negation) as a union of boxes."""
+    def boxes(self, cond: conditions.Cond, negated: bool = False) -> list[Box]:
+        """The condition (or its Kleene negation) as a union of boxes; TooComplex past the budgets."""
         if isinstance(cond, conditions.Test):
             pos, neg = self.leaf(cond)
             return neg if negated else pos
         if isinstance(cond, conditions.Not):
-            return self.boxes(cond.part, not negated, limit)
+            return self.boxes(cond.part, not negated)
         conjunction = isinstance(cond, conditions.All) != negated
         if not conjunction:
             out: list[Box] = []
             for part in cond.parts:
-                out += self.boxes(part, negated, limit)
+                out += self.boxes(part, negated)
+                if len(out) > limits.MAX_CONDITION_BOXES:
+                    raise TooComplex(f"more than {limits.MAX_CONDITION_BOXES} boxes", "MAX_CONDITION_BOXES")
             return absorb(out)
         current: list[Box] = [self.full]
         for part in cond.parts:
-            sub = self.boxes(part, negated, limit)
+            sub = self.boxes(part, negated)
+            if len(current) * len(sub) > limits.MAX_BOX_PRODUCT:
+                raise TooComplex(
+                    f"{len(current)} x {len(sub)} boxes to combine, more than {limits.MAX_BOX_PRODUCT}",
+                    "MAX_BOX_PRODUCT",
+                )
             current = absorb([b for a in current for c in sub if (b := meet(a, c)) is not None])
             if not current:
                 break
-            if len(current) > limit:
-                raise GovruleError(f"condition too large to analyse: more than {limit} boxes")
+            if len(current) > limits.MAX_CONDITION_BOXES:
+                raise TooComplex(f"more than {limits.MAX_CONDITION_BOXES} boxes", "MAX_CONDITION_BOXES")
         return current
 
     # ---------------------------------------------------------------- witnesses
 
     def witnesses(self, box: Box) -> Iterator[dict[str, Any]]:
-        """Concrete documents inside a box: the plainest first, then one from the other end."""
+        """Concrete documents inside a box: the plainest first, then one from the other end.
+
+        A portfolio count larger than ``limits.MAX_WITNESS_PORTFOLIOS`` is not spelt out:
+        the witness gives ``portfolio_count`` (the boundary value) and, under
+        ``portfolios``, only the words it must have.
+        """
         for flip in (False, True):
             doc: dict[str, Any] = {}
-            required: dict[str, list[str]] = {}
-            optional: dict[str, list[str]] = {}
+            required: dict[str, list[str]] = {f: [] for f in self.word_fields}
             other_word: dict[str, bool | None] = {}  # True: needs one; False: forbids; None: either
             counts: list[tuple[int, int | None]] = []
-            for dim, mask in zip(self.dims, box, strict=True):
-                allowed = [a for i, a in enumerate(dim.atoms) if mask >> i & 1]
-                if dim.word is not None:
-                    required.setdefault(dim.field, [])
-                    if dim.word == "":
-                        other_word[dim.field] = None if len(allowed) > 1 else allowed[0]
-                    elif allowed == [True]:
-                        required[dim.field].append(dim.word)
-                    elif True in allowed:
-                        optional.setdefault(dim.field, []).append(dim.word)
-                elif dim.field == "portfolio_count":
+            for i in self.plain_dims:
+                dim = self.dims[i]
+                mask = self.mask(box, i)
+                allowed = [a for j, a in enumerate(dim.atoms) if mask >> j & 1]
+                if dim.field == "portfolio_count":
                     counts = allowed
+                elif self.fields.get(dim.field) == "int":
+                    lo, hi = allowed[-1] if flip and len(allowed) > 1 else allowed[0]
+                    doc[dim.field] = hi if flip and hi is not None else lo
                 else:
                     doc[dim.field] = allowed[-1] if flip and len(allowed) > 1 else allowed[0]
+            for i in sorted(box.masks):
+                dim = self.dims[i]
+                if dim.word is None:
+                    continue
+                allowed = [a for j, a in enumerate(dim.atoms) if box.masks[i] >> j & 1]
+                if dim.word == "":
+                    other_word[dim.field] = None if len(allowed) > 1 else allowed[0]
+                elif allowed == [True]:
+                    required[dim.field].append(dim.word)
             for f, words in required.items():
                 doc[f] = (*words, f"other_{f}") if other_word.get(f) is True else tuple(words)
-            if counts and not self._fill_portfolios(
-                doc, counts, optional.get("portfolios", []), other_word.get("portfolios") is not False, flip
-            ):
+            spare = (
+                self.dims[i].word or ""
+                for i in self.word_dims.get("portfolios", [])
+                if i not in box.masks and True in self.dims[i].atoms
+            )
+            if counts and not _fill_portfolios(doc, counts, spare, other_word.get("portfolios") is not False, flip):
                 continue
             yield doc
 
-    @staticmethod
-    def _fill_portfolios(
-        doc: dict[str, Any], counts: list[tuple[int, int | None]], spare: list[str], fillers: bool, flip: bool
-    ) -> bool:
-        """Make ``portfolios`` as long as one of the allowed counts, keeping the words it must have."""
-        have = list(doc.get("portfolios", ()))
-        for lo, hi in reversed(counts) if flip else counts:
-            want = max(lo, len(have))
-            if hi is not None and want > hi:
+
+def _fill_portfolios(
+    doc: dict[str, Any], counts: list[tuple[int, int | None]], spare: Iterator[str], fillers: bool, flip: bool
+) -> bool:
+    """Make ``portfolios`` as long as one of the allowed counts, keeping the words it must have."""
+    have = list(doc.get("portfolios", ()))
+    for lo, hi in reversed(counts) if flip else counts:
+        want = max(lo, len(have))
+        if hi is not None and want > hi:
+            continue
+        if want > limits.MAX_WITNESS_PORTFOLIOS:
+            if not fillers:
                 continue
-            extra = spare[: want - len(have)]
-            if len(have) + len(extra) < want and not fillers:
-                continue
-            extra += [f"portfolio_{k}" for k in range(1, want - len(have) - len(extra) + 1)]
-            doc["portfolios"] = (*have, *extra)
+            doc["portfolios"] = tuple(have)
+            doc["portfolio_count"] = want  # symbolic: the boundary value, never enumerated
             return True
-        return False
+        extra = list(itertools.islice(spare, want - len(have)))
+        if len(have) + len(extra) < want and not fillers:
+            continue
+        extra += [f"portfolio_{k}" for k in range(1, want - len(have) - len(extra) + 1)]
+        doc["portfolios"] = (*have, *extra)
+        return True
+    return False
 
 
 def meet(a: Box, b: Box) -> Box | None:
-    out = tuple(x & y for x, y in zip(a, b, strict=True))
-    return None if 0 in out else out
+    if len(a.masks) > len(b.masks):
+        a, b = b, a
+    out = dict(b.masks)
+    for d, m in a.masks.items():
+        if d in out:
+            v = out[d] & m
+            if not v:
+                return None
+            out[d] = v
+        else:
+            out[d] = m
+    return Box(out)
 
 
 def contains(a: Box, b: Box) -> bool:
-    return all(y & ~x == 0 for x, y in zip(a, b, strict=True))
+    """Whether box ``a`` contains box ``b``."""
+    for d, m in a.masks.items():
+        y = b.masks.get(d)
+        if y is None or y & ~m:
+            return False
+    return True
 
 
 def absorb(boxes: list[Box]) -> list[Box]:
@@ -320,34 +409,42 @@ def absorb(boxes: list[Box]) -> list[Box]:
     return [b for i, b in enumerate(unique) if not any(j != i and contains(c, b) for j, c in enumerate(unique))]
 
 
-def subtract(a: Box, b: Box) -> list[Box]:
+def subtract(a: Box, b: Box, fulls: Sequence[int]) -> list[Box]:
     """``a`` minus ``b`` as disjoint boxes."""
-    if any(x & y == 0 for x, y in zip(a, b, strict=True)):
+    if any(a.masks.get(d, fulls[d]) & y == 0 for d, y in b.masks.items()):
         return [a]
     out: list[Box] = []
-    cur = list(a)
-    for i, y in enumerate(b):
-        rest = cur[i] & ~y
+    cur = dict(a.masks)
+    for i in sorted(b.masks):
+        y = b.masks[i]
+        x = cur.get(i, fulls[i])
+        rest = x & ~y
         if rest:
-            piece = cur.copy()
+            piece = dict(cur)
             piece[i] = rest
-            out.append(tuple(piece))
-            cur[i] &= y
+            out.append(Box(piece))
+            cur[i] = x & y
     return out
 
 
-def minus(region: list[Box], others: Iterable[Box], limit: int = 20000) -> list[Box] | None:
+def minus(
+    region: list[Box], others: Iterable[Box], fulls: Sequence[int], limit: int = limits.MAX_SUBTRACT_PIECES
+) -> list[Box] | None:
     """A region minus a union of boxes; None if the pieces grow past ``limit``."""
     for b in others:
         nxt: list[Box] = []
         for a in region:
-            nxt += subtract(a, b)
+            nxt += subtract(a, b, fulls)
         region = nxt
         if not region:
             break
         if len(region) > limit:
             return None
     return region
+
+
+#: A path of the sweep: per depth, the mask of atoms taken, as a linked list (depth, mask, parent).
+_Path = tuple[int, int, "Any"] | None
 
 
 class Sweep:
@@ -357,27 +454,39 @@ class Sweep:
     the lowest set bit of a set of active pieces belongs to the first matching rule. At
     each dimension the values are grouped by which active pieces allow them, and the
     sweep goes on once per group: values the active rules cannot tell apart are never
-    looked at separately.
+    looked at separately. Only the dimensions some piece constrains are swept.
     """
 
     def __init__(self, space: Space, pieces: list[tuple[int, Box]], outcome_of: list[int]) -> None:
         self.space = space
         self.pieces = pieces
-        n = space.n
-        # Dimensions most pieces constrain go first, so pieces become "free below" early.
-        constrained = [sum(1 for _, b in pieces if b[d] != space.full[d]) for d in range(n)]
-        self.order = sorted(range(n), key=lambda d: (-constrained[d], d))
-        self.atom_rules: list[list[int]] = []  # [k][atom] -> pieces allowing that atom of dimension order[k]
-        for k in range(n):
-            d = self.order[k]
-            per_atom = [0] * len(space.dims[d].atoms)
-            for p, (_, b) in enumerate(pieces):
-                m = b[d]
+        self.all = (1 << len(pieces)) - 1
+        self.nodes = 0
+        constrained: dict[int, int] = {}  # dimension -> pieces constraining it
+        per_atom: dict[int, list[int]] = {}
+        for p, (_, b) in enumerate(pieces):
+            bit = 1 << p
+            for d, m in b.masks.items():
+                constrained[d] = constrained.get(d, 0) | bit
+                atoms = per_atom.setdefault(d, [0] * len(space.dims[d].atoms))
                 while m:
                     low = m & -m
-                    per_atom[low.bit_length() - 1] |= 1 << p
+                    atoms[low.bit_length() - 1] |= bit
                     m ^= low
-            self.atom_rules.append(per_atom)
+        cells = len(constrained) * max(1, len(pieces))
+        if cells > limits.MAX_SWEEP_CELLS:
+            raise TooComplex(
+                f"{len(constrained)} fields and words x {len(pieces)} boxes, more than {limits.MAX_SWEEP_CELLS} cells",
+                "MAX_SWEEP_CELLS",
+            )
+        # Dimensions most pieces constrain go first, so pieces become "free below" early.
+        self.order = sorted(constrained, key=lambda d: (-constrained[d].bit_count(), d))
+        self.n = len(self.order)
+        self.by_dim: dict[int, list[int]] = {}
+        for d in self.order:
+            free = self.all & ~constrained[d]
+            self.by_dim[d] = [free | rules for rules in per_atom[d]]
+        self.atom_rules = [self.by_dim[d] for d in self.order]
         self.rule_of = [r for r, _ in pieces]
         self.rule_pieces: dict[int, int] = {}
         self.first_piece: dict[int, int] = {}
@@ -388,42 +497,59 @@ class Sweep:
         for p, (r, _) in enumerate(pieces):
             outcomes[outcome_of[r]] = outcomes.get(outcome_of[r], 0) | 1 << p
         self.outcome_masks = list(outcomes.values())
-        self.all = (1 << len(pieces)) - 1
+        self.cover_work = 0
+
+    def _tick(self) -> None:
+        self.nodes += 1
+        if self.nodes > limits.MAX_SWEEP_NODES:
+            raise TooComplex(f"more than {limits.MAX_SWEEP_NODES} steps of the sweep", "MAX_SWEEP_NODES")
+
+    def _root_mask(self, root: Box, k: int) -> int:
+        d = self.order[k]
+        return root.masks.get(d, self.space.fulls[d])
 
     def meeting(self, box: Box) -> int:
         """The pieces whose boxes meet ``box``."""
         active = self.all
-        for k, d in enumerate(self.order):
+        for d, m in box.masks.items():
+            rules = self.by_dim.get(d)
+            if rules is None:
+                continue
             allowed = 0
-            for a, rules in enumerate(self.atom_rules[k]):
-                if box[d] >> a & 1:
-                    allowed |= rules
+            for a, r in enumerate(rules):
+                if m >> a & 1:
+                    allowed |= r
             active &= allowed
         return active
 
     def _free_below(self, root: Box) -> list[int]:
         """Per depth, the pieces that allow every value of ``root`` on all remaining dimensions."""
-        n = self.space.n
-        free = [0] * (n + 1)
-        free[n] = self.all
-        for k in range(n - 1, -1, -1):
-            d = self.order[k]
+        free = [0] * (self.n + 1)
+        free[self.n] = self.all
+        for k in range(self.n - 1, -1, -1):
             m = free[k + 1]
+            mask = self._root_mask(root, k)
             for a, rules in enumerate(self.atom_rules[k]):
-                if root[d] >> a & 1:
+                if mask >> a & 1:
                     m &= rules
             free[k] = m
         return free
 
-    def _box(self, root: Box, path: list[int]) -> Box:
-        box = list(root)
-        for k, m in enumerate(path):
-            box[self.order[k]] = m
-        return tuple(box)
+    def _box(self, root: Box, path: _Path) -> Box:
+        masks = dict(root.masks)
+        while path is not None:
+            k, m, path = path
+            d = self.order[k]
+            if m == self.space.fulls[d]:
+                masks.pop(d, None)
+            else:
+                masks[d] = m
+        return Box(masks)
 
     def _split(self, k: int, root: Box, active: int) -> Iterator[tuple[int, int]]:
+        self._tick()
         groups: dict[int, int] = {}
-        mask = root[self.order[k]]
+        mask = self._root_mask(root, k)
         for a, rules in enumerate(self.atom_rules[k]):
             if mask >> a & 1:
                 m = active & rules
@@ -431,7 +557,12 @@ class Sweep:
         return iter(groups.items())
 
     def first_hit(
-        self, *, root: Box | None = None, active: int | None = None, gaps: bool = False, max_gaps: int = 20
+        self,
+        *,
+        root: Box | None = None,
+        active: int | None = None,
+        gaps: bool = False,
+        max_gaps: int = limits.MAX_GAP_REGIONS,
     ) -> tuple[set[int], list[Box]]:
         """Rules that are the first match somewhere in ``root``, and (optionally) boxes no rule matches."""
         root = root or self.space.full
@@ -439,7 +570,7 @@ class Sweep:
         fired_rules: set[int] = set()
         fired = 0
         found: list[Box] = []
-        stack: list[tuple[int, int, list[int]]] = [(0, self.all if active is None else active, [])]
+        stack: list[tuple[int, int, _Path]] = [(0, self.all if active is None else active, None)]
         while stack:
             k, act, path = stack.pop()
             if not act:
@@ -463,11 +594,17 @@ class Sweep:
             elif not act & ~fired and (not gaps or len(found) >= max_gaps):
                 continue
             for sub, atoms in self._split(k, root, act):
-                stack.append((k + 1, sub, [*path, atoms]))
+                stack.append((k + 1, sub, (k, atoms, path)))
         return fired_rules, found
 
-    def cover(self, root: Box, active: int) -> set[int]:
-        """A few of the ``active`` rules whose union covers ``root`` (``root`` must be covered)."""
+    def cover(self, root: Box, active: int) -> set[int] | None:
+        """A few of the ``active`` rules whose union covers ``root`` (``root`` must be covered).
+
+        None once ``limits.MAX_COVER_WORK`` is spent: the rules are then not named.
+        """
+        self.cover_work += self.n
+        if self.cover_work > limits.MAX_COVER_WORK:
+            return None
         free_below = self._free_below(root)
         chosen: set[int] = set()
         chosen_pieces = 0
@@ -481,21 +618,25 @@ class Sweep:
                     chosen.add(r)
                     chosen_pieces |= self.rule_pieces[r]
                 continue
-            if not act or k == self.space.n:
+            if not act or k == self.n:
                 continue
             for sub, _ in self._split(k, root, act):
                 stack.append((k + 1, sub))
         return chosen
 
     def unique(
-        self, *, gaps: bool = False, max_gaps: int = 20, max_sets: int = 2000
+        self,
+        *,
+        gaps: bool = False,
+        max_gaps: int = limits.MAX_GAP_REGIONS,
+        max_sets: int = limits.MAX_OVERLAP_SETS,
     ) -> tuple[dict[frozenset[int], Box], list[Box]]:
         """Sets of rules with different outcomes that all match a common region, and uncovered boxes."""
         root = self.space.full
         free_below = self._free_below(root)
         sets: dict[frozenset[int], Box] = {}
         found: list[Box] = []
-        stack: list[tuple[int, int, list[int]]] = [(0, self.all, [])]
+        stack: list[tuple[int, int, _Path]] = [(0, self.all, None)]
         while stack:
             k, act, path = stack.pop()
             if not act:
@@ -509,9 +650,57 @@ class Sweep:
                 continue
             if not act & ~free:
                 if several and len(sets) < max_sets:
-                    rules = frozenset(self.rule_of[p] for p in range(len(self.pieces)) if act >> p & 1)
+                    rules = frozenset(self.rule_of[p] for p in bits(act))
                     sets.setdefault(rules, self._box(root, path))
                 continue
             for sub, atoms in self._split(k, root, act):
-                stack.append((k + 1, sub, [*path, atoms]))
+                stack.append((k + 1, sub, (k, atoms, path)))
         return sets, found
+
+    def agreeing_groups(self, verify: Callable[[int, int], bool]) -> dict[int, list[int]]:
+        """Rules with the same outcome connected by pairs whose conditions share an input.
+
+        ``verify(a, b)`` confirms a candidate pair (earlier rule ``a``, later rule ``b``) with a
+        concrete input. Each piece is intersected with all others at once through the
+        per-dimension masks, and only partners outside its group are tried: no pairwise loop.
+        Returns groups of two or more rules, keyed by their first rule.
+        """
+        same = [0] * len(self.pieces)
+        for m in self.outcome_masks:
+            for p in bits(m):
+                same[p] = m
+        parent: dict[int, int] = {}
+        group: dict[int, int] = {}  # root rule -> pieces of the rules in its group
+
+        def root(r: int) -> int:
+            while parent.get(r, r) != r:
+                r = parent[r]
+            return r
+
+        for p, (r, box) in enumerate(self.pieces):
+            self._tick()
+            partners = self.meeting(box) & same[p] & ((1 << p) - 1)
+            partners &= ~group.get(root(r), self.rule_pieces[r])
+            while partners:
+                self._tick()
+                q = (partners & -partners).bit_length() - 1
+                a = self.rule_of[q]
+                if verify(a, r):
+                    ra, rr = root(a), root(r)
+                    keep, gone = min(ra, rr), max(ra, rr)
+                    parent[gone] = keep
+                    group[keep] = group.get(keep, self.rule_pieces[keep]) | group.pop(gone, self.rule_pieces[gone])
+                    partners &= ~group[keep]
+                else:
+                    partners &= ~(1 << q)
+        groups: dict[int, list[int]] = {}
+        for r in set(parent) | set(parent.values()):
+            groups.setdefault(root(r), []).append(r)
+        return {g: sorted(members) for g, members in groups.items()}
+
+
+def bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low

@@ -8,7 +8,8 @@ from typing import Any
 from .. import loader, model, registry
 from ..engine import Ruleset
 from ..errors import GovruleError, NoApplicableRule
-from .boxes import Box, Space, minus
+from . import limits
+from .boxes import Box, Space, TooComplex, minus
 from .findings import Raw
 from .tables import parse_when, render_box
 
@@ -54,21 +55,25 @@ def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compose
     for _, rule in loader._rules(sup):
         for target in getattr(rule, "overrides", ()):
             overridden.setdefault(target, []).append(rule)
-    base_signing = [(t, r) for t, table in enumerate(base.signing) for r in table.rules]
+    base_tables = [table for table in base.signing if getattr(table, "purpose", "sign") == "sign"]
+    base_signing = [(t, r) for t, table in enumerate(base_tables) for r in table.rules]
     if not any(r.id in overridden for _, r in base_signing):
         return []
-    sup_rules = [r for table in sup.signing for r in table.rules]
+    sup_rules = [r for table in sup.signing if getattr(table, "purpose", "sign") == "sign" for r in table.rules]
     all_rules = [r for _, r in base_signing] + sup_rules
     conds = {id(r): parse_when(base if i < len(base_signing) else sup, r) for i, r in enumerate(all_rules)}
     meetings = tuple(dict.fromkeys((*base.meetings, *sup.meetings)))
     space = Space(list(conds.values()), meetings)
-    region = {id(r): space.boxes(conds[id(r)]) for r in all_rules}
+    try:
+        region = {id(r): space.boxes(conds[id(r)]) for r in all_rules}
+    except TooComplex:
+        return []  # the table's own analysis reports it as too complex
     answered_by_sup = [b for r in sup_rules for b in region[id(r)]]
     base_rs, composed_rs = Ruleset(base), Ruleset(composed)
     sup_ids = {r.id for _, r in loader._rules(sup)}
     out: list[Raw] = []
     earlier_tables: list[Box] = []
-    for table in base.signing:
+    for table in base_tables:
         order = list(table.rules)
         if table.hit_policy == "priority":
             order.sort(key=lambda r: -(r.priority or 0))
@@ -78,8 +83,8 @@ def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compose
             before = earlier_tables + (
                 [b for e in order[:pos] for b in region[id(e)]] if table.hit_policy != "unique" else []
             )
-            effective = minus(list(region[id(rule)]), before)
-            changed = minus(effective, answered_by_sup) if effective else effective
+            effective = minus(list(region[id(rule)]), before, space.fulls)
+            changed = minus(effective, answered_by_sup, space.fulls) if effective else effective
             if not changed:
                 continue
             found = _changed_witness(space, changed, base_rs, composed_rs, rule.id, sup_ids)
@@ -112,7 +117,7 @@ def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compose
 def _changed_witness(
     space: Space, boxes: list[Box], base_rs: Ruleset, composed_rs: Ruleset, old: str, sup_ids: set[str]
 ) -> tuple[dict[str, Any], Any] | None:
-    for box in boxes[:200]:
+    for box in boxes[: limits.MAX_WITNESS_BOXES]:
         for doc in space.witnesses(box):
             try:
                 before = base_rs.who_must_sign(doc)

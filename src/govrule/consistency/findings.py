@@ -27,6 +27,7 @@ KINDS = (
     "shadowed",
     "bad_override",
     "composition_change",
+    "too_complex",
 )
 SEVERITIES = ("error", "warning", "info")
 

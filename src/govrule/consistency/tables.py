@@ -1,4 +1,10 @@
-"""Signing decision tables: overlaps, gaps and rules that can never be reached."""
+"""Decision tables: overlaps, gaps and rules that can never be reached.
+
+Signing and approval tables are read over the facts of a ``Document``, meeting tables
+(``purpose: meeting``) over those of a ``MeetingRequest``. A table whose conditions
+exceed a budget of :mod:`govrule.consistency.limits` gets one ``too_complex`` finding
+naming the rule and the limit instead of an analysis.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +13,52 @@ from typing import Any
 
 from .. import conditions, facts, loader, model
 from ..errors import GovruleError
-from .boxes import Box, Space, Sweep
+from . import limits
+from .boxes import Box, Space, Sweep, TooComplex, bits, meet
 from .findings import Path, Raw
 
 
 def outcome(rule: model.SigningRule) -> tuple[Any, ...]:
-    steps = tuple((s.action, s.roles, s.quantifier) for s in rule.steps)
-    signs = [s for s in rule.steps if s.action == "sign"]
+    """What a rule answers: signers, cosigners, steps (and a prohibition or cross-reference)."""
+    steps = tuple((s.action, s.roles, s.quantifier, getattr(s, "discretionary", False)) for s in rule.steps)
+    signs = [s for s in rule.steps if s.action == "sign" and not getattr(s, "discretionary", False)]
     signers = signs[-1].roles if signs else ()
     cosigners = tuple(dict.fromkeys(r for s in rule.steps if s.action == "cosign" for r in s.roles))
-    return (signers, cosigners, steps)
+    return (signers, cosigners, steps, getattr(rule, "forbidden", False), getattr(rule, "see", None))
 
 
-def parse_when(spec: model.RulesetFile, rule: model.SigningRule) -> conditions.Cond:
-    cond, _ = conditions.parse_condition(rule.when, loader.vocabulary(spec, model.DOCUMENT_FIELDS))
+def fields_of(table: model.DecisionTable) -> Mapping[str, str]:
+    """The input fields a table's conditions read."""
+    if getattr(table, "purpose", "sign") == "meeting":
+        return model.MEETING_REQUEST_FIELDS
+    return model.DOCUMENT_FIELDS
+
+
+def parse_when(
+    spec: model.RulesetFile, rule: model.SigningRule, fields: Mapping[str, str] = model.DOCUMENT_FIELDS
+) -> conditions.Cond:
+    cond, _ = conditions.parse_condition(rule.when, loader.vocabulary(spec, fields))
     return cond
 
 
-def find_witness(space: Space, boxes: Iterable[Box], accept: Callable[[facts.Document], bool]) -> dict[str, Any] | None:
+def _build(fields: Mapping[str, str], doc: Mapping[str, Any]) -> Any:
+    if fields is model.MEETING_REQUEST_FIELDS:
+        return facts.MeetingRequest(**doc)
+    return facts.Document(**doc)
+
+
+def find_witness(space: Space, boxes: Iterable[Box], accept: Callable[[Any], bool]) -> dict[str, Any] | None:
+    """The first input of the boxes that ``accept`` agrees with.
+
+    A witness with a symbolic ``portfolio_count`` (a count too large to spell out) is not
+    built as a document: the box analysis of integer ranges is exact, so it is taken as is.
+    """
     for box in boxes:
         for doc in space.witnesses(box):
+            if "portfolio_count" in doc:
+                return doc
             try:
-                document = facts.Document(**doc)
+                document = _build(space.fields, doc)
             except GovruleError:
                 continue
             if accept(document):
@@ -46,23 +76,45 @@ def word_of(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def render_box(space: Space, box: Box) -> str:
+def render_box(space: Space, box: Box, *, limit: int = limits.MAX_RENDERED_CONDITIONS) -> str:
+    """A box as ``field=value, field in {...}, portfolios has w`` (at most ``limit`` parts, then a count)."""
     parts = []
-    for dim, mask in zip(space.dims, box, strict=True):
-        if mask == dim.full:
-            continue
-        allowed = [a for i, a in enumerate(dim.atoms) if mask >> i & 1]
+    keys = sorted(box.masks)
+    for i in keys[:limit]:
+        dim, mask = space.dims[i], box.masks[i]
+        allowed = [a for j, a in enumerate(dim.atoms) if mask >> j & 1]
         if dim.word is not None:
             word = dim.word or "(other words)"
             parts.append(f"{dim.field} {'has' if allowed == [True] else 'lacks'} {word}")
-        elif dim.field == "portfolio_count":
+        elif space.fields.get(dim.field) == "int":
             spans = [f"{lo}" if lo == hi else f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in allowed]
-            parts.append(f"portfolio_count in {{{', '.join(spans)}}}")
+            parts.append(f"{dim.field} in {{{', '.join(spans)}}}")
         elif len(allowed) == 1:
             parts.append(f"{dim.field}={word_of(allowed[0])}")
         else:
             parts.append(f"{dim.field} in {{{', '.join(word_of(a) for a in allowed)}}}")
+    if len(keys) > limit:
+        parts.append(f"and {len(keys) - limit} more conditions")
     return ", ".join(parts) or "any document"
+
+
+def _names(rules: Sequence[model.SigningRule], limit: int = limits.MAX_RENDERED_CONDITIONS) -> str:
+    shown = ", ".join(f"{r.id} ({r.cite})" for r in rules[:limit])
+    return shown + (f" and {len(rules) - limit} more" if len(rules) > limit else "")
+
+
+def _too_complex(table: model.DecisionTable, t: int, exc: TooComplex, rule: model.SigningRule | None) -> Raw:
+    where = f"rule {rule.id} ({rule.cite}) of table {table.id}" if rule is not None else f"table {table.id}"
+    return Raw(
+        "too_complex",
+        "error",
+        f"{where} is too complex to analyse: {exc} (limit {exc.limit} in govrule.consistency.limits); "
+        "its overlaps, gaps and unreachable rules were not checked",
+        (rule.id,) if rule is not None else (),
+        witness={"table": table.id, "rule": rule.id if rule is not None else None, "limit": exc.limit},
+        path=("signing", t) if rule is None else None,
+        anchor=rule.id if rule is not None else table.id,
+    )
 
 
 def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -> list[Raw]:
@@ -73,15 +125,37 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
         # table over the rules in that order.
         positions.sort(key=lambda i: (-(rules[i].priority or 0), i))
     ordered = [rules[i] for i in positions]
-    conds = [parse_when(spec, r) for r in ordered]
-    space = Space(conds, tuple(spec.meetings), table.domain)
-    out: list[Raw] = []
+    fields = fields_of(table)
+    conds = [parse_when(spec, r, fields) for r in ordered]
+    space = Space(conds, tuple(spec.meetings), table.domain, fields)
     regions: list[list[Box]] = []
+    total = 0
     for rule, cond in zip(ordered, conds, strict=True):
         try:
             regions.append(space.boxes(cond))
-        except GovruleError as exc:
-            raise GovruleError(f"rule {rule.id} ({rule.cite}) of table {table.id}: {exc}") from None
+        except TooComplex as exc:
+            return [_too_complex(table, t, exc, rule)]
+        total += len(regions[-1])
+        if total > limits.MAX_TABLE_PIECES:
+            many = TooComplex(f"more than {limits.MAX_TABLE_PIECES} boxes in all", "MAX_TABLE_PIECES")
+            return [_too_complex(table, t, many, rule)]
+    try:
+        return _analyse(spec, t, table, positions, ordered, conds, space, regions)
+    except TooComplex as exc:
+        return [_too_complex(table, t, exc, None)]
+
+
+def _analyse(
+    spec: model.RulesetFile,
+    t: int,
+    table: model.DecisionTable,
+    positions: list[int],
+    ordered: list[model.SigningRule],
+    conds: list[conditions.Cond],
+    space: Space,
+    regions: list[list[Box]],
+) -> list[Raw]:
+    out: list[Raw] = []
     evals = evaluators(conds)
 
     def rule_path(pos: int) -> Path:
@@ -109,6 +183,7 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
     if table.hit_policy == "unique":
         sets, gaps = sweep.unique(gaps=table.complete)
         out += _overlaps(space, table, ordered, evals, sets, rule_path)
+        out += _agreeing(space, table, ordered, evals, sweep, rule_path)
     else:
         fired, gaps = sweep.first_hit(gaps=table.complete)
         for r in range(len(ordered)):
@@ -116,9 +191,11 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
                 continue
             rule = ordered[r]
             cover = _cover(sweep, regions[r], r)
-            names = [ordered[c].id for c in cover]
-            shown = ", ".join(f"{ordered[c].id} ({ordered[c].cite})" for c in cover)
+            names = [ordered[c].id for c in cover or ()]
+            shown = _names([ordered[c] for c in cover or ()])
             order = "higher-priority" if table.hit_policy == "priority" else "earlier"
+            if cover is None:
+                shown = f"(not named: past the budget MAX_COVER_WORK of {limits.MAX_COVER_WORK})"
             out.append(
                 Raw(
                     "shadowed",
@@ -134,7 +211,7 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
             )
     if gaps:
 
-        def uncovered(doc: facts.Document) -> bool:
+        def uncovered(doc: Any) -> bool:
             return all(ev(doc, None) is not True for ev in evals)
 
         witness = find_witness(space, gaps, uncovered)
@@ -155,12 +232,15 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
     return out
 
 
-def _cover(sweep: Sweep, region: list[Box], r: int) -> list[int]:
-    """Earlier rules that together match every document rule ``r`` matches."""
+def _cover(sweep: Sweep, region: list[Box], r: int) -> list[int] | None:
+    """Earlier rules that together match every document rule ``r`` matches (None past the budget)."""
     earlier = (1 << sweep.first_piece[r]) - 1 if r in sweep.first_piece else 0
     cover: set[int] = set()
     for box in region:
-        cover |= sweep.cover(box, sweep.meeting(box) & earlier)
+        some = sweep.cover(box, sweep.meeting(box) & earlier)
+        if some is None:
+            return None
+        cover |= some
     return sorted(cover)
 
 
@@ -182,14 +262,14 @@ def _overlaps(
     for rules, box in sorted(maximal, key=lambda kv: sorted(kv[0])):
         members = sorted(rules)
 
-        def all_match(doc: facts.Document, members: list[int] = members) -> bool:
+        def all_match(doc: Any, members: list[int] = members) -> bool:
             return all(evals[m](doc, None) is True for m in members)
 
         witness = find_witness(space, [box], all_match)
         if witness is None:
             continue
         ids = tuple(ordered[m].id for m in members)
-        shown = ", ".join(f"{ordered[m].id} ({ordered[m].cite})" for m in members)
+        shown = _names([ordered[m] for m in members])
         out.append(
             Raw(
                 "overlap",
@@ -203,3 +283,59 @@ def _overlaps(
             )
         )
     return out
+
+
+def _agreeing(
+    space: Space,
+    table: model.DecisionTable,
+    ordered: list[model.SigningRule],
+    evals: list[conditions.Evaluator],
+    sweep: Sweep,
+    rule_path: Callable[[int], Path],
+) -> list[Raw]:
+    """Rules of a unique table that give the same answer on a common input: the citation is ambiguous.
+
+    Rules are grouped by overlapping pairs (connected groups); one warning per group names its
+    rules, with an input the first pair both match.
+    """
+    witnesses: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def verify(a: int, b: int) -> bool:
+        boxes = [m for x in _pieces_of(sweep, a) for y in _pieces_of(sweep, b) if (m := meet(x, y)) is not None]
+
+        def both(doc: Any) -> bool:
+            return evals[a](doc, None) is True and evals[b](doc, None) is True
+
+        witness = find_witness(space, boxes[: limits.MAX_WITNESS_BOXES], both)
+        if witness is not None:
+            witnesses[(a, b)] = witness
+        return witness is not None
+
+    groups = sweep.agreeing_groups(verify)
+    out: list[Raw] = []
+    first: dict[int, tuple[int, int]] = {}  # group -> its first verified pair (by later rule, then earlier)
+    group_of = {r: g for g, members in groups.items() for r in members}
+    for a, b in sorted(witnesses, key=lambda pair: (pair[1], pair[0])):
+        first.setdefault(group_of[a], (a, b))
+    for g, members in sorted(groups.items()):
+        a, b = first[g]
+        witness = witnesses[(a, b)]
+        ids = tuple(ordered[m].id for m in members)
+        out.append(
+            Raw(
+                "overlap",
+                "warning",
+                f"table {table.id} has hit policy unique, but rules {_names([ordered[m] for m in members])} "
+                f"give the same answer on common inputs (for example {ordered[a].id} and {ordered[b].id} both "
+                "match the witness), so the answer's citation is ambiguous",
+                ids,
+                witness=witness,
+                path=rule_path(members[0]),
+                anchor=ids[0],
+            )
+        )
+    return out
+
+
+def _pieces_of(sweep: Sweep, r: int) -> list[Box]:
+    return [sweep.pieces[p][1] for p in bits(sweep.rule_pieces[r])]
