@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import itertools
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -416,6 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(head + parts).rstrip() + "\n"
     print(text)
     if args.output != "-":
+        # Keep the sections other benchmarks write between their own markers (bench/service.py).
+        old = Path(args.output).read_text(encoding="utf-8") if Path(args.output).exists() else ""
+        for block in re.finditer(r"<!-- BEGIN (\S+) -->.*?<!-- END \1 -->", old, flags=re.S):
+            text += "\n" + block.group(0) + "\n"
         Path(args.output).write_text(text, encoding="utf-8")
         log(f"wrote {Path(args.output).name} ({elapsed:.0f} s)")
     return 0

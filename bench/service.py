@@ -13,6 +13,7 @@ Writes its own section of docs/benchmarks.md (between its markers); ``--output -
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -201,32 +202,34 @@ def check_answers(url: str) -> int:
 
 def run(seconds: float, rounds: int) -> dict[str, object]:
     wrk_bin = ensure_wrk()
-    with tempfile.TemporaryDirectory(prefix="govrule-bench-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="govrule-bench-") as tmp_name, contextlib.ExitStack() as stack:
         tmp = Path(tmp_name)
         single_body = json.dumps(EZHOU_PROVINCE).encode()
+        # All three servers run at once (idle when not loaded) and the loads alternate between them, so
+        # every comparison is made within a few seconds, under the same load from the rest of the machine.
+        floor = stack.enter_context(server(floor_cmd(), tmp / "floor.err"))
+        logged = stack.enter_context(server(service_cmd(str(tmp / "decisions.jsonl")), tmp / "serve.err"))
+        unlogged = stack.enter_context(server(service_cmd("off"), tmp / "serve-off.err"))
+        answered = check_answers(logged)
+        check_answers(unlogged)
         results: dict[str, list[dict[str, float]]] = {"floor": [], "single": [], "single_nolog": [], "batch": []}
-        answered = 0
+        sign = "/v1/rulesets/ezhou/sign"
         for r in range(rounds):
-            log(f"round {r + 1}/{rounds}: floor")
-            with server(floor_cmd(), tmp / "floor.err") as url:
-                results["floor"].append(
-                    wrk(wrk_bin, f"{url}/v1/rulesets/ezhou/sign", single_body, CONCURRENCY, seconds, tmp)
-                )
-            log(f"round {r + 1}/{rounds}: govrule serve (decision log to a file)")
-            with server(service_cmd(str(tmp / "decisions.jsonl")), tmp / "serve.err") as url:
-                answered = check_answers(url)
-                results["single"].append(
-                    wrk(wrk_bin, f"{url}/v1/rulesets/ezhou/sign", single_body, CONCURRENCY, seconds, tmp)
-                )
-                batch = wrk(wrk_bin, f"{url}/v1/rulesets/ezhou/batch", batch_body(), BATCH_CONNECTIONS, seconds, tmp)
-                results["batch"].append(batch)
-            (tmp / "decisions.jsonl").unlink(missing_ok=True)
-            log(f"round {r + 1}/{rounds}: govrule serve (decision log off)")
-            with server(service_cmd("off"), tmp / "serve.err") as url:
-                results["single_nolog"].append(
-                    wrk(wrk_bin, f"{url}/v1/rulesets/ezhou/sign", single_body, CONCURRENCY, seconds, tmp)
-                )
-    return {"results": results, "answered": answered, "seconds": seconds, "rounds": rounds}
+            log(f"round {r + 1}/{rounds}")
+            results["floor"].append(wrk(wrk_bin, floor + sign, single_body, CONCURRENCY, seconds, tmp))
+            results["single"].append(wrk(wrk_bin, logged + sign, single_body, CONCURRENCY, seconds, tmp))
+            results["single_nolog"].append(wrk(wrk_bin, unlogged + sign, single_body, CONCURRENCY, seconds, tmp))
+            batch_url = logged + "/v1/rulesets/ezhou/batch"
+            results["batch"].append(wrk(wrk_bin, batch_url, batch_body(), BATCH_CONNECTIONS, seconds, tmp))
+            (tmp / "decisions.jsonl").write_bytes(b"")  # keep the temporary log small
+    return {"results": results, "answered": answered, "seconds": seconds, "rounds": rounds, "load": _load()}
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _med(values: list[float], digits: int = 0) -> str:
@@ -290,11 +293,12 @@ def section(data: dict[str, object], elapsed: float) -> str:
             f"Written by `python bench/service.py` ({data['rounds']} rounds of {data['seconds']:g} s per load, "
             f"{elapsed:.0f} s in all). Over loopback on this machine ({machine.get('CPU', '')}, "
             f"{machine.get('cores', os.cpu_count())} cores), load generator included: wrk (one thread) on "
-            "127.0.0.1 against one uvicorn worker (uvloop, httptools). Each round starts the HTTP floor — the same "
-            "Starlette application and uvicorn settings with one route returning a constant JSON body — and then "
-            "`govrule serve`, one after the other, so every round compares them under the same machine load. "
-            "Median over rounds, [range]. Latency in milliseconds, at "
-            f"{CONCURRENCY} concurrent connections.",
+            "127.0.0.1 against one uvicorn worker each (uvloop, httptools): the HTTP floor — the same Starlette "
+            "application and uvicorn settings with one route returning a constant JSON body of a decision's size — "
+            "and `govrule serve` with the decision log to a file and off. The three run side by side and the loads "
+            "alternate between them round by round, so each comparison is made under the same load from the rest "
+            f"of the machine (load average at the end, 1/5/15 min: {data['load']}). Median over rounds, [range]. "
+            f"Latency in milliseconds, at {CONCURRENCY} concurrent connections.",
             "",
             report.table(
                 ["endpoint", "requests/s", "× floor", "p50 ms", "p99 ms", "p99 × floor"],
@@ -330,9 +334,9 @@ def write_section(text: str, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one round of 5 s per load (about half a minute)")
-    parser.add_argument("--seconds", type=float, help="seconds per load (default 10; --quick 5)")
-    parser.add_argument("--rounds", type=int, help="rounds (default 3; --quick 1)")
+    parser.add_argument("--quick", action="store_true", help="one round of 4 s per load (about half a minute)")
+    parser.add_argument("--seconds", type=float, help="seconds per load (default 5; --quick 4)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 5; --quick 1)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"), help="page to update, or '-'")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -341,8 +345,8 @@ def main(argv: list[str] | None = None) -> int:
 
         uvicorn.run(floor_app(), host="127.0.0.1", port=0, log_level="info", access_log=False)
         return 0
-    seconds = args.seconds or (5.0 if args.quick else 10.0)
-    rounds = args.rounds or (1 if args.quick else 3)
+    seconds = args.seconds or (4.0 if args.quick else 5.0)
+    rounds = args.rounds or (1 if args.quick else 5)
     started = time.perf_counter()
     data = run(seconds, rounds)
     text = section(data, time.perf_counter() - started)
