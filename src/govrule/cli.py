@@ -303,13 +303,13 @@ def _to_do(items: Sequence[str]) -> str:
 
 
 def _zh_message(message: str) -> str:
-    """A finding's message with the fact ids it asks for (需提供：consulted、…) in Chinese, with their flags."""
+    """A finding's message without the fact ids it asks for (需提供：consulted、…): the last line lists them in Chinese."""
     import re
 
-    def names(m: re.Match[str]) -> str:
-        return m.group(1) + "、".join(fact_name(x) for x in m.group(2).split("、"))
+    def keep(m: re.Match[str]) -> str:
+        return "（无法判断是否适用）" if m.group(1) else ""
 
-    return re.sub(r"(需提供：)([a-z_]+(?:、[a-z_]+)*)", names, message)
+    return re.sub(r"（(无法判断是否适用，)?需提供：[a-z_]+(?:、[a-z_]+)*）", keep, message)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -723,7 +723,7 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lines = []
     for x in (a, *a.others):
         what = occasions.get(x.occasion, x.occasion)
-        line = f"{_who(rs, (x.role,))}{what}：向{_who(rs, x.roles, '或')}报告或请假"
+        line = f"{_who(rs, (x.role,))}{what}：向{_who(rs, x.roles, '、' if x.mode == 'all' else '或')}报告或请假"
         if x.notify:
             line += f"，并告知{_who(rs, x.notify)}"
         if x.via:
