@@ -58,7 +58,14 @@ ISSUERS = _v(
             "A working department of this government (局、委、办), writing to the government or in its own name.",
         ),
         "lower_government": (
-            ("下级人民政府", "下级政府", "县（市、区）人民政府", "各县（市、区）人民政府", "乡镇人民政府", "镇人民政府"),
+            (
+                "下级人民政府",
+                "下级政府",
+                "县（市、区）人民政府",
+                "各县（市、区）人民政府",
+                "乡镇人民政府",
+                "镇人民政府",
+            ),
             "A government one level below (各县(市、区)人民政府, 乡镇人民政府), writing up to this government.",
         ),
         "subdistrict_office": (("街道办事处", "街道"), "A subdistrict office (街道办事处), the district's agency."),
@@ -84,7 +91,10 @@ ISSUERS = _v(
 RECIPIENTS = _v(
     {
         "state_council": (("国务院",), "The State Council itself."),
-        "state_council_department": (("国务院部门", "国务院各部委", "国家部委"), "A ministry or commission of the State Council."),
+        "state_council_department": (
+            ("国务院部门", "国务院各部委", "国家部委"),
+            "A ministry or commission of the State Council.",
+        ),
         "higher_government": (
             ("上级人民政府", "上级政府", "省政府", "省人民政府", "市人民政府（上级）"),
             "The government one level up (for a city, the province), as a body.",
@@ -93,8 +103,14 @@ RECIPIENTS = _v(
             ("上级政府部门", "省政府各部门", "省直部门", "上级部门"),
             "A department of the government one level up (省政府各部门), not that government itself.",
         ),
-        "party_committee": (("党委", "市委", "县委", "区委", "州委", "同级党委"), "The Party committee at the same level."),
-        "people_congress": (("人大常委会", "人大", "人民代表大会常务委员会"), "The people's congress or its standing committee."),
+        "party_committee": (
+            ("党委", "市委", "县委", "区委", "州委", "同级党委"),
+            "The Party committee at the same level.",
+        ),
+        "people_congress": (
+            ("人大常委会", "人大", "人民代表大会常务委员会"),
+            "The people's congress or its standing committee.",
+        ),
         "cppcc": (("政协", "人民政协"), "The CPPCC committee at the same level."),
         "peer_government_office": (
             ("同级政府办公室", "平级机关"),
@@ -140,7 +156,10 @@ DOCUMENT_KINDS = _v(
         ),
         "decision": (("决定",), "A decision (决定) on an important matter or arrangement."),
         "order": (("命令", "令"), "An order (命令/令), e.g. promulgating a regulation."),
-        "personnel_appointment": (("人事任免", "任免", "任免文件"), "An appointment or removal of personnel (人事任免)."),
+        "personnel_appointment": (
+            ("人事任免", "任免", "任免文件"),
+            "An appointment or removal of personnel (人事任免).",
+        ),
         "outbound_travel_approval": (("出国（境）审批", "因公出国（境）审批"), "Approval of official travel abroad."),
         "minutes": (("会议纪要", "纪要"), "Minutes of a meeting (会议纪要)."),
         "work_bulletin": (
@@ -220,7 +239,10 @@ ROLES = _v(
             "The deputy head in charge of the matter's portfolio (分管): relational, depends on the matter.",
         ),
         "deputy_head_foreign_affairs": (("分管外事工作的副市长",), "The deputy head in charge of foreign affairs."),
-        "leader_in_charge": (("分管领导同志", "分管领导"), "The leader in charge of the matter, whoever it is (relational)."),
+        "leader_in_charge": (
+            ("分管领导同志", "分管领导"),
+            "The leader in charge of the matter, whoever it is (relational).",
+        ),
         "secretary_general": (("秘书长",), "The government's secretary-general."),
         "deputy_secretary_general": (("副秘书长",), "A deputy secretary-general."),
         "office_director": (("办公室主任", "办公厅主任"), "The director of the general office."),
@@ -255,7 +277,10 @@ EVENTS = _v(
         "meeting_documents_issuance": (("会议文件印发",), "Issuing a meeting's documents (minutes, decisions)."),
         "revised_documents_issuance": (("修改后文件印发",), "Issuing documents revised after a meeting."),
         "consultation_reply": (("征求意见答复", "回复意见"), "Replying to a request for comments."),
-        "agenda_materials_submission": (("会议材料报送", "上会材料报送"), "Submitting materials for a meeting's agenda."),
+        "agenda_materials_submission": (
+            ("会议材料报送", "上会材料报送"),
+            "Submitting materials for a meeting's agenda.",
+        ),
         "departure_notice": (("外出报告",), "Reporting a departure (外出) in advance."),
         "implementing_document_draft": (("配套文件起草",), "Drafting implementing documents."),
         "normative_document_validity": (("规范性文件有效期",), "The validity period of a normative document."),
@@ -317,7 +342,10 @@ MEETING_SCOPES = _v(
             ("全市性会议", "全县性会议", "全区性会议", "全州性会议", "全旗性会议", "全局性会议"),
             "A meeting for the whole jurisdiction (全市/全县性会议).",
         ),
-        "department_system": (("全系统会议", "系统会议", "行业会议"), "A meeting of one department's system or sector."),
+        "department_system": (
+            ("全系统会议", "系统会议", "行业会议"),
+            "A meeting of one department's system or sector.",
+        ),
         "cross_department": (("跨部门会议", "多部门会议"), "A meeting of several departments."),
         "internal": (("内部会议", "部门内部会议"), "A meeting inside one body."),
     }

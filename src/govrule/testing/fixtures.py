@@ -24,9 +24,17 @@ __all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "parse_fixture", "rea
 
 QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # query: (input keys, expect keys)
-    "who_must_sign": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation"})),
-    "who_must_approve": (frozenset(), frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation"})),
+    # who_must_sign / who_must_approve input: the Document's fields, plus `absent: [roles]` and `path: NAME`.
+    "who_must_sign": (
+        frozenset(),
+        frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation", "alternatives"}),
+    ),
+    "who_must_approve": (
+        frozenset(),
+        frozenset({"signers", "cosigners", "steps", "rule", "forbidden", "escalation", "alternatives"}),
+    ),
     "who_must_approve_meeting": (frozenset(), frozenset({"signers", "steps", "rule", "forbidden", "escalation"})),
+    "stand_in": (frozenset({"role", "rule"}), frozenset({"roles", "kind"})),
     "check_agenda": (
         frozenset({"meeting", "meeting_date", "item"}),
         frozenset({"eligible", "failures", "requirements"}),
@@ -197,12 +205,18 @@ def iter_cases(files: Sequence[str]) -> Iterator[tuple[FixtureFile, Case]]:
 def _call(rs: Ruleset, case: Case) -> Any:
     inp = dict(case.input)
     q = case.query
-    if q == "who_must_sign":
-        return rs.who_must_sign(inp)
-    if q == "who_must_approve":
-        return rs.who_must_approve(inp)
+    if q in ("who_must_sign", "who_must_approve"):
+        absent, path = inp.pop("absent", None), inp.pop("path", None)
+        if isinstance(absent, str):
+            absent = [absent]  # one role written without brackets
+        ask = rs.who_must_sign if q == "who_must_sign" else rs.who_must_approve
+        return ask(inp, absent=absent, path=path)
     if q == "who_must_approve_meeting":
-        return rs.who_must_approve_meeting(inp)
+        absent = inp.pop("absent", None)
+        return rs.who_must_approve_meeting(inp, absent=[absent] if isinstance(absent, str) else absent)
+    if q == "stand_in":
+        _only(inp, QUERIES[q][0], q)
+        return rs.stand_in(inp.get("role"), inp.get("rule"))  # type: ignore[arg-type]
     if q == "check_agenda":
         _only(inp, QUERIES[q][0], q)
         if "meeting" not in inp:
@@ -405,6 +419,11 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
                     for (a, r), au in zip(got_steps, got_auth, strict=True)
                 ]
                 differ("steps", want, shown_steps)
+            continue
+        if key == "alternatives":
+            names = [a.name for a in answer.alternatives]
+            if _set(want if isinstance(want, list) else [want]) != _set(names):
+                differ(key, want, names)
             continue
         if key in ("failures", "requirements"):
             got = getattr(answer, key)
