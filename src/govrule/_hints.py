@@ -1,4 +1,4 @@
-""""Did you mean …?" for a misspelt word: one implementation, bounded work however many words there are.
+""" "Did you mean …?" for a misspelt word: one implementation, bounded work however many words there are.
 
 ``difflib.get_close_matches`` compares the word with every choice, and each comparison costs up
 to the product of the two lengths: a file with a thousand undefined names and a thousand defined
@@ -20,6 +20,8 @@ __all__ = ["CANDIDATES", "CUTOFF", "close_matches", "closest", "did_you_mean"]
 CANDIDATES = 8
 #: How alike (difflib ratio, 0..1) a choice must be to be suggested.
 CUTOFF = 0.7
+#: A bigram found in more choices than this is not used to find candidates (bounds the work per word).
+_COMMON = 64
 #: Words longer than this are not compared at all (no name in a ruleset is this long).
 _MAX_LEN = 200
 
@@ -30,10 +32,12 @@ def _grams(word: str) -> set[str]:
 
 
 class _Index:
-    __slots__ = ("by_gram", "choices")
+    __slots__ = ("by_gram", "choices", "known")
 
     def __init__(self, choices: tuple[str, ...]) -> None:
-        self.choices = choices
+        self.choices = tuple(dict.fromkeys(choices))
+        self.known = frozenset(self.choices)
+        choices = self.choices
         by_gram: dict[str, list[int]] = {}
         for i, choice in enumerate(choices):
             for gram in _grams(choice[:_MAX_LEN]):
@@ -46,7 +50,7 @@ class _Index:
         shared: Counter[int] = Counter()
         for gram in _grams(word):
             postings = self.by_gram.get(gram)
-            if postings is not None and len(postings) <= 4096:  # a bigram in most choices tells nothing
+            if postings is not None and len(postings) <= _COMMON:  # a bigram many choices share tells little
                 shared.update(postings)
         best: tuple[float, str] | None = None
         matcher = difflib.SequenceMatcher(b=word, autojunk=False)
@@ -70,10 +74,11 @@ def closest(word: object, choices: Iterable[str]) -> str | None:
     """The choice that ``word`` most resembles, or None when none resembles it closely."""
     if not isinstance(word, str):
         return None
-    key = tuple(sorted(set(choices)))
-    if word in key:
+    key = tuple(choices)
+    index = _index(key)
+    if word in index.known:
         return None
-    return _index(key).closest(word)
+    return index.closest(word)
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -32,7 +32,7 @@ class _Loader(_Base):  # type: ignore[misc]
     number with a leading zero is refused as ambiguous rather than read one way or the other.
     """
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {}
 
 
 _AMBIGUOUS_NUMBER = "tag:govrule,2026:ambiguous-number"
@@ -53,6 +53,7 @@ _CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
     ),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", [*"~nN", ""]),
     ("tag:yaml.org,2002:timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", list("0123456789")),
+    ("tag:yaml.org,2002:merge", r"^<<$", ["<"]),  # recognised, so that it is refused by name
 )
 for _tag, _pattern, _first in _CORE_RESOLVERS:
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import conditions, facts, loader, model
 from .answers import AgendaCheck, Finding, RuleRef
+from .errors import GovruleError
 from .signing import RoleHierarchy
 
 __all__ = ["AgendaBook", "unknown_fields", "widen"]
@@ -111,7 +112,9 @@ class AgendaBook:
         doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
 
         def compile_item(data: Any) -> conditions.Cond:
-            cond, _ = conditions.parse_condition(data, item_vocab)
+            cond, errors = conditions.parse_condition(data, item_vocab)
+            if errors:  # validated files never get here; a spec built in memory might
+                raise GovruleError(f"condition {dict(data)!r:.80}: {errors[0].message}")
             return widen(cond, hierarchy, _ROLE_FIELDS)
 
         by_meeting: dict[str, list[_Row]] = {m: [] for m in spec.meetings}
@@ -143,7 +146,9 @@ class AgendaBook:
             documents = None
             document_fields: frozenset[str] = frozenset()
             if c.documents is not None:
-                dcond, _ = conditions.parse_condition(c.documents, doc_vocab)
+                dcond, errors = conditions.parse_condition(c.documents, doc_vocab)
+                if errors:
+                    raise GovruleError(f"competence {c.id}: {errors[0].message}")
                 documents = conditions.compile_condition(dcond)
                 document_fields = conditions.fields_of(dcond)
             competence.append(

@@ -128,9 +128,10 @@ def _bool(text: Any) -> bool:
     if isinstance(text, bool):
         return text
     low = str(text).strip().lower()
-    if low in ("true", "yes", "1", "是", "y"):
+    # Exactly the documented forms: yes/1/y are refused rather than guessed (a flag's value decides a rule).
+    if low in ("true", "是"):
         return True
-    if low in ("false", "no", "0", "否", "n"):
+    if low in ("false", "否"):
         return False
     raise argparse.ArgumentTypeError(f"{text!r} is not true or false (true/false, 是/否)")
 

@@ -194,8 +194,8 @@ def _check_value(
         elif not _encodable(value):
             out.append(ConditionError(path, f"{field} word {value!r} is not valid Unicode (a lone surrogate)"))
     elif kind == "date":
-        if not isinstance(value, dt.date):
-            out.append(ConditionError(path, f"{field} takes a date, not {value!r}"))
+        if type(value) is not dt.date:  # a datetime is not a date here: it cannot be compared with one
+            out.append(ConditionError(path, f"{field} takes a date written YYYY-MM-DD, not {value!r}"))
     elif kind == "str":
         if not isinstance(value, str):
             out.append(ConditionError(path, f"{field} takes text, not {value!r}"))

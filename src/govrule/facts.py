@@ -70,7 +70,7 @@ def _flag(field: str, value: Any, *, unknown_ok: bool) -> Any:
 def _words(field: str, value: Any, allowed: frozenset[str] | None = None, *, unknown_ok: bool = False) -> Any:
     if value is None and unknown_ok:
         return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
         raise _bad(field, value, "expected a list of words")
     out = tuple(value)
     for word in out:

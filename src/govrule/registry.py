@@ -106,6 +106,13 @@ def load(
     """
     if not isinstance(id_or_path, str | os.PathLike):
         raise GovruleError(f"load() takes a bundled id or a file path, not {type(id_or_path).__name__}")
+    if calendar is not None and not isinstance(calendar, WorkCalendar):
+        raise QueryError(
+            f"calendar={calendar!r:.60} is not a WorkCalendar; for calendar files write "
+            "calendar=govrule.default_calendar().with_files(PATH, ...)"
+        )
+    if as_of is not None and (type(as_of) is not dt.date):
+        raise QueryError(f"as_of={as_of!r:.60} is not a date (datetime.date)")
     name = os.fspath(id_or_path)
     if name in bundled():
         rs = _load_path(str(_BUNDLED_DIR / f"{name}.yaml"))

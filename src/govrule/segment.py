@@ -866,10 +866,20 @@ def segment(text: str) -> Segmented:
         title=_title(header, header),
         script=_detect_script(text),
         duplicates=duplicates,
-        notes=tuple(notes),
+        notes=_capped(notes),
         labelled_dates=tuple(_labelled_dates(header + _tail(lines, seg))),
         preamble=tuple(line.strip() for line in header if line.strip()),
     )
+
+
+#: At most this many notes are reported; a text that needs more is not a rules document as captured.
+MAX_NOTES = 100
+
+
+def _capped(notes: list[str]) -> tuple[str, ...]:
+    if len(notes) <= MAX_NOTES:
+        return tuple(notes)
+    return (*notes[:MAX_NOTES], f"… and {len(notes) - MAX_NOTES:,} more notes like the ones above, not listed")
 
 
 def _garbled_date_readings(digits: str) -> list[str]:
@@ -897,8 +907,13 @@ def _tail(lines: list[str], seg: _Segmenter) -> list[str]:
 def segment_file(path: str | os.PathLike[str]) -> Segmented:
     """Read a UTF-8 text file and segment it; GovruleError if it cannot be read or decoded."""
     try:
+        size = os.path.getsize(path)
+        if size > 4 * MAX_CHARS:
+            raise GovruleError(
+                f"source text {os.fspath(path)!r} is {size:,} bytes; scaffold reads at most {MAX_CHARS:,} characters"
+            )
         with open(path, "rb") as fh:
-            data = fh.read(4 * MAX_CHARS + 1)
+            data = fh.read()
     except OSError as exc:
         raise GovruleError(f"cannot read source text {os.fspath(path)!r}: {exc.strerror or exc}") from exc
     try:
