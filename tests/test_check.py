@@ -188,8 +188,23 @@ def test_a_clean_ruleset_has_no_findings(path: Path) -> None:
 def test_bundled_ruleset_is_clean_or_records_its_ambiguities(ruleset_id: str) -> None:
     if ruleset_id not in govrule.bundled():
         pytest.skip(f"{ruleset_id} is not bundled yet")
-    unrecorded = [f for f in check(ruleset_id) if not f.recorded]
+    findings = check(ruleset_id)
+    unrecorded = [f for f in findings if not f.recorded and f.kind not in REVIEW_KINDS]
     assert unrecorded == [], "\n".join(map(str, unrecorded))
+    rs = govrule.load(ruleset_id)
+    for f in findings:
+        if f.kind == "contradiction" and not f.recorded:
+            # A finding for the ruleset's reviewers: true of the witness, which the engine answers
+            # with a signer although the prohibition matches it too.
+            purpose = next(t.purpose for t in rs.spec.signing for r in t.rules if r.id == f.rules[0])
+            ask = rs.who_must_approve if purpose == "approve" else rs.who_must_sign
+            decision = ask(govrule.Document(**f.witness))
+            assert not decision.forbidden and decision.rule.id in f.rules[1:], str(f)
+
+
+#: Format 2 review findings (warnings) the bundled rulesets are being re-read for; every other kind
+#: must be absent or recorded as an ambiguity of the source.
+REVIEW_KINDS = ("contradiction", "unreachable")
 
 
 # ---------------------------------------------------------------------------- the API

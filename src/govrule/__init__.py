@@ -11,6 +11,8 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy treats the name as true)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .answers import (
         ActingHead,
         AgendaCheck,
@@ -132,12 +134,15 @@ __all__ = [
 ]
 
 
-def check(ruleset: RulesetLike, *, base: RulesetLike | None = None) -> tuple[CheckFinding, ...]:
+def check(
+    ruleset: RulesetLike, *, base: RulesetLike | None = None, others: Sequence[RulesetLike] = ()
+) -> tuple[CheckFinding, ...]:
     """Every consistency finding of a ruleset, or of a supplement composed over ``base``.
 
-    ``ruleset`` and ``base`` are each a :class:`Ruleset`, a bundled id, a ruleset file path or
-    a :class:`govrule.model.RulesetFile`. The checks are described in :mod:`govrule.consistency`.
+    ``ruleset``, ``base`` and each of ``others`` (rulesets checked together with it, for
+    supersession between them) are a :class:`Ruleset`, a bundled id, a ruleset file path or a
+    :class:`govrule.model.RulesetFile`. The checks are described in :mod:`govrule.consistency`.
     """
     from .consistency import check as _check
 
-    return _check(ruleset, base=base)
+    return _check(ruleset, base=base, others=others)

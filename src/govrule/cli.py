@@ -524,7 +524,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     junit: list[tuple[str, str, bool, str]] = []
     for target in args.targets:
         try:
-            findings = check(target, base=args.base) if args.base else check(target)
+            findings = check(target, base=args.base, others=args.targets)
         except GovruleError as exc:
             status = max(status, _exit_code(exc))
             targets.append({"target": target, "base": args.base, **error_dict(exc)})

@@ -30,13 +30,16 @@ The package is named ``consistency`` so that ``govrule.check`` stays the functio
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from .. import loader, model, registry
 from ..engine import Ruleset
 from ..errors import GovruleError
 from .composition import bad_overrides, compose_for_check, composition_changes
 from .findings import KINDS, SEVERITIES, CheckFinding, Raw, finish
+from .format2 import format2_checks
 from .graphs import delegation_cycles, override_cycles, stand_in_cycles, supersession
+from .meta import lead_times, meta_dates, supersession_among, supplement_base
 from .references import references, refuse_malformed_conditions
 from .synthetic import synthetic_table
 from .tables import analyse_table
@@ -58,11 +61,24 @@ def as_ruleset(value: RulesetLike, name: str) -> tuple[model.RulesetFile, loader
     raise GovruleError(f"{name}={value!r}: expected a govrule.Ruleset, a bundled id or a ruleset file path")
 
 
-def check(ruleset: RulesetLike, *, base: RulesetLike | None = None) -> tuple[CheckFinding, ...]:
-    """Every consistency finding of a ruleset, or of a supplement composed over ``base``."""
+def check(
+    ruleset: RulesetLike, *, base: RulesetLike | None = None, others: Sequence[RulesetLike] = ()
+) -> tuple[CheckFinding, ...]:
+    """Every consistency finding of a ruleset, or of a supplement composed over ``base``.
+
+    ``others`` are further rulesets checked together with this one (``govrule check a.yaml
+    b.yaml``): two of them that supersede each other are a cycle.
+    """
     spec, source, _ = as_ruleset(ruleset, "ruleset")
     refuse_malformed_conditions(spec, source)
-    raws: list[Raw] = []
+    together: list[model.RulesetFile] = []
+    for other in others:
+        try:
+            together.append(as_ruleset(other, "others")[0])
+        except GovruleError:
+            continue  # a file that does not load is its own finding, not this ruleset's
+    raws: list[Raw] = own_checks(spec)
+    raws += supersession_among(spec, [o for o in together if o is not spec and o.id != spec.id])
     if base is None:
         raws += check_spec(spec, composed=False)
         raws += supersession(spec)
@@ -73,7 +89,7 @@ def check(ruleset: RulesetLike, *, base: RulesetLike | None = None) -> tuple[Che
     refuse_malformed_conditions(base_spec, base_source)
     own = supersession(spec) + override_cycles(spec)
     bad = bad_overrides(spec, base_spec)
-    for raw in (*own, *bad):
+    for raw in (*raws, *own, *bad):
         raw.part = spec.id
     for raw in (theirs := supersession(base_spec)):
         raw.part = base_spec.id
@@ -85,10 +101,16 @@ def check(ruleset: RulesetLike, *, base: RulesetLike | None = None) -> tuple[Che
     return finish(raws, composed, None, sources, [spec, base_spec, composed])
 
 
+def own_checks(spec: model.RulesetFile) -> list[Raw]:
+    """Checks of one file as written (not of a composition): lead times, dates, how a supplement names its base."""
+    return lead_times(spec) + meta_dates(spec) + supplement_base(spec)
+
+
 def check_spec(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
     raws = references(spec, composed=composed)
     raws += stand_in_cycles(spec)
     raws += delegation_cycles(spec)
     for t, table in enumerate(spec.signing):
         raws += analyse_table(spec, t, table)
+    raws += format2_checks(spec, composed=composed)
     return raws

@@ -107,6 +107,7 @@ class Space:
         meetings: Sequence[str],
         domain: Mapping[str, Sequence[Any]] | None = None,
         field_kinds: Mapping[str, str] = model.DOCUMENT_FIELDS,
+        roles: Sequence[str] = (),
     ) -> None:
         domain = domain or {}
         self.fields = field_kinds
@@ -169,6 +170,8 @@ class Space:
                 values = tuple(vocabulary.VOCABULARIES[kind[5:]])
             elif kind == "meeting":
                 values = (*meetings, None)
+            elif kind == "role":
+                values = (*roles, None)
             else:
                 values = ()
             self._add(Dim(f, None, values))

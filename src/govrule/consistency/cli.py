@@ -35,7 +35,7 @@ def cli_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     as_json = bool(getattr(args, "json", False))
     for target in args.targets:
         try:
-            findings = check(target, base=base) if base else check(target)
+            findings = check(target, base=base, others=args.targets)
         except RulesetError as exc:
             for p in exc.problems:
                 err.write(f"{p}\n")

@@ -28,6 +28,12 @@ KINDS = (
     "bad_override",
     "composition_change",
     "too_complex",
+    "unreachable",
+    "contradiction",
+    "escalation",
+    "bad_reference",
+    "absence",
+    "competence",
 )
 SEVERITIES = ("error", "warning", "info")
 

@@ -9,10 +9,11 @@ import networkx as nx
 
 from .. import loader, model, registry
 from ..errors import GovruleError
+from . import limits
 from .findings import Path, Raw
 
 
-def _cycles(graph: nx.DiGraph[Any], what: str, limit: int = 50) -> list[Raw]:
+def cycles(graph: nx.DiGraph[Any], what: str, limit: int = limits.MAX_CYCLES) -> list[Raw]:
     out: list[Raw] = []
     for n, cycle in enumerate(nx.simple_cycles(graph)):
         if n >= limit:
@@ -48,7 +49,7 @@ def stand_in_cycles(spec: model.RulesetFile) -> list[Raw]:
             continue  # declared 互为AB角: mutual by design
         for j, role in enumerate(sub.substitutes):
             graph.add_edge(sub.role, role, rule=sub.id, path=("substitutions", i, "substitutes", j))
-    return _cycles(graph, "acting-for")
+    return cycles(graph, "acting-for")
 
 
 def delegation_cycles(spec: model.RulesetFile) -> list[Raw]:
@@ -61,7 +62,7 @@ def delegation_cycles(spec: model.RulesetFile) -> list[Raw]:
             for j, role in enumerate(meeting.entrusted_chair):
                 if not graph.has_edge(chair, role):
                     graph.add_edge(chair, role, rule=meeting.id, path=("meetings", key, "entrusted_chair", j))
-    return _cycles(graph, "delegation")
+    return cycles(graph, "delegation")
 
 
 def _doc_key(number: str | None, fallback: str) -> str:
@@ -125,7 +126,7 @@ def override_cycles(spec: model.RulesetFile) -> list[Raw]:
     for key, meeting in spec.meetings.items():
         for j, target in enumerate(meeting.overrides):
             graph.add_edge(meeting.id, target, rule=meeting.id, path=("meetings", key, "overrides", j))
-    raws = _cycles(graph, "override")
+    raws = cycles(graph, "override")
     for raw in raws:
         raw.rules = tuple(dict.fromkeys(str(n) for n in raw.witness["cycle"])) if raw.witness else raw.rules
     return raws

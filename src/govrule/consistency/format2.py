@@ -1,0 +1,565 @@
+"""Checks of the format 2 constructs: what each can get wrong (docs/format2.md, "Defects check should report").
+
+* ``unreachable``: a rule of a later table that an earlier table of the same purpose answers
+  first for every input it matches (the engine stops at the first table that answers), and a
+  rule of an ``approve`` table that only matches documents the government sends itself (or a
+  ``sign`` rule that only matches documents sent to it): the query of that purpose never
+  reaches it;
+* ``contradiction``: a prohibition (``forbidden: true``) and a rule with steps of the same
+  purpose that match a common input where the rule with steps is consulted first;
+* ``escalation``: a discretionary step that escalates to a role already signing, a rule whose
+  signing steps are all discretionary, and (``cycle``) escalation chains that return to the
+  signer they started from;
+* ``bad_reference``: a ``see`` to a prohibition, to a rule that itself refers on (a chain), to a
+  rule whose condition never holds together with the referring rule's, and ``see`` loops;
+* ``absence``: an ``absent`` path for a role that is not among the rule's signers (it can
+  never apply) or whose steps name the absent role itself; ``alternatives`` identical to the
+  rule's own steps or to each other;
+* ``competence``: two competence rules that reserve a common matter to disjoint lists of
+  meetings (the matter can be decided by no meeting);
+* ``cycle`` over ``is_a`` (roles built in memory; the loader refuses them in files);
+* ``undefined_reference`` for the roles and meetings format 2 constructs name.
+
+Every finding names its rules and their citations and, where one exists, a witness input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import networkx as nx
+
+from .. import conditions, loader, model
+from ..errors import GovruleError
+from ..facts import AgendaItem
+from . import limits
+from .boxes import Box, Space, Sweep, TooComplex, bits, meet
+from .findings import Path, Raw
+from .graphs import cycles
+from .tables import evaluators, fields_of, find_witness, parse_when, render_box
+
+__all__ = ["format2_checks"]
+
+#: Issuers that send the government's own outgoing documents (not documents sent *to* it).
+OUTGOING_ISSUERS = frozenset({"government", "office", "party_group", "joint"})
+#: Recipients that are this government (documents sent to it are approved, not signed).
+INBOUND_RECIPIENTS = frozenset({"government", "government_office", "government_leader"})
+_ACTS = {"sign": ("sign",), "approve": ("sign", "approve"), "meeting": ("sign", "approve")}
+
+
+def format2_checks(spec: model.RulesetFile, *, composed: bool = False) -> list[Raw]:
+    """Every format 2 finding of one ruleset (or composition: there a supplement's tables come first
+    by design, and what they change is the composition checks' concern, not an unreachable rule)."""
+    out = _references(spec)
+    out += _is_a_cycles(spec)
+    out += _escalation(spec)
+    out += _see(spec)
+    out += _absence_and_alternatives(spec)
+    if not composed:
+        for purpose in ("sign", "approve", "meeting"):
+            out += _across_tables(spec, purpose)
+    out += _competence(spec)
+    return out
+
+
+def _rules(spec: model.RulesetFile) -> Iterable[tuple[int, int, model.DecisionTable, model.SigningRule]]:
+    for t, table in enumerate(spec.signing):
+        for r, rule in enumerate(table.rules):
+            yield t, r, table, rule
+
+
+def _signers(rule: model.SigningRule, purpose: str) -> tuple[str, ...]:
+    signs = [s for s in rule.steps if s.action in _ACTS[purpose] and not s.discretionary]
+    return signs[-1].roles if signs else ()
+
+
+def _undefined(what: str, name: str, path: Path, anchor: str, defined: Iterable[str]) -> Raw:
+    listed = ", ".join(sorted(defined)) or "(none)"
+    return Raw(
+        "undefined_reference",
+        "error",
+        f"undefined {what} {name!r} in {loader.format_path(path)}; defined {what}s: {listed}",
+        (anchor,),
+        witness={"category": what, "name": name, "path": loader.format_path(path)},
+        path=path,
+        anchor=anchor,
+    )
+
+
+# ------------------------------------------------------------------------------------- references
+
+
+def _references(spec: model.RulesetFile) -> list[Raw]:
+    out: list[Raw] = []
+    roles, meetings = set(spec.roles), set(spec.meetings)
+
+    def need(kind: str, names: Iterable[str], path: Path, anchor: str) -> None:
+        defined = roles if kind == "role" else meetings
+        for j, name in enumerate(names):
+            if name not in defined:
+                out.append(_undefined(kind, name, (*path, j), anchor, defined))
+
+    for key, role in spec.roles.items():
+        need("role", role.is_a, ("roles", key, "is_a"), key)
+    for t, r, _, rule in _rules(spec):
+        here: Path = ("signing", t, "rules", r)
+        for a, alt in enumerate(rule.alternatives):
+            for s, step in enumerate(alt.steps):
+                need("role", step.roles, (*here, "alternatives", a, "steps", s, "roles"), rule.id)
+        for a, path in enumerate(rule.absent):
+            need("role", path.roles, (*here, "absent", a, "roles"), rule.id)
+            for s, step in enumerate(path.steps):
+                need("role", step.roles, (*here, "absent", a, "steps", s, "roles"), rule.id)
+    for i, leave in enumerate(spec.leave):
+        need("role", leave.roles, ("leave", i, "roles"), leave.id)
+        need("meeting", leave.meetings, ("leave", i, "meetings"), leave.id)
+    for key, meeting in spec.meetings.items():
+        if meeting.quorum is not None:
+            need("role", meeting.quorum.of, ("meetings", key, "quorum", "of"), meeting.id)
+    for i, comp in enumerate(spec.competence):
+        need("meeting", comp.meetings, ("competence", i, "meetings"), comp.id)
+    ids = set(loader.rule_ids(spec))
+    cites = {str(rule.cite) for _, _, _, rule in _rules(spec)}
+    for i, sub in enumerate(spec.substitutions):
+        for j, scope in enumerate(sub.applies_to):
+            if scope not in ids and scope not in cites:
+                out.append(
+                    Raw(
+                        "undefined_reference",
+                        "error",
+                        f"{sub.id} ({sub.cite}) applies_to {scope!r}, which is neither a rule id nor the cite of "
+                        "a signing rule",
+                        (sub.id,),
+                        witness={"category": "rule", "name": scope, "path": f"substitutions[{i}].applies_to[{j}]"},
+                        path=("substitutions", i, "applies_to", j),
+                        anchor=sub.id,
+                    )
+                )
+    return out
+
+
+def _is_a_cycles(spec: model.RulesetFile) -> list[Raw]:
+    graph: nx.DiGraph[Any] = nx.DiGraph()
+    for key, role in spec.roles.items():
+        for j, parent in enumerate(role.is_a):
+            graph.add_edge(key, parent, rule=None, path=("roles", key, "is_a", j))
+    return cycles(graph, "is_a")
+
+
+# ------------------------------------------------------------------------------------- escalation
+
+
+def _escalation(spec: model.RulesetFile) -> list[Raw]:
+    out: list[Raw] = []
+    graph: nx.DiGraph[Any] = nx.DiGraph()
+    for t, r, table, rule in _rules(spec):
+        here: Path = ("signing", t, "rules", r)
+        acts = _ACTS[table.purpose]
+        signing = [s for s in rule.steps if s.action in acts]
+        if signing and all(s.discretionary for s in signing):
+            out.append(
+                Raw(
+                    "escalation",
+                    "error",
+                    f"rule {rule.id} ({rule.cite}): every signing step is discretionary, so the rule names no "
+                    "signer (必要时… is the signer's choice; who signs otherwise?)",
+                    (rule.id,),
+                    witness={"rule": rule.id, "signers": [], "escalation": [r for s in signing for r in s.roles]},
+                    path=here,
+                    anchor=rule.id,
+                )
+            )
+            continue
+        signers = _signers(rule, table.purpose)
+        for s, step in enumerate(rule.steps):
+            if not step.discretionary or step.action not in acts:
+                continue
+            already = [role for role in step.roles if role in signers]
+            if already:
+                out.append(
+                    Raw(
+                        "escalation",
+                        "warning",
+                        f"rule {rule.id} ({rule.cite}): the discretionary step escalates to "
+                        f"{', '.join(already)}, who already sign: nothing to escalate to",
+                        (rule.id,),
+                        witness={"rule": rule.id, "signers": list(signers), "escalation": list(step.roles)},
+                        path=(*here, "steps", s),
+                        anchor=rule.id,
+                    )
+                )
+            for signer in signers:
+                for role in step.roles:
+                    if role != signer and not graph.has_edge(signer, role):
+                        graph.add_edge(signer, role, rule=rule.id, path=(*here, "steps", s))
+    return out + cycles(graph, "escalation")
+
+
+# ------------------------------------------------------------------------------------- see
+
+
+def _see(spec: model.RulesetFile) -> list[Raw]:
+    out: list[Raw] = []
+    by_id = {rule.id: (t, r, table, rule) for t, r, table, rule in _rules(spec)}
+    graph: nx.DiGraph[Any] = nx.DiGraph()
+    for t, r, table, rule in _rules(spec):
+        if rule.see is None:
+            continue
+        here: Path = ("signing", t, "rules", r, "see")
+        graph.add_edge(rule.id, rule.see, rule=rule.id, path=here)
+        target = by_id.get(rule.see)
+        if target is None:
+            out.append(_undefined("rule", rule.see, here, rule.id, by_id))
+            continue
+        _, _, ttable, trule = target
+
+        def finding(
+            message: str,
+            severity: str = "warning",
+            rule: model.SigningRule = rule,
+            trule: model.SigningRule = trule,
+            here: Path = here,
+        ) -> Raw:
+            return Raw(
+                "bad_reference",
+                severity,
+                f"rule {rule.id} ({rule.cite}) says 按…程序办理 with see: {trule.id} ({trule.cite}), {message}",
+                (rule.id, trule.id),
+                witness={"rule": rule.id, "see": trule.id},
+                path=here,
+                anchor=rule.id,
+            )
+
+        if trule.forbidden:
+            out.append(finding("a prohibition: write `forbidden: true` on the rule itself"))
+        elif trule.see is not None and trule.see != rule.id:
+            out.append(finding(f"which itself refers to {trule.see}: refer to the procedure directly"))
+        elif ttable.purpose == table.purpose:
+            fields = fields_of(table)
+            conds = [parse_when(spec, rule, fields), parse_when(spec, trule, fields)]
+            try:
+                space = Space(conds, tuple(spec.meetings), None, fields)
+                mine, theirs = space.boxes(conds[0]), space.boxes(conds[1])
+            except TooComplex:
+                continue
+            if mine and theirs and not any(meet(a, b) is not None for a in mine for b in theirs):
+                out.append(
+                    finding(
+                        "whose condition never holds for the documents this rule matches: the procedure "
+                        "referred to was written for other documents (check the reference)"
+                    )
+                )
+    out += cycles(graph, "see")
+    return out
+
+
+# ------------------------------------------------------------------------------------- absence, alternatives
+
+
+def _steps_key(steps: Sequence[model.Step]) -> tuple[Any, ...]:
+    return tuple((s.action, s.roles, s.quantifier, s.discretionary) for s in steps)
+
+
+def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
+    out: list[Raw] = []
+    for t, r, _, rule in _rules(spec):
+        here: Path = ("signing", t, "rules", r)
+        roles_in_steps = {role for s in rule.steps for role in s.roles}
+        for a, path in enumerate(rule.absent):
+            strangers = [role for role in path.roles if role not in roles_in_steps]
+            if strangers:
+                out.append(
+                    Raw(
+                        "absence",
+                        "warning",
+                        f"rule {rule.id} ({rule.cite}): the absence path for {', '.join(strangers)} can never "
+                        "apply: the rule's steps do not name that role",
+                        (rule.id,),
+                        witness={"rule": rule.id, "absent": list(path.roles)},
+                        path=(*here, "absent", a),
+                        anchor=rule.id,
+                    )
+                )
+            itself = sorted({role for s in path.steps for role in s.roles} & set(path.roles))
+            if itself:
+                out.append(
+                    Raw(
+                        "absence",
+                        "error",
+                        f"rule {rule.id} ({rule.cite}): the absence path for {', '.join(path.roles)} names the "
+                        f"absent role {', '.join(itself)} in its own steps",
+                        (rule.id,),
+                        witness={"rule": rule.id, "absent": list(path.roles)},
+                        path=(*here, "absent", a),
+                        anchor=rule.id,
+                    )
+                )
+        seen: dict[tuple[Any, ...], str] = {_steps_key(rule.steps): "the rule's own steps"} if rule.steps else {}
+        for a, alt in enumerate(rule.alternatives):
+            key = _steps_key(alt.steps)
+            if key in seen:
+                out.append(
+                    Raw(
+                        "absence",
+                        "warning",
+                        f"rule {rule.id} ({rule.cite}): alternative {alt.name} ({alt.label}) has the same steps as "
+                        f"{seen[key]}: the alternative changes nothing",
+                        (rule.id,),
+                        witness={"rule": rule.id, "alternative": alt.name},
+                        path=(*here, "alternatives", a),
+                        anchor=rule.id,
+                    )
+                )
+            seen.setdefault(key, f"alternative {alt.name}")
+    return out
+
+
+# ------------------------------------------------------------------------------------- across tables
+
+
+def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
+    tables = [(t, table) for t, table in enumerate(spec.signing) if table.purpose == purpose]
+    if not tables:
+        return []
+    fields = fields_of(tables[0][1])
+    ordered: list[tuple[int, int, model.DecisionTable, model.SigningRule]] = []
+    for t, table in tables:
+        positions = list(range(len(table.rules)))
+        if table.hit_policy == "priority":
+            rank = {i: (-(rule.priority or 0), i) for i, rule in enumerate(table.rules)}
+            positions.sort(key=rank.__getitem__)
+        ordered += [(t, i, table, table.rules[i]) for i in positions]
+    conds = [parse_when(spec, rule, fields) for _, _, _, rule in ordered]
+    try:
+        space = Space(conds, tuple(spec.meetings), None, fields)
+        regions = [space.boxes(c) for c in conds]
+        pieces = [(k, b) for k, boxes in enumerate(regions) for b in boxes]
+        if len(pieces) > limits.MAX_TABLE_PIECES:
+            return []  # the tables' own analysis reports them as too complex
+        sweep = Sweep(space, pieces, list(range(len(ordered))))
+        evals = evaluators(conds)
+        out = _unreachable(space, sweep, ordered, regions)
+        out += _contradictions(space, sweep, ordered, regions, evals)
+        if spec.format == 2:  # a format 1 file has no approve tables: its sign tables hold both
+            out += _wrong_purpose(space, ordered, regions, purpose)
+    except TooComplex:
+        return []  # reported by the table analysis
+    return out
+
+
+def _pieces_mask(sweep: Sweep, rules: Iterable[int]) -> int:
+    mask = 0
+    for k in rules:
+        mask |= sweep.rule_pieces.get(k, 0)
+    return mask
+
+
+def _unreachable(
+    space: Space,
+    sweep: Sweep,
+    ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
+    regions: Sequence[list[Box]],
+) -> list[Raw]:
+    out: list[Raw] = []
+    first_table = ordered[0][0] if ordered else None
+    for k, (t, r, table, rule) in enumerate(ordered):
+        if t == first_table or not regions[k]:
+            continue
+        earlier = [j for j in range(k) if ordered[j][0] != t]
+        mask = _pieces_mask(sweep, earlier)
+        covered = True
+        for box in regions[k]:
+            _, gaps = sweep.first_hit(root=box, active=sweep.meeting(box) & mask, gaps=True, max_gaps=1)
+            if gaps:
+                covered = False
+                break
+        if not covered:
+            continue
+        by_tables = sorted({ordered[j][2].id for j in earlier})
+        out.append(
+            Raw(
+                "unreachable",
+                "warning",
+                f"rule {rule.id} ({rule.cite}) in table {table.id} is never reached: every input it matches is "
+                f"answered first by the earlier table{'s' if len(by_tables) > 1 else ''} {', '.join(by_tables)} "
+                f"of purpose {table.purpose}",
+                (rule.id,),
+                witness={"rule": rule.id, "covered_by_tables": by_tables},
+                path=("signing", t, "rules", r),
+                anchor=rule.id,
+            )
+        )
+    return out
+
+
+def _contradictions(
+    space: Space,
+    sweep: Sweep,
+    ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
+    regions: Sequence[list[Box]],
+    evals: Sequence[conditions.Evaluator],
+) -> list[Raw]:
+    out: list[Raw] = []
+    for k, (t, r, table, rule) in enumerate(ordered):
+        if not rule.forbidden:
+            continue
+        earlier = [
+            j
+            for j in range(k)
+            if not ordered[j][3].forbidden and not (ordered[j][0] == t and table.hit_policy == "unique")
+        ]
+        mask = _pieces_mask(sweep, earlier)
+        winners: list[int] = []
+        witness: dict[str, Any] | None = None
+        for box in regions[k]:
+            for p in bits(sweep.meeting(box) & mask):
+                j, other = sweep.rule_of[p], sweep.pieces[p][1]
+                if j in winners:
+                    continue
+                both = meet(box, other)
+                if both is None:
+                    continue
+
+                def matched(doc: Any, j: int = j, k: int = k) -> bool:
+                    return evals[j](doc, None) is True and evals[k](doc, None) is True
+
+                found = find_witness(space, [both], matched)
+                if found is not None:
+                    winners.append(j)
+                    witness = witness or found
+                if len(winners) >= limits.MAX_RENDERED_CONDITIONS:
+                    break
+        if not winners or witness is None:
+            continue
+        winners.sort()
+        shown = ", ".join(f"{ordered[j][3].id} ({ordered[j][3].cite})" for j in winners)
+        out.append(
+            Raw(
+                "contradiction",
+                "warning",
+                f"prohibition {rule.id} ({rule.cite}) and {shown} match the same input, and {shown} is consulted "
+                f"first: the input is answered with a signer although {rule.cite} forbids it (put the prohibition "
+                "first, or narrow the rules)",
+                (rule.id, *(ordered[j][3].id for j in winners)),
+                witness=witness,
+                path=("signing", t, "rules", r),
+                anchor=rule.id,
+            )
+        )
+    return out
+
+
+def _wrong_purpose(
+    space: Space,
+    ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
+    regions: Sequence[list[Box]],
+    purpose: str,
+) -> list[Raw]:
+    if purpose == "meeting":
+        return []
+    issuer = space.index.get(("issuer", None))
+    recipient = space.index.get(("recipient", None))
+    if issuer is None or recipient is None:
+        return []
+    idim, rdim = space.dims[issuer], space.dims[recipient]
+    lower = idim.mask(lambda a: a not in OUTGOING_ISSUERS)
+    inbound = rdim.mask(lambda a: a in INBOUND_RECIPIENTS)
+    incoming = Box({issuer: lower, recipient: inbound})
+    out: list[Raw] = []
+    for k, (t, r, table, rule) in enumerate(ordered):
+        if not regions[k]:
+            continue
+        touches = any(meet(b, incoming) is not None for b in regions[k])
+        if purpose == "approve" and not touches:
+            message = (
+                f"rule {rule.id} ({rule.cite}) is in the approve table {table.id} but only matches documents the "
+                f"government sends itself ({render_box(space, regions[k][0])}): who_must_approve is asked about "
+                "documents sent to the government by departments and lower bodies; put it in a sign table"
+            )
+        elif purpose == "sign" and all(_inside(b, incoming, space) for b in regions[k]):
+            message = (
+                f"rule {rule.id} ({rule.cite}) is in the sign table {table.id} but only matches documents sent to "
+                f"the government ({render_box(space, regions[k][0])}): such documents are approved "
+                "(who_must_approve); put it in a table with purpose: approve"
+            )
+        else:
+            continue
+        out.append(
+            Raw(
+                "unreachable",
+                "warning",
+                message,
+                (rule.id,),
+                witness={"rule": rule.id, "purpose": purpose},
+                path=("signing", t, "rules", r),
+                anchor=rule.id,
+            )
+        )
+    return out
+
+
+def _inside(box: Box, region: Box, space: Space) -> bool:
+    for d, m in region.masks.items():
+        if space.mask(box, d) & ~m:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------------------------- competence
+
+
+def _competence(spec: model.RulesetFile) -> list[Raw]:
+    rules = list(spec.competence)
+    if len(rules) < 2:
+        return []
+    vocab = loader.vocabulary(spec, model.AGENDA_FIELDS)
+    conds = [conditions.parse_condition(c.matters, vocab)[0] for c in rules]
+    try:
+        space = Space(conds, tuple(spec.meetings), None, model.AGENDA_FIELDS, roles=tuple(spec.roles))
+        regions = [space.boxes(c) for c in conds]
+    except TooComplex:
+        return []
+    evals = evaluators(conds)
+    out: list[Raw] = []
+    for i, a in enumerate(rules):
+        for j in range(i + 1, len(rules)):
+            b = rules[j]
+            if set(a.meetings) & set(b.meetings):
+                continue
+            boxes = [m for x in regions[i] for y in regions[j] if (m := meet(x, y)) is not None]
+            if not boxes:
+                continue
+
+            def both(item: Any, i: int = i, j: int = j) -> bool:
+                return evals[i](item, None) is True and evals[j](item, None) is True
+
+            witness = _agenda_witness(space, boxes, both)
+            if witness is None:
+                continue
+            out.append(
+                Raw(
+                    "competence",
+                    "error",
+                    f"{a.id} ({a.cite}) reserves the matter to {', '.join(a.meetings)} and {b.id} ({b.cite}) to "
+                    f"{', '.join(b.meetings)}: an item matching both ({render_box(space, boxes[0])}) can be decided "
+                    "by no meeting",
+                    (a.id, b.id),
+                    witness=witness,
+                    path=("competence", j),
+                    anchor=b.id,
+                )
+            )
+    return out
+
+
+def _agenda_witness(space: Space, boxes: Sequence[Box], accept: Callable[[Any], bool]) -> dict[str, Any] | None:
+    for box in boxes[: limits.MAX_WITNESS_BOXES]:
+        for doc in space.witnesses(box):
+            try:
+                item = AgendaItem(**doc)
+            except GovruleError:  # a box value the item refuses: try the next
+                continue
+            if accept(item):
+                return doc
+    return None
