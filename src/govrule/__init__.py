@@ -16,12 +16,14 @@ if TYPE_CHECKING:
     from .answers import (
         ActingHead,
         AgendaCheck,
+        AlternativeAnswer,
         Deadline,
         Finding,
         LeaveAnswer,
         MeetingInfo,
         RuleRef,
         SigningDecision,
+        StandIn,
         StepAnswer,
     )
     from .calendar import WorkCalendar, default_calendar, load_calendar_file
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
         RulesetError,
         UnknownTerm,
     )
-    from .facts import AgendaItem, Document
+    from .facts import AgendaItem, Document, MeetingRequest
     from .loader import validate
     from .registry import CompositionError, NotInForce, bundled, compose, load, supersession_graph
     from .wire import jsonable
@@ -46,12 +48,14 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "ActingHead": "answers",
     "AgendaCheck": "answers",
+    "AlternativeAnswer": "answers",
     "Deadline": "answers",
     "Finding": "answers",
     "LeaveAnswer": "answers",
     "MeetingInfo": "answers",
     "RuleRef": "answers",
     "SigningDecision": "answers",
+    "StandIn": "answers",
     "StepAnswer": "answers",
     "WorkCalendar": "calendar",
     "default_calendar": "calendar",
@@ -68,6 +72,7 @@ _EXPORTS = {
     "UnknownTerm": "errors",
     "AgendaItem": "facts",
     "Document": "facts",
+    "MeetingRequest": "facts",
     "validate": "loader",
     "CompositionError": "registry",
     "NotInForce": "registry",
@@ -100,6 +105,7 @@ __all__ = [
     "ActingHead",
     "AgendaCheck",
     "AgendaItem",
+    "AlternativeAnswer",
     "CalendarError",
     "CompositionError",
     "Deadline",
@@ -108,6 +114,7 @@ __all__ = [
     "GovruleError",
     "LeaveAnswer",
     "MeetingInfo",
+    "MeetingRequest",
     "Meta",
     "MissingFact",
     "NoApplicableRule",
@@ -118,6 +125,7 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "SigningDecision",
+    "StandIn",
     "StepAnswer",
     "UnknownTerm",
     "WorkCalendar",
