@@ -186,3 +186,23 @@ def test_roles_in_every_meeting_and_step_field_are_checked(tmp_path: Path) -> No
     assert "undefined role 'unit_head'" in messages
     assert "undefined role 'deputy_mayor'" in messages
     assert "authorized_by 'secretary_general' must be one of the step's roles" in messages
+
+
+def test_structural_and_vocabulary_problems_are_reported_together() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "          - {action: sign, roles: [head]}", "          - {action: sing, roles: [head]}", 1
+    )
+    text = text.replace("members: [head, deputy_head, secretary_general]", "members: [head, deputy_haed]", 1)
+    text = text.replace("  level: city\n", "  level: cty\n", 1).replace("    amount: 5\n", "    amount: five\n", 1)
+    text = text.replace("    require: {consulted: true}", "    require: {consulted: yes}", 1)
+    with pytest.raises(govrule.RulesetError) as caught:
+        loader.parse_text(text, "city.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert any("'cty' is not allowed" in m for m in messages)
+    assert any("'sing' is not allowed" in m for m in messages)
+    assert any("whole number" in m for m in messages)
+    assert any("undefined role 'deputy_haed'" in m for m in messages)
+    assert any("consulted takes true or false" in m for m in messages)
+    # the deadline that failed is not reported a second time as an undefined rule in coverage
+    assert not any("deadline.meeting_documents" in m for m in messages), messages
+    assert len(messages) == 5

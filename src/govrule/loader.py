@@ -93,12 +93,141 @@ def parse_text(text: str, file: str = "<string>") -> Source:
         # Lists become tuples first, since strict validation takes a tuple field only as a tuple.
         spec = model.RulesetFile.model_validate(_tuples(loaded.data), strict=True)
     except pydantic.ValidationError as exc:
-        raise RulesetError(_model_problems(exc, loaded, file)) from None
+        structural = _model_problems(exc, loaded, file)
+        # Report the vocabulary problems too (undefined roles, bad conditions …), found on a copy of the
+        # file whose broken parts are stood in for by valid siblings; problems inside those parts are
+        # the structural ones already reported.
+        patched = _stand_in(loaded.data, exc)
+        if patched is None:
+            raise RulesetError(structural) from None
+        partial, replaced = patched
+        try:
+            more = _semantic_problems(partial, loaded, file)[1] + _label_clashes(partial, loaded, file)
+        except Exception:  # a best-effort second look must never hide the first
+            more = []
+        prefixes = tuple(format_path(p) for p in replaced)
+        ids = {f"{i!r}" for i in (_id_at(loaded.data, p) for p in replaced) if i}
+        extra = [
+            p
+            for p in more
+            if not any(p.path == q or p.path.startswith((q + ".", q + "[")) for q in prefixes)
+            and not any(i in p.message for i in ids)
+        ]
+        raise RulesetError([*structural, *extra]) from None
     conds, problems = _semantic_problems(spec, loaded, file)
     problems += _label_clashes(spec, loaded, file)
     if problems:
         raise RulesetError(problems)
     return Source(file, spec, loaded, types.MappingProxyType(conds))
+
+
+def _stand_in(data: Any, exc: pydantic.ValidationError) -> tuple[model.RulesetFile, list[tuple[Any, ...]]] | None:
+    """A valid model of the file with each broken list element or mapping entry replaced by a valid sibling.
+
+    Indices are kept (nothing is removed where a sibling can stand in), so every path found on the
+    result is a path of the file. The stand-in keeps the broken element's own ``id`` where it had a
+    usable one, so references to it still resolve. None when a broken part has no sibling to borrow.
+    """
+    work = _tuples(data)
+    replaced: list[tuple[Any, ...]] = []
+    for _ in range(6):
+        errors = exc.errors()
+        for err in errors:
+            target = _replaceable(err["loc"], data)
+            if target is None:
+                return None
+            if target not in replaced:
+                replaced.append(target)
+        work = _tuples(data)
+        for target in replaced:
+            work = _replace_at(work, target)
+            if work is None:
+                return None
+        try:
+            return model.RulesetFile.model_validate(work, strict=True), replaced
+        except pydantic.ValidationError as again:
+            exc = again
+    return None
+
+
+def _id_at(data: Any, path: tuple[Any, ...]) -> str | None:
+    """The ``id`` of the mapping at ``path`` in plain data, if it has a text one."""
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    found = node.get("id") if isinstance(node, dict) else None
+    return found if isinstance(found, str) else None
+
+
+#: Valid values that stand in for a broken metadata field while the rest of the file is checked.
+_META_STAND_INS: dict[str, Any] = {
+    "title": "—",
+    "jurisdiction": "—",
+    "source": "—",
+    "level": "city",
+    "script": "simplified",
+    "status": "unknown",
+    **dict.fromkeys(("number", "issuer", "adopted", "signed", "published", "effective", "abolished"), None),
+}
+
+
+def _replaceable(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...] | None:
+    """The deepest list element or ``roles``/``meetings``/``events`` entry on the path of an error."""
+    path = _data_path(tuple(loc), data)
+    if len(path) == 2 and path[0] == "meta" and path[1] in _META_STAND_INS:
+        return path
+    if len(loc) == 2 and loc[0] == "meta" and loc[1] in _META_STAND_INS:  # a missing metadata key
+        return ("meta", loc[1])
+    best: tuple[Any, ...] | None = None
+    for i in range(1, len(path) + 1):
+        if isinstance(path[i - 1], int) or (i == 2 and path[0] in ("roles", "meetings", "events")):
+            best = tuple(path[:i])
+    return best
+
+
+def _replace_at(work: Any, target: tuple[Any, ...]) -> Any:
+    """``work`` with the element at ``target`` replaced by a sibling (or dropped when it is the only one)."""
+    parent_path, last = target[:-1], target[-1]
+    parent = work
+    for part in parent_path:
+        parent = parent[part] if isinstance(parent, dict | tuple) else None
+        if parent is None:
+            return None
+    if isinstance(parent, tuple) and isinstance(last, int) and last < len(parent):
+        siblings = [x for j, x in enumerate(parent) if j != last]
+        if not siblings:
+            fresh: Any = ()
+        else:
+            fresh = siblings[0]
+            own = parent[last]
+            if isinstance(fresh, dict) and isinstance(own, dict) and isinstance(own.get("id"), str):
+                fresh = {**fresh, "id": own["id"]}
+        new_parent: Any = (*parent[:last], fresh, *parent[last + 1 :]) if siblings else ()
+    elif parent_path == ("meta",) and isinstance(parent, dict) and last in _META_STAND_INS:
+        new_parent = {**parent, last: _META_STAND_INS[last]}
+    elif isinstance(parent, dict) and last in parent:
+        others = [v for k, v in parent.items() if k != last]
+        if not others:
+            return None
+        fresh = others[0]
+        if isinstance(fresh, dict) and "label" in fresh:  # a role or meeting: its own label, none borrowed
+            fresh = {**fresh, "label": str(last), "aliases": ()}
+        new_parent = {**parent, last: fresh}
+    else:
+        return None
+
+    def put(node: Any, path: tuple[Any, ...]) -> Any:
+        if not path:
+            return new_parent
+        head, rest = path[0], path[1:]
+        if isinstance(node, dict):
+            return {**node, head: put(node[head], rest)}
+        return (*node[:head], put(node[head], rest), *node[head + 1 :])
+
+    return put(work, parent_path)
 
 
 def _label_clashes(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) -> list[Problem]:
