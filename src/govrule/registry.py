@@ -163,7 +163,8 @@ def supersession_graph() -> nx.DiGraph[str]:
             if key not in graph:
                 graph.add_node(key, title=spec.meta.supplements.title)
             graph.add_edge(me, key, relation="supplements")
-    return graph
+    # Cached and shared: frozen, so a caller cannot change what load(as_of=) reads (copy it to edit).
+    return networkx.freeze(graph)
 
 
 def _describe(ref: model.DocumentRef) -> str:
