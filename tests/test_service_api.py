@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ import pytest
 if os.environ.get("CI") != "true":  # in CI a missing extra is a failure, not a skip
     pytest.importorskip("starlette", reason="the service needs the serve extra (scripts/test.sh installs it)")
 
-from starlette.testclient import TestClient
+with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 import govrule
 from govrule import wire
@@ -249,6 +252,7 @@ def test_bad_batches_are_400(client: TestClient, body: object) -> None:
 
 
 def test_the_decision_log_reproduces_every_answer(client: TestClient, log_file: Path, rulesets_dir: Path) -> None:
+    client.app.state.service.decisions.flush()
     before = log_file.read_text(encoding="utf-8").count("\n") if log_file.exists() else 0
     client.post("/v1/rulesets/ezhou/sign", json=EZHOU_PROVINCE, headers={"x-request-id": "req-42"})
     client.post("/v1/rulesets/ezhou/deadline", json={"event": "meeting_documents_issuance", "start": "2024-09-27"})
@@ -256,6 +260,7 @@ def test_the_decision_log_reproduces_every_answer(client: TestClient, log_file: 
     client.post(
         "/v1/rulesets/rizhao/batch", json={"query": "leave", "inputs": [{"role": "deputy_head"}, {"role": "x"}]}
     )
+    client.app.state.service.decisions.flush()  # the log is written by a thread of its own
     lines = [json.loads(x) for x in log_file.read_text(encoding="utf-8").splitlines()[before:]]
     assert len(lines) == 5
     assert lines[0]["request_id"] == "req-42" and lines[0]["index"] is None

@@ -16,7 +16,9 @@ The service never deletes or rotates the file: retention is the operator's (see 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import queue
 import sys
 import threading
 
@@ -53,15 +55,29 @@ def decision_line(prefix: bytes, index: int | None, input_json: bytes, tail: byt
 
 
 class DecisionLog:
-    """Where decision lines go: ``"-"`` standard output, a file path (appended), or None (off)."""
+    """Where decision lines go: ``"-"`` standard output, a file path (appended), or None (off).
+
+    Requests hand their lines to a writer thread, so a slow disk never stalls the event loop;
+    the thread writes them in order, each batch of lines with one ``write`` call. When more than
+    `BACKLOG` batches wait, a request writes its own lines and waits its turn (back-pressure
+    instead of unbounded memory). `flush` waits until everything handed over is written;
+    `close` flushes and stops the thread.
+    """
+
+    BACKLOG = 10_000
 
     def __init__(self, target: str | None) -> None:
         self.target = target
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one writer at a time: the thread, or a request under back-pressure
         self._fd: int | None = None
+        self._queue: queue.Queue[bytes | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
         if target and target != "-":
             # O_APPEND: every write lands at the end, also with a log shipper or logrotate (copytruncate) at work.
             self._fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        if target:
+            self._thread = threading.Thread(target=self._run, name="govrule-decision-log", daemon=True)
+            self._thread.start()
 
     @property
     def enabled(self) -> bool:
@@ -69,16 +85,50 @@ class DecisionLog:
         return bool(self.target)
 
     def write(self, lines: list[bytes]) -> None:
-        """Write whole lines at once (one system call), so lines of concurrent requests never interleave."""
+        """Hand over whole lines; they are written together, so lines of concurrent requests never interleave."""
         if not self.target or not lines:
             return
         data = b"".join(lines)
+        if self._queue.qsize() > self.BACKLOG:
+            self._queue.join()  # back-pressure: let the writer catch up first
+        self._queue.put(data)
+
+    def flush(self) -> None:
+        """Wait until every line handed over so far is written."""
+        if self._thread is not None:
+            self._queue.join()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                chunks = [item]
+                while len(chunks) < 256:  # write what is waiting together
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._queue.put(None)  # stop after writing these
+                        self._queue.task_done()
+                        break
+                    chunks.append(more)
+                    self._queue.task_done()
+                self._emit(b"".join(chunks))
+            except Exception:  # the log must not die silently: say so on stderr and keep going
+                logging.getLogger("govrule.service").exception("govrule serve: writing the decision log failed")
+            finally:
+                self._queue.task_done()
+
+    def _emit(self, data: bytes) -> None:
         with self._lock:
             if self._fd is not None:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(self._fd, view) :]
-            else:
+            elif self.target == "-":
                 out = getattr(sys.stdout, "buffer", None)
                 if out is not None:
                     sys.stdout.flush()
@@ -89,7 +139,11 @@ class DecisionLog:
                     sys.stdout.flush()
 
     def close(self) -> None:
-        """Close the file (standard output stays open); later writes are dropped."""
+        """Write what is waiting, stop the writer and close the file; later lines are dropped."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
         with self._lock:
             if self._fd is not None:
                 os.close(self._fd)
