@@ -94,7 +94,7 @@ def test_the_rulesets_public_views_are_read_only(name: str) -> None:
     _assert_frozen(rs.meetings, "meetings")
     _assert_frozen(rs.meta, "meta")
     graph = govrule.supersession_graph()
-    with pytest.raises(Exception, match="[Ff]rozen"):
+    with pytest.raises(Exception, match=r"[Ff]rozen"):
         graph.add_node("x")
 
 
