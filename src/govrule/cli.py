@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import __version__
+from . import __version__, _hints
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
 
 if TYPE_CHECKING:
@@ -228,9 +228,8 @@ def _gather(
     allowed = set(facts) | set(extra)
     unknown = sorted(set(given) - allowed)
     if unknown:
-        import difflib
 
-        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        close = _hints.close_matches(unknown[0], sorted(allowed))
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise QueryError(f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}")
     typed = set(given)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from .. import loader, model, registry
+from .. import _hints, loader, model, registry
 from ..engine import Ruleset
 from ..errors import GovruleError, NoApplicableRule
 from . import limits
@@ -34,7 +33,7 @@ def bad_overrides(sup: model.RulesetFile, base: model.RulesetFile) -> list[Raw]:
             if target in base_ids or (rule.id, target) in seen:
                 continue
             seen.add((rule.id, target))
-            close = difflib.get_close_matches(target, list(base_ids), n=1)
+            close = _hints.close_matches(target, list(base_ids))
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             out.append(
                 Raw(

@@ -5,12 +5,11 @@ The loader refuses these in files; compositions and rulesets built in memory can
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .. import conditions, loader, model
+from .. import _hints, conditions, loader, model
 from ..errors import Problem, RulesetError
 from .findings import Path, Raw
 
@@ -56,7 +55,7 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
 
     def need_role(path: Path, anchor: str, role: str | None) -> None:
         if role is not None and role not in spec.roles:
-            close = difflib.get_close_matches(role, roles, n=1)
+            close = _hints.close_matches(role, roles)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             out.append(
                 Raw(
@@ -162,7 +161,7 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
         for i, entry in enumerate(spec.coverage):
             for j, rid in enumerate(entry.rules):
                 if rid not in ids:
-                    close = difflib.get_close_matches(rid, list(ids), n=1)
+                    close = _hints.close_matches(rid, list(ids))
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
                     out.append(
                         Raw(

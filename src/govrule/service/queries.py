@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import model
+from .. import _hints, model
 from ..answers import RuleRef
 from ..engine import Ruleset
 from ..errors import QueryError
@@ -80,7 +79,7 @@ def _json_type(value: Any) -> str:
 def _only(body: Mapping[str, Any], query: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
     for key in body:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+            close = _hints.close_matches(str(key), allowed)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise QueryError(f"unknown {query} field {key!r}{hint}; allowed: {', '.join(allowed) or '(none)'}")
     for key in required:

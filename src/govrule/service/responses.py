@@ -12,13 +12,12 @@ answer for the same inputs, so a repeated decision costs a dictionary look-up he
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import threading
 from typing import Any
 
-from .. import wire
+from .. import _hints, wire
 from ..errors import CalendarError, GovruleError, NoApplicableRule, QueryError, UnknownTerm
 from ..registry import NotInForce
 
@@ -65,7 +64,7 @@ def error_body(exc: BaseException) -> dict[str, Any]:
     err: dict[str, Any] = body["error"]
     if isinstance(exc, UnknownTerm):
         err["field"] = exc.category
-        close = difflib.get_close_matches(str(exc.term), list(exc.defined), n=1)
+        close = _hints.close_matches(str(exc.term), list(exc.defined))
         err["did_you_mean"] = close[0] if close else None
     elif isinstance(exc, QueryError):
         text = str(exc)
