@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from . import _hints, model, vocabulary
 from .conditions import iso_date
 from .errors import QueryError
-
-if TYPE_CHECKING:
-    from .literals import AgendaKind, Direction, DocumentKind, Issuer, Procedure, Recipient
+from .literals import AgendaKind, Direction, DocumentKind, Issuer, Procedure, Recipient  # resolvable hints
 
 __all__ = ["AgendaItem", "Document", "MeetingRequest", "as_agenda_item", "as_document", "as_meeting_request"]
 

@@ -215,6 +215,11 @@ def documents(
         meeting=meeting,
         entrusted=st.booleans(),
         subject_matter=_words(spec, "subject_matter", ["other_subject"]),
+        # The format 2 facts, unknown (None) or known; without them builds() would draw any text.
+        direction=st.none() | st.sampled_from(sorted(model.DIRECTIONS)),
+        skips_level=st.none() | st.booleans(),
+        within_department_authority=st.none() | st.booleans(),
+        assigned_by_leader=st.none() | st.booleans(),
     )
 
 
