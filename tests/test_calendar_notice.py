@@ -215,3 +215,41 @@ def test_a_deadline_warns_when_the_calendar_ends_soon_after_it() -> None:
     assert early.warnings == ()
     code, out, err = run("deadline", EXAMPLE, "meeting_documents_issuance", "--from", f"{last}-12-01")
     assert code == 0 and "注意" in out and "warning" in err
+
+
+OTHER_YEARS = {
+    2024: (
+        "国务院办公厅关于2024年部分节假日安排的通知\n"
+        "一、元旦：1月1日放假，与周末连休。\n"
+        "二、春节：2月10日至17日放假调休，共8天。2月4日（周日）、2月18日（周日）上班。"
+        "鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。\n"
+        "三、清明节：4月4日至6日放假调休，共3天。4月7日（周日）上班。\n"
+        "四、劳动节：5月1日至5日放假调休，共5天。4月28日（周日）、5月11日（周六）上班。\n"
+        "五、端午节：6月10日放假，与周末连休。\n"
+        "六、中秋节：9月15日至17日放假调休，共3天。9月14日（周六）上班。\n"
+        "七、国庆节：10月1日至7日放假调休，共7天。9月29日（周日）、10月12日（周六）上班。\n"
+    ),
+    2025: (
+        "国务院办公厅关于2025年部分节假日安排的通知\n"
+        "一、元旦：1月1日（周三）放假1天，不调休。\n"
+        "二、春节：1月28日（农历除夕、周二）至2月4日（农历正月初七、周二）放假调休，共8天。"
+        "1月26日（周日）、2月8日（周六）上班。\n"
+        "三、清明节：4月4日（周五）至6日（周日）放假，共3天。\n"
+        "四、劳动节：5月1日（周四）至5日（周一）放假调休，共5天。4月27日（周日）上班。\n"
+        "五、端午节：5月31日（周六）至6月2日（周一）放假，共3天。\n"
+        "六、国庆节、中秋节：10月1日（周三）至8日（周三）放假调休，共8天。9月28日（周日）、10月11日（周六）上班。\n"
+    ),
+    2009: (  # the older dash style
+        "國務院辦公廳關於2009年部分節假日安排的通知\n一、元旦：1月1日—3日放假調休，共3天。1月4日（星期日）上班。\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("year", sorted(OTHER_YEARS))
+def test_notices_of_other_years_and_styles(year: int) -> None:
+    """Full-width punctuation, 周X and 农历 notes, 不调休, an encouraged rest day in parentheses, Traditional script."""
+    calendar = parse_notice(OTHER_YEARS[year], f"{year}.txt").calendar
+    days = _days(year) if year != 2009 else [dt.date(2009, 1, d) for d in range(1, 8)]
+    for day in days:
+        worked = day in calendar.workdays or (day.weekday() < 5 and day not in calendar.holidays)
+        assert worked == chinese_calendar.is_workday(day), day

@@ -34,7 +34,7 @@ _YEAR = (
 )
 _ITEM = re.compile(r"^[ \t]*[一二三四五六七八九十]+、\s*([^:\n]{1,30}?)\s*:", re.MULTILINE)
 _PAREN = re.compile(r"\([^()\n]*\)")
-_TOKEN = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日|(?P<to>至|到|-|~)")
+_TOKEN = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日|(?P<to>至|到|-|~|—|–)")
 _OFF = ("放假", "补休", "休息", "调休", "公休")
 _WORK = ("上班",)
 
