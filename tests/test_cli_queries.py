@@ -374,3 +374,17 @@ def test_no_applicable_rule_messages_name_the_facts_not_a_python_repr() -> None:
     assert "Document(" not in str(exc) and "'" not in str(exc)
     plain = NoApplicableRule("deadline", {"event": "consultation_reply", "start": "2024-01-01"})
     assert str(plain) == "no rule answers deadline for event=consultation_reply, start=2024-01-01"
+
+
+def test_approve_and_absent_roles() -> None:
+    code, out, err = run("approve", "ezhou", "--issuer", "部门", "--kind", "请示", "--recipient", "市政府", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    conforms(data, "record")
+    assert data["query"] == "who_must_approve" and data["answer"]["signers"]
+    assert run("approve", "ezhou", "--issuer", "department", "--kind", "request", "--recipient", "government")[
+        1
+    ].startswith("审批：")
+    code, out, _ = run("sign", "ezhou", *SIGN, "--absent", "市长", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["input"]["absent"] == ["head"] and "head" not in data["answer"]["signers"]
