@@ -228,7 +228,6 @@ def _gather(
     allowed = set(facts) | set(extra)
     unknown = sorted(set(given) - allowed)
     if unknown:
-
         close = _hints.close_matches(unknown[0], sorted(allowed))
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise QueryError(f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}")
@@ -830,8 +829,8 @@ def _lazy(module: str, name: str) -> Command:
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``govrule diff``: exit 1 when the rulesets answer differently (the diff itself is ``govrule.show``'s)."""
-    from .show import cli_diff
+    """``govrule diff``: exit 1 when the rulesets answer differently (the diff itself is ``govrule.diff``'s)."""
+    from .diff import cli_diff
 
     buffer = io.StringIO()
     code = int(cli_diff(args, buffer, err))
@@ -968,6 +967,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sp = add("diff", "how two rulesets answer the same questions differently (exit 1 if they differ)", _diff)
     sp.add_argument("left", metavar="ID")
     sp.add_argument("right", metavar="ID")
+    sp.add_argument("--points", action="store_true", help="one example input per differing region, not the regions")
     sp = add("scaffold", "split a source text into articles and write a ruleset skeleton", cmd_scaffold)
     sp.add_argument("source", metavar="SOURCE.txt")
     sp.add_argument("--id", help="ruleset id (default: the file name)")

@@ -1,29 +1,20 @@
-"""Readable views of rulesets: ``govrule show`` (a ruleset as tables) and ``govrule diff``.
+"""Readable views of rulesets: ``govrule show`` (a ruleset as tables).
 
-``diff`` asks two rulesets the same questions — every signing input of a common domain,
-every meeting, every deadline event, the acting head and every role's leave — and lists
-where the answers differ, each side with its citation. It works for two cities and for a
-base against a base-plus-supplement.
+``govrule diff`` (where two rulesets answer differently) is :mod:`govrule.diff`.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
-import itertools
 import json
-import os
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import conditions, model
 from .engine import Ruleset
-from .errors import GovruleError, NoApplicableRule
-from .facts import Document
 
-__all__ = ["Difference", "cli_diff", "cli_show", "diff", "render_show", "signing_domain"]
+__all__ = ["cli_show", "render_show"]
 
 
 def _width(text: str) -> int:
@@ -231,146 +222,4 @@ def cli_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         out.write(render_show(rs))
-    return 0
-
-
-# ---------------------------------------------------------------------------- diff
-
-
-@dataclasses.dataclass(frozen=True)
-class Difference:
-    """One question two rulesets answer differently."""
-
-    query: str
-    input: dict[str, Any]
-    left: str
-    right: str
-    left_cite: str | None
-    right_cite: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The difference as plain data."""
-        return dataclasses.asdict(self)
-
-
-def signing_domain(*rulesets: Ruleset) -> Iterator[Document]:
-    """Signing inputs to compare: issuer x kind x recipient, with the flags and portfolio counts rules read."""
-    meetings = sorted(set().union(*(set(r.meetings) for r in rulesets)))
-    for issuer, kind, recipient in itertools.product(model.ISSUERS, model.DOCUMENT_KINDS, model.RECIPIENTS):
-        for portfolios, major in itertools.product(((), ("a",), ("a", "b")), (False, True)):
-            # The model's tuples hold exactly the vocabulary's ids; the Literal types do not see that.
-            yield Document(issuer=issuer, kind=kind, recipient=recipient, portfolios=portfolios, major=major)  # type: ignore[arg-type]
-    for meeting in meetings:
-        yield Document(issuer="government", kind="minutes", meeting=meeting)
-        yield Document(issuer="government", kind="minutes", meeting=meeting, major=True)
-
-
-def _answer(fn: Any, *args: Any) -> tuple[str, str | None]:
-    try:
-        answer = fn(*args)
-    except NoApplicableRule as exc:
-        return (f"({type(exc).__name__})", None)
-    except GovruleError as exc:
-        return (f"({type(exc).__name__})", None)
-    return _summary(answer), getattr(getattr(answer, "rule", None), "citation", None)
-
-
-def _summary(answer: Any) -> str:
-    if hasattr(answer, "signers"):
-        text = "sign " + "|".join(sorted(answer.signers))
-        if answer.cosigners:
-            text += " cosign " + "+".join(sorted(answer.cosigners))
-        return text
-    if hasattr(answer, "due"):
-        return f"{answer.amount} {answer.unit}{' back' if answer.back else ''} -> {answer.due.isoformat()}"
-    if hasattr(answer, "members"):
-        return (
-            f"members {sorted(answer.members or [])} chair {sorted(answer.chair or [])} "
-            f"quorum {answer.quorum} minutes {sorted(answer.minutes_signers or [])}"
-        )
-    if hasattr(answer, "roles"):
-        return " > ".join(answer.roles)
-    return str(answer)
-
-
-def diff(left: Ruleset, right: Ruleset) -> list[Difference]:
-    """Where two rulesets answer the same questions differently."""
-    out: list[Difference] = []
-
-    def compare(query: str, inp: dict[str, Any], a: tuple[str, str | None], b: tuple[str, str | None]) -> None:
-        if a[0] != b[0]:
-            out.append(Difference(query, inp, a[0], b[0], a[1], b[1]))
-
-    for doc in signing_domain(left, right):
-        lm = doc.meeting is None or doc.meeting in left.meetings
-        rm = doc.meeting is None or doc.meeting in right.meetings
-        a = _answer(left.who_must_sign, doc) if lm else ("(meeting not defined)", None)
-        b = _answer(right.who_must_sign, doc) if rm else ("(meeting not defined)", None)
-        compare("who_must_sign", doc.to_dict(), a, b)
-    for meeting in sorted(set(left.meetings) | set(right.meetings)):
-        compare(
-            "meeting",
-            {"meeting": meeting},
-            _answer(left.meeting, meeting) if meeting in left.meetings else ("(not defined)", None),
-            _answer(right.meeting, meeting) if meeting in right.meetings else ("(not defined)", None),
-        )
-    start = dt.date(2024, 6, 3)
-    for event in sorted(set(model.EVENTS) | set(left.spec.events) | set(right.spec.events)):
-        compare(
-            "deadline",
-            {"event": event, "start": start.isoformat()},
-            _answer(left.deadline, event, start),
-            _answer(right.deadline, event, start),
-        )
-    compare("acting_head", {}, _answer(left.acting_head), _answer(right.acting_head))
-    for role in sorted(set(left.roles) | set(right.roles)):
-        compare(
-            "leave_approver",
-            {"role": role},
-            _answer(left.leave_approver, role) if role in left.roles else ("(role not defined)", None),
-            _answer(right.leave_approver, role) if role in right.roles else ("(role not defined)", None),
-        )
-    return out
-
-
-def cli_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``govrule diff A B`` (B may be ``BASE+SUPPLEMENT`` to compare a base with its composition)."""
-    from .registry import compose, load
-
-    def get(name: str) -> Ruleset:
-        # BASE+SUPPLEMENT (ids or paths) names a composition; a file whose name has a + is just a file.
-        if "+" in name and not os.path.exists(name):
-            base, sup = name.split("+", 1)
-            return compose(load(base), load(sup))
-        return load(name)
-
-    left, right = get(args.left), get(args.right)
-    diffs = diff(left, right)
-    if args.json:
-        out.write(
-            json.dumps(
-                {"left": left.id, "right": right.id, "differences": [d.to_dict() for d in diffs]},
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
-        return 0
-    by_query: dict[str, list[Difference]] = {}
-    for d in diffs:
-        by_query.setdefault(d.query, []).append(d)
-    for query, items in by_query.items():
-        out.write(f"\n{query}: {len(items)} difference{'s' if len(items) != 1 else ''}\n")
-        rows = [
-            [
-                json.dumps(d.input, ensure_ascii=False)[1:-1],
-                f"{d.left} [{d.left_cite or '—'}]",
-                f"{d.right} [{d.right_cite or '—'}]",
-            ]
-            for d in items[:40]
-        ]
-        out.write(table(["input", left.id, right.id], rows, max_width=56) + "\n")
-        if len(items) > 40:
-            out.write(f"… and {len(items) - 40} more (use --json for all)\n")
-    out.write(f"\n{len(diffs)} differences between {left.id} and {right.id}\n")
     return 0

@@ -660,6 +660,40 @@ class Sweep:
                 stack.append((k + 1, sub, (k, atoms, path)))
         return sets, found
 
+    def partition(
+        self, sides: Sequence[int], *, limit: int = limits.MAX_DIFF_REGIONS
+    ) -> list[tuple[Box, tuple[int | None, ...]]]:
+        """Regions on which each side's first matching piece is constant.
+
+        ``sides`` are masks of pieces (each side's pieces in its engine order); a region is given
+        with, per side, the rule of its first matching piece (None: no rule of that side matches).
+        Values no piece tells apart are never split. TooComplex past ``limit`` regions.
+        """
+        root = self.space.full
+        free_below = self._free_below(root)
+        out: list[tuple[Box, tuple[int | None, ...]]] = []
+        stack: list[tuple[int, int, _Path]] = [(0, self.all, None)]
+        while stack:
+            k, act, path = stack.pop()
+            firsts: list[int | None] = []
+            for side in sides:
+                mine = act & side
+                if not mine:
+                    firsts.append(None)
+                    continue
+                low = mine & -mine
+                if not low & free_below[k]:
+                    break
+                firsts.append(self.rule_of[low.bit_length() - 1])
+            else:
+                out.append((self._box(root, path), tuple(firsts)))
+                if len(out) > limit:
+                    raise TooComplex(f"more than {limit} regions to compare", "MAX_DIFF_REGIONS")
+                continue
+            for sub, atoms in self._split(k, root, act):
+                stack.append((k + 1, sub, (k, atoms, path)))
+        return out
+
     def agreeing_groups(self, verify: Callable[[int, int], bool]) -> dict[int, list[int]]:
         """Rules with the same outcome connected by pairs whose conditions share an input.
 
