@@ -98,7 +98,7 @@ def load_subject() -> Subject:
         if not rs.spec.signing:
             skipped.append(f"{rid}: has no signing table")
             continue
-        return _build(rs, rid, f"bundled ruleset `{rid}`", False, skipped)
+        return _build(rs, rid, f"bundled ruleset `{rid}` (its signing tables; meeting competence left out)", False, skipped)
     rs = govrule.load(str(FALLBACK))
     return _build(
         rs,
@@ -320,7 +320,14 @@ def _peer_input(inp: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _build(rs: govrule.Ruleset, name: str, label: str, synthetic: bool, skipped: list[str]) -> Subject:
-    spec = rs.spec
+    # The subject is the signing decision table: who_must_sign consults the signing tables only (format 2
+    # approval and meeting-approval tables answer other queries), and meeting competence (format 2), which
+    # may ask for decided_by before any table is read, is left out for govrule and every peer alike.
+    spec = rs.spec.model_copy(
+        update={"signing": tuple(t for t in rs.spec.signing if t.purpose == "sign"), "competence": ()}
+    )
+    if spec != rs.spec:
+        rs = govrule.Ruleset(spec)
     rows = _parsed_rows(spec)
     fields = _field_domains(spec, rows)
     # None is unknown, except in the fields where govrule reads it as a value ("no meeting").
