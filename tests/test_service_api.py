@@ -16,7 +16,7 @@ if os.environ.get("CI") != "true":  # in CI a missing extra is a failure, not a 
     pytest.importorskip("starlette", reason="the service needs the serve extra (scripts/test.sh installs it)")
 
 with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test client; httpx still works
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 import govrule
@@ -417,16 +417,22 @@ signing:
 
 
 def test_validate_an_uploaded_ruleset(client: TestClient, rulesets_dir: Path) -> None:
+    """The answer is ``govrule validate --json``'s; problems carry a line and a file label, never a path."""
     good = (rulesets_dir / "rizhao.yaml").read_text(encoding="utf-8")
     r = client.post("/v1/validate", json={"yaml": good, "file": "rizhao.yaml"})
-    assert r.status_code == 200 and r.json()["valid"] is True
-    assert r.json()["ruleset"]["id"] == "rizhao"
-    bad = client.post("/v1/validate", json={"yaml": BROKEN, "file": "/etc/city.yaml"}).json()
-    assert bad["valid"] is False and bad["problems"]
-    for p in bad["problems"]:
+    assert r.status_code == 200
+    assert r.json()["results"] == [{"file": "rizhao.yaml", "valid": True, "problems": []}]
+    assert (r.json()["valid"], r.json()["invalid"]) == (1, 0)
+    wrong = good.replace("kind: base", "kind: basis", 1)
+    line = good[: good.index("kind: base")].count("\n") + 1
+    bad = client.post("/v1/validate", json={"yaml": wrong, "file": "/etc/city.yaml"}).json()
+    assert (bad["valid"], bad["invalid"]) == (0, 1)
+    result = bad["results"][0]
+    assert result["file"] == "city.yaml" and result["valid"] is False
+    assert any(p["location"]["line"] == line for p in result["problems"])
+    for p in result["problems"]:
         assert p["location"]["file"] == "city.yaml"  # a label, never a path
-        assert p["location"]["line"] >= 1
-    broken_yaml = client.post("/v1/validate", json={"yaml": "id: x\nroles: [a\n"}).json()
+    broken_yaml = client.post("/v1/validate", json={"yaml": "id: x\nroles: [a\n"}).json()["results"][0]
     assert broken_yaml["valid"] is False and broken_yaml["problems"][0]["location"]["line"] >= 2
 
 
@@ -434,15 +440,17 @@ def test_validate_an_uploaded_ruleset(client: TestClient, rulesets_dir: Path) ->
 def test_check_an_uploaded_ruleset(client: TestClient, rulesets_dir: Path, name: str) -> None:
     """The endpoint gives what ``govrule.check`` gives for the same text (findings, or the problems it refuses)."""
     good = (rulesets_dir / f"{name}.yaml").read_text(encoding="utf-8")
-    r = client.post("/v1/check", json={"yaml": good}).json()
+    r = client.post("/v1/check", json={"yaml": good, "file": f"{name}.yaml"}).json()
+    target = r["targets"][0]
+    assert target["target"] == f"{name}.yaml" and target["base"] is None
     try:
         expected = [wire.finding_dict(f) for f in govrule.check(served(rulesets_dir, name))]
     except govrule.RulesetError as exc:
-        assert r["valid"] is False
-        assert [p["message"] for p in r["problems"]] == [p.message for p in exc.problems]
+        assert target["error"]["kind"] == "RulesetError"
+        assert [p["message"] for p in target["error"]["problems"]] == [p.message for p in exc.problems]
     else:
-        assert r["valid"] is True, r["problems"]
-        assert [{**f, "location": None} for f in r["findings"]] == [{**f, "location": None} for f in expected]
+        assert "error" not in target
+        assert [{**f, "location": None} for f in target["findings"]] == [{**f, "location": None} for f in expected]
 
 
 def test_check_a_supplement_needs_a_base_in_service(client: TestClient) -> None:
@@ -452,6 +460,7 @@ def test_check_a_supplement_needs_a_base_in_service(client: TestClient) -> None:
 
 
 def test_run_fixture_cases_against_uploaded_text(client: TestClient, rulesets_dir: Path) -> None:
+    """The answer is ``govrule test --json``'s: passed, failed, cases with locations, errors."""
     fixture = (
         "ruleset: ezhou\ncases:\n"
         "  - name: 报省政府的请示\n    query: who_must_sign\n"
@@ -462,12 +471,12 @@ def test_run_fixture_cases_against_uploaded_text(client: TestClient, rulesets_di
         "    expect: {signers: [secretary_general]}\n"
     )
     r = client.post("/v1/test", json={"fixture": fixture}).json()
-    assert (r["passed"], r["failed"]) == (1, 1)
-    assert r["cases"][1]["location"]["line"] == 7
+    assert (r["passed"], r["failed"], r["errors"]) == (1, 1, [])
+    assert r["cases"][1]["location"]["line"] == 7 and r["cases"][1]["passed"] is False
     text = (rulesets_dir / "ezhou.yaml").read_text(encoding="utf-8")
     assert client.post("/v1/test", json={"fixture": fixture, "yaml": text}).json()["passed"] == 1
     bad = client.post("/v1/test", json={"fixture": "ruleset: ezhou\ncases: 3\n"}).json()
-    assert bad["valid"] is False and bad["problems"][0]["location"]["line"] == 2
+    assert bad["cases"] == [] and bad["errors"][0]["error"]["problems"][0]["location"]["line"] == 2
 
 
 def test_openapi_document(client: TestClient) -> None:
@@ -485,3 +494,45 @@ def test_playground_page_is_served_offline(client: TestClient) -> None:
     assert 'lang="zh' in page.text
     for ref in ("http://", "https://", "//cdn"):
         assert ref not in page.text.replace("http://www.w3.org", "")
+
+
+# ---------------------------------------------------------------------------- the published answer schema
+
+ANSWER_SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "schema" / "answer.schema.json").read_text("utf-8")
+)
+
+
+def conforms(data: object, definition: str) -> None:
+    """``data`` is valid against ``#/$defs/<definition>`` of schema/answer.schema.json (the CLI's and wire's)."""
+    import jsonschema
+
+    jsonschema.Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": ANSWER_SCHEMA["$defs"]}).validate(data)
+
+
+@pytest.mark.parametrize(
+    ("query", "ruleset", "given"),
+    [(q, r, g) for q, r, g, _ in QUESTIONS if q not in ("stand-in", "quotas")],
+    ids=lambda x: x if isinstance(x, str) else "",
+)
+def test_decisions_conform_to_the_published_answer_schema(client: TestClient, query: str, ruleset: str, given) -> None:
+    r = client.post(f"/v1/rulesets/{ruleset}/{query}", json=given)
+    assert r.status_code == 200
+    conforms(r.json(), "record")
+
+
+def test_errors_and_uploads_conform_to_the_published_answer_schema(client: TestClient, rulesets_dir: Path) -> None:
+    for path, body in (
+        ("/v1/rulesets/ezhou/sign", {"issuer": "x"}),
+        ("/v1/rulesets/nope/sign", EZHOU_PROVINCE),
+        ("/v1/rulesets/ezhou/quorum", {"meeting": "executive", "present": 1, "total": 2}),
+    ):
+        conforms(client.post(path, json=body).json(), "error")
+    conforms(client.post("/v1/validate", json={"yaml": "id: x\nroles: [a\n"}).json(), "validate")
+    text = (rulesets_dir / "rizhao.yaml").read_text(encoding="utf-8")
+    conforms(client.post("/v1/validate", json={"yaml": text}).json(), "validate")
+    conforms(client.post("/v1/check", json={"yaml": text}).json(), "check")
+    conforms(client.post("/v1/check", json={"yaml": "id: x\nroles: [a\n"}).json(), "check")
+    fixture = "ruleset: rizhao\ncases:\n  - {query: acting_head, input: {}, expect: {roles: [executive_deputy_head]}}\n"
+    conforms(client.post("/v1/test", json={"fixture": fixture}).json(), "test")
+    conforms(client.post("/v1/test", json={"fixture": "ruleset: x\ncases: 3\n"}).json(), "test")

@@ -211,6 +211,7 @@ def test_fifty_concurrent_clients_get_identical_answers(server: Server) -> None:
     for got in results:
         for index, status, body in got:
             assert (status, body) == reference[index]
+    server.stop()  # the decision log is complete once the service has stopped
     lines = server.log_path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(questions) * (1 + 50 * 4)
     assert all(json.loads(x)["type"] == "decision" for x in lines)  # no line torn by concurrent writes

@@ -75,6 +75,46 @@ _ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
+_UPLOAD_ANSWERS: dict[str, dict[str, Any]] = {
+    "validate": {
+        "type": "object",
+        "required": ["schema", "results", "valid", "invalid"],
+        "properties": {
+            "schema": _SCHEMA_CONST,
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["file", "valid", "problems"],
+                    "properties": {"valid": {"type": "boolean"}, "problems": {"type": "array", "items": _PROBLEM}},
+                },
+            },
+            "valid": {"type": "integer"},
+            "invalid": {"type": "integer"},
+        },
+    },
+    "check": {
+        "type": "object",
+        "required": ["schema", "targets"],
+        "properties": {
+            "schema": _SCHEMA_CONST,
+            "targets": {"type": "array", "items": {"type": "object", "required": ["target"]}},
+        },
+    },
+    "test": {
+        "type": "object",
+        "required": ["schema", "passed", "failed", "cases", "errors"],
+        "properties": {
+            "schema": _SCHEMA_CONST,
+            "passed": {"type": "integer"},
+            "failed": {"type": "integer"},
+            "cases": {"type": "array"},
+            "errors": {"type": "array"},
+        },
+    },
+}
+
+
 def _answer_schema(name: str) -> dict[str, Any]:
     if name == "quotas":
         return {"type": "array", "items": {"type": "object", "required": ["roles", "subject", "amount", "unit"]}}
@@ -329,18 +369,8 @@ def openapi_document(settings: Settings, example_ruleset: str | None = None) -> 
                 },
                 "responses": {
                     "200": {
-                        "description": "valid, problems (with locations) and, for check and test, findings or cases",
-                        "content": _json_content(
-                            {
-                                "type": "object",
-                                "required": ["schema", "valid", "problems"],
-                                "properties": {
-                                    "schema": _SCHEMA_CONST,
-                                    "valid": {"type": "boolean"},
-                                    "problems": {"type": "array", "items": _PROBLEM},
-                                },
-                            }
-                        ),
+                        "description": f"what `govrule {name} --json` prints for the text",
+                        "content": _json_content(_UPLOAD_ANSWERS[name]),
                     },
                     **(upload_errors if name != "test" else {**upload_errors, **_errors(404)}),
                 },

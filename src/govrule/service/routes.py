@@ -27,7 +27,7 @@ from starlette.responses import Response
 
 from .. import wire
 from ..engine import Ruleset
-from ..errors import GovruleError, RulesetError, UnknownTerm
+from ..errors import GovruleError, UnknownTerm
 from .config import Settings
 from .log import DecisionLog, decision_line, decision_prefix, decision_tail
 from .metrics import CONTENT_TYPE_LATEST, Metrics
@@ -394,8 +394,6 @@ class Service:
             return self.error(exc)
         try:
             result = await run_in_threadpool(test_text, body.get("yaml"), body["fixture"], self.ruleset)
-        except RulesetError as exc:
-            return _json(wire.envelope({"valid": False, "problems": [wire.problem_dict(p) for p in exc.problems]}))
         except GovruleError as exc:
             return self.error(exc)
         return _json(wire.envelope(result))

@@ -1,7 +1,9 @@
 """Validate, check and test a ruleset sent in a request body (the playground's editor pane).
 
-The text is parsed in memory under a plain file name (never a path: the name only labels
-the problems, ``name:line:column``); nothing is written or read from disk.
+The answers have the shapes of ``govrule validate``, ``govrule check`` and ``govrule test``
+under ``--json`` (schema/answer.schema.json). The text is parsed in memory under a plain file
+name (never a path: the name only labels the problems, ``name:line:column``); nothing is
+written or read from disk.
 """
 
 from __future__ import annotations
@@ -12,83 +14,73 @@ from typing import Any
 
 from .. import wire
 from ..engine import Ruleset
-from ..errors import RulesetError
+from ..errors import GovruleError, RulesetError
 from ..loader import parse_text
 from ..testing.fixtures import parse_fixture, run_case
 
 __all__ = ["check_text", "test_text", "validate_text"]
 
-_DEFAULT_NAME = "ruleset.yaml"
 
-
-def _name(file: str | None, default: str = _DEFAULT_NAME) -> str:
+def _name(file: str | None, default: str = "ruleset.yaml") -> str:
     base = os.path.basename(file or "").strip()
     return base[:100] if base else default
 
 
-def _parse(text: str, file: str | None) -> tuple[Ruleset | None, list[dict[str, Any]]]:
-    try:
-        source = parse_text(text, _name(file))
-    except RulesetError as exc:
-        return None, [wire.problem_dict(p) for p in exc.problems]
-    return Ruleset(source.spec, source=source), []
-
-
-def _summary(rs: Ruleset) -> dict[str, Any]:
-    meta = rs.meta
-    return {"id": rs.id, "title": meta.title, "number": meta.number, "kind": rs.kind, "revision": rs.revision}
+def _parse(text: str, name: str) -> Ruleset:
+    source = parse_text(text, name)
+    return Ruleset(source.spec, source=source)
 
 
 def validate_text(text: str, file: str | None = None) -> dict[str, Any]:
-    """``{"valid", "problems", "ruleset"}`` for ruleset text: problems with file:line:column, or its summary."""
-    rs, problems = _parse(text, file)
-    return {"valid": rs is not None, "problems": problems, "ruleset": _summary(rs) if rs is not None else None}
+    """``{"results": [{"file", "valid", "problems"}], "valid", "invalid"}``, as ``govrule validate --json``."""
+    name = _name(file)
+    try:
+        _parse(text, name)
+        problems: list[dict[str, Any]] = []
+    except RulesetError as exc:
+        problems = [wire.problem_dict(p) for p in exc.problems]
+    ok = not problems
+    return {"results": [{"file": name, "valid": ok, "problems": problems}], "valid": int(ok), "invalid": int(not ok)}
 
 
 def check_text(text: str, file: str | None = None, base: Ruleset | None = None) -> dict[str, Any]:
-    """Validation and then the consistency findings (``govrule.check``), over ``base`` for a supplement."""
+    """``{"targets": [{"target", "base", "findings" | "error"}]}``, as ``govrule check --json``."""
     from .. import check
 
-    rs, problems = _parse(text, file)
-    if rs is None:
-        return {"valid": False, "problems": problems, "ruleset": None, "findings": []}
+    name = _name(file)
+    target: dict[str, Any] = {"target": name, "base": base.id if base is not None else None}
     try:
+        rs = _parse(text, name)
         findings = check(rs, base=base) if base is not None else check(rs)
     except RulesetError as exc:
-        return {
-            "valid": False,
-            "problems": [wire.problem_dict(p) for p in exc.problems],
-            "ruleset": _summary(rs),
-            "findings": [],
-        }
-    return {
-        "valid": True,
-        "problems": [],
-        "ruleset": _summary(rs),
-        "findings": [wire.finding_dict(f) for f in findings],
-    }
+        target["error"] = wire.error_dict(exc)["error"]
+    else:
+        target["findings"] = [wire.finding_dict(f) for f in findings]
+    return {"targets": [target]}
 
 
 def test_text(text: str | None, fixture: str, lookup: Callable[[str], Ruleset]) -> dict[str, Any]:
     """Run fixture cases (contract section 5) against the ruleset text, or the ruleset in service it names.
 
-    Raises RulesetError when the fixture or the ruleset text is malformed (with positions), and
-    UnknownTerm when no ruleset text is given and the fixture names no ruleset in service.
+    The answer is ``govrule test --json``'s: ``{"passed", "failed", "cases", "errors"}``; a malformed
+    fixture or ruleset is an entry of ``errors`` with its problems. Raises UnknownTerm when no ruleset
+    text is given and the fixture names no ruleset in service.
     """
-    cases = parse_fixture(fixture, "fixture.yaml")
-    if text is not None and text.strip():
-        rs, problems = _parse(text, None)
-        if rs is None:
-            return {"valid": False, "problems": problems, "passed": 0, "failed": 0, "cases": []}
-    else:
-        rs = lookup(cases.ruleset)
-    results = [run_case(rs, case, cases.file) for case in cases.cases]
+    fixture_name = "fixture.yaml"
+    try:
+        cases = parse_fixture(fixture, fixture_name)
+        rs = _parse(text, _name(None)) if text is not None and text.strip() else lookup(cases.ruleset)
+    except RulesetError as exc:
+        return {"passed": 0, "failed": 1, "cases": [], "errors": [{"file": fixture_name, **_error(exc)}]}
+    results = [run_case(rs, case, fixture_name) for case in cases.cases]
     passed = sum(1 for r in results if r.passed)
     return {
-        "valid": True,
-        "problems": [],
-        "ruleset": _summary(rs),
         "passed": passed,
         "failed": len(results) - passed,
-        "cases": [wire.case_dict(r) for r in results],
+        "cases": [{"file": fixture_name, **wire.case_dict(r)} for r in results],
+        "errors": [],
     }
+
+
+def _error(exc: GovruleError) -> dict[str, Any]:
+    return {"error": wire.error_dict(exc)["error"]}

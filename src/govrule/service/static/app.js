@@ -362,8 +362,9 @@ async function runEditor(kind) {
       const body = { fixture: $("#fixture").value };
       if ($("#editor").value.trim()) body.yaml = $("#editor").value;
       const r = await api("POST", "v1/test", body);
-      if (!r.valid) {
-        out.innerHTML = `<div class="card bad" data-result="invalid"><h3>无法运行：${r.problems.length} 处问题</h3>${problemList(r.problems)}</div>`;
+      if (r.errors.length) {
+        const problems = r.errors.flatMap((e) => e.error.problems || [{ location: {}, message: e.error.message }]);
+        out.innerHTML = `<div class="card bad" data-result="invalid"><h3>无法运行：${problems.length} 处问题</h3>${problemList(problems)}</div>`;
         return;
       }
       out.innerHTML = `<div class="card ${r.failed ? "bad" : "ok"}" data-result="cases"><h3>用例：通过 ${r.passed}，失败 ${r.failed}</h3><ul>` +
@@ -371,21 +372,26 @@ async function runEditor(kind) {
           (c.differences.length ? `<br><span class="muted">${esc(c.differences.join("；"))}</span>` : "") + "</li>").join("") + "</ul></div>";
       return;
     }
-    const r = await api("POST", kind === "check" ? "v1/check" : "v1/validate", { yaml: $("#editor").value });
-    if (!r.valid) {
-      out.innerHTML = `<div class="card bad" data-result="invalid"><h3>校验未通过：${r.problems.length} 处问题</h3>${problemList(r.problems)}</div>`;
+    if (kind === "validate") {
+      const r = await api("POST", "v1/validate", { yaml: $("#editor").value });
+      const result = r.results[0];
+      out.innerHTML = result.valid
+        ? `<div class="card ok" data-result="valid"><h3>校验通过</h3></div>`
+        : `<div class="card bad" data-result="invalid"><h3>校验未通过：${result.problems.length} 处问题</h3>${problemList(result.problems)}</div>`;
       return;
     }
-    let html = `<div class="card ok" data-result="valid"><h3>校验通过：${esc(r.ruleset.title)}（${esc(r.ruleset.id)}）</h3><p class="muted">修订 ${esc(r.ruleset.revision)}</p></div>`;
-    if (kind === "check") {
-      const names = { error: "错误", warning: "警告", info: "提示" };
-      html += `<div class="card ${r.findings.some((f) => f.severity === "error") ? "bad" : "ok"}" data-result="findings">` +
-        `<h3>一致性检查：${r.findings.length} 项发现</h3><ul>` + r.findings.map((f) =>
-          `<li class="finding" data-line="${esc((f.location && f.location.line) || "")}"><b>${esc(names[f.severity] || f.severity)}</b> ` +
-          `${esc(where(f.location))} ${esc(f.kind)}：${esc(f.message)} <span class="muted">${esc((f.citations || []).join("、"))}</span></li>`).join("") +
-        "</ul></div>";
+    const target = (await api("POST", "v1/check", { yaml: $("#editor").value })).targets[0];
+    if (target.error) {
+      const problems = target.error.problems || [{ location: {}, message: target.error.message }];
+      out.innerHTML = `<div class="card bad" data-result="invalid"><h3>校验未通过：${problems.length} 处问题</h3>${problemList(problems)}</div>`;
+      return;
     }
-    out.innerHTML = html;
+    const names = { error: "错误", warning: "警告", info: "提示" };
+    out.innerHTML = `<div class="card ${target.findings.some((f) => f.severity === "error") ? "bad" : "ok"}" data-result="findings">` +
+      `<h3>一致性检查：${target.findings.length} 项发现</h3><ul>` + target.findings.map((f) =>
+        `<li class="finding" data-line="${esc((f.location && f.location.line) || "")}"><b>${esc(names[f.severity] || f.severity)}</b> ` +
+        `${esc(where(f.location))} ${esc(f.kind)}：${esc(f.message)} <span class="muted">${esc((f.citations || []).join("、"))}</span></li>`).join("") +
+      "</ul></div>";
   } catch (err) {
     out.innerHTML = renderError(err);
   }
