@@ -98,7 +98,9 @@ def load_subject() -> Subject:
         if not rs.spec.signing:
             skipped.append(f"{rid}: has no signing table")
             continue
-        return _build(rs, rid, f"bundled ruleset `{rid}` (its signing tables; meeting competence left out)", False, skipped)
+        return _build(
+            rs, rid, f"bundled ruleset `{rid}` (its signing tables; meeting competence left out)", False, skipped
+        )
     rs = govrule.load(str(FALLBACK))
     return _build(
         rs,
