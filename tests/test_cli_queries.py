@@ -388,3 +388,20 @@ def test_approve_and_absent_roles() -> None:
     code, out, _ = run("sign", "ezhou", *SIGN, "--absent", "市长", "--json")
     data = json.loads(out)
     assert code == 0 and data["input"]["absent"] == ["head"] and "head" not in data["answer"]["signers"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("agenda", EXAMPLE, "--meeting", "executive", "--consulted", "yes"),
+        ("agenda", EXAMPLE, "--meeting", "executive", "--consulted", "1"),
+        ("agenda", EXAMPLE, "--meeting", "executive", "--materials-submitted", "20240501"),
+        ("agenda", EXAMPLE, "--meeting", "executive", "--meeting-date", "2024-W21-1"),
+        ("deadline", EXAMPLE, "meeting_documents_issuance", "--from", "2024-5-20"),
+        ("quorum", EXAMPLE, "executive", "--present", "3.0", "--total", "4"),
+    ],
+)
+def test_only_the_documented_value_forms_are_accepted(argv: tuple[str, ...]) -> None:
+    """true/false/是/否, dates YYYY-MM-DD, whole numbers: anything else is an input error naming the value."""
+    code, _, err = run(*argv)
+    assert code == 2 and "Traceback" not in err and (argv[-1] in err or argv[-3] in err)

@@ -302,7 +302,7 @@ def _to_do(items: Sequence[str]) -> str:
 
 
 def _zh_message(message: str) -> str:
-    """A finding's message without the fact ids it asks for (需提供：consulted、…): the last line lists them in Chinese."""
+    """A finding's message without the fact ids it asks for (需提供：…): the last line lists them in Chinese."""
     import re
 
     def keep(m: re.Match[str]) -> str:
