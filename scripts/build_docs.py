@@ -6,6 +6,7 @@ Generated pages (under docs/):
   Schema generated from the pydantic models), plus the vocabulary from ``govrule.model`` and the fixture
   queries from ``govrule.testing.fixtures.QUERIES``;
 - ``reference/cli.md``: the command line, from ``govrule.cli.build_parser()``;
+- ``reference/vocabulary.md``: every closed word with its Chinese terms and meaning, from ``govrule.vocabulary``;
 - ``rulesets/index.md`` and ``rulesets/<id>.md``: one page per bundled ruleset, from its YAML;
 - the ``nav`` entries of the bundled rulesets in ``mkdocs.yml`` (between the generated markers).
 
@@ -270,7 +271,8 @@ def _vocabulary() -> str:
         "## Vocabulary\n",
         "The canonical words of the contract (`govrule.model`). A ruleset defines its own roles and\n"
         "meetings, each with its local Chinese label, and may add deadline events under `events`;\n"
-        "the document and agenda-item vocabularies are closed.\n",
+        "the document and agenda-item vocabularies are closed. The [vocabulary page](vocabulary.md)\n"
+        "gives every word its usual Chinese terms and its meaning.\n",
     ]
     out.append("### Roles\n")
     out.append(
@@ -294,6 +296,10 @@ def _vocabulary() -> str:
         ["issuer", _words(model.ISSUERS)],
         ["document kind", _words(model.DOCUMENT_KINDS)],
         ["recipient", _words(model.RECIPIENTS)],
+        ["direction (format 2)", _words(model.DIRECTIONS)],
+        ["level", _words(model.LEVELS)],
+        ["table purpose (format 2)", _words(model.PURPOSES)],
+        ["meeting scope (format 2)", _words(model.MEETING_SCOPES)],
         ["agenda kind", _words(model.AGENDA_KINDS)],
         ["procedure", _words(model.PROCEDURES)],
         ["deadline event", _words(model.EVENTS)],
@@ -312,10 +318,13 @@ def _vocabulary() -> str:
         "enum:document_kind": "document kind",
         "enum:recipient": "recipient",
         "enum:agenda_kind": "agenda kind",
+        "enum:direction": "direction",
+        "enum:meeting_scope": "meeting scope",
     }
     for title, fields in (
-        ("Document (signing tables)", model.DOCUMENT_FIELDS),
-        ("AgendaItem (agenda rules)", model.AGENDA_FIELDS),
+        ("Document (signing and approval tables)", model.DOCUMENT_FIELDS),
+        ("MeetingRequest (tables with purpose: meeting, format 2)", model.MEETING_REQUEST_FIELDS),
+        ("AgendaItem (agenda rules, competence matters)", model.AGENDA_FIELDS),
     ):
         out.append(f"#### {title}\n")
         out.append(
@@ -1015,6 +1024,58 @@ def rulesets_index() -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+# ------------------------------------------------------------------------------------------ vocabulary page
+
+#: The vocabularies of govrule.vocabulary, in the order the page lists them, with a heading and a note.
+VOCABULARY_SECTIONS = (
+    ("issuer", "Issuers (`issuer`)", "Who issues a document, in whose name (发文机关)."),
+    ("recipient", "Recipients (`recipient`)", "To whom a document is sent (主送机关)."),
+    ("document_kind", "Document kinds (`kind`)", "The kind of document (文种); agenda items use these too."),
+    ("agenda_kind", "Agenda item kinds (`AgendaItem.kind`)", "The document kinds plus the agenda's own kinds."),
+    ("direction", "Directions (`direction`)", "上行文, 平行文 or 下行文."),
+    ("document_field", "Document facts", "The facts of a `Document` a signing or approval rule may test."),
+    ("level", "Levels (`meta.level`)", "The level of the government whose rules a file encodes."),
+    ("role", "Canonical roles", "A ruleset defines its own roles with local labels; these are the usual ids."),
+    ("meeting", "Canonical meetings", "A ruleset defines its own meetings; these are the usual ids."),
+    ("event", "Deadline events", "Events a time limit is counted from; a ruleset may declare more under `events`."),
+    ("unit", "Units of time", "What a deadline's `amount` counts."),
+    ("action", "Step actions", "What a role does in a step of a procedure."),
+    ("procedure", "Procedures", "Procedures an agenda item may have gone through (`procedures_done`)."),
+    ("purpose", "Table purposes", "What a decision table answers (format 2)."),
+    ("meeting_scope", "Meeting scopes", "How wide a meeting reaches (`MeetingRequest.scope`, format 2)."),
+)
+
+
+def vocabulary_reference() -> str:
+    """docs/reference/vocabulary.md: every closed word with its usual Chinese terms and its meaning."""
+    from govrule import vocabulary
+
+    out = [
+        banner("src/govrule/vocabulary.py"),
+        "# Vocabulary\n",
+        "Every word of the file format and of the query inputs, with its usual Chinese terms (the\n"
+        "first is the main one) and what it covers. This page is generated from `govrule.vocabulary`,\n"
+        "the one source the loader, the conditions and the queries use. Queries accept the Chinese\n"
+        "terms in place of the ids, in Simplified or Traditional script.\n",
+        "Words that are easy to confuse: `routine` (a kind: 事务性公文) and `routine_approval` (a fact:\n"
+        "the document only grants a routine approval); `major` (重大, reserved to a meeting or the\n"
+        "head), `important` (重要, short of major) and `broad_scope` (涉及面广, about reach, not weight);\n"
+        "`work_bulletin` (工作简报/动态, a kind of its own). See each entry below.\n",
+    ]
+    listed = set()
+    for name, heading, note in VOCABULARY_SECTIONS:
+        words = vocabulary.VOCABULARIES[name]
+        listed.add(name)
+        out.append(f"## {heading}\n")
+        out.append(note + "\n")
+        rows = [[f"`{k}`", esc("、".join(w.terms)), esc(w.meaning)] for k, w in words.items()]
+        out.append(table(["id", "Chinese terms", "meaning"], rows) + "\n")
+    missing = sorted(set(vocabulary.VOCABULARIES) - listed)
+    if missing:
+        raise SystemExit(f"scripts/build_docs.py: vocabularies not on the page: {', '.join(missing)}")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 # ------------------------------------------------------------------------------------------ driver
 
 
@@ -1023,6 +1084,7 @@ def generated_pages() -> dict[str, str]:
     pages = {
         "reference/format.md": format_reference(),
         "reference/cli.md": cli_reference(),
+        "reference/vocabulary.md": vocabulary_reference(),
         "rulesets/index.md": rulesets_index(),
     }
     for rid in govrule.bundled():
