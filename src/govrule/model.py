@@ -672,6 +672,11 @@ class DeadlineRule(Provision):
     def _anchor_shape(self) -> DeadlineRule:
         if self.anchor is not None and (self.unit not in ("months", "years") or self.amount != 1 or self.back):
             raise ValueError("anchor: period_end takes amount: 1 and unit months or years, counted forward")
+        if self.rest_day == "next_workday" and (self.back or self.unit == "working_days"):
+            raise ValueError(
+                "rest_day: next_workday moves a period counted forward in calendar days, months or years; "
+                "a period counted back, or in working days, never takes it"
+            )
         return self
 
 
