@@ -399,7 +399,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bad += 1
     lines = []
     for name, problems in results:
-        lines.extend([f"{name}: 有效 valid"] if not problems else [str(p) for p in problems])
+        lines.extend([f"{name}: valid"] if not problems else [str(p) for p in problems])
     lines.append(f"{len(results) - bad} valid, {bad} invalid")
     data = {
         "results": [

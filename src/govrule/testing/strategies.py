@@ -355,6 +355,20 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
                     **provision(f"meeting.{m}.quorum", "半数以上组成人员到会方能召开"),
                     draw(st.sampled_from(["more_than", "at_least"])): "1/2",
                 }
+                if draw(st.booleans()):  # format 2: a quorum over a subset (半数以上的副市长)
+                    meeting["quorum"]["of"] = draw(
+                        st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)
+                    )
+            if draw(st.booleans()):
+                times = draw(st.integers(1, 3))
+                meeting["frequency"] = {
+                    **provision(f"meeting.{m}.frequency", "会议召开频次"),
+                    "every": 1,
+                    "unit": draw(st.sampled_from(["weeks", "months", "quarters"])),
+                    "times": times,
+                }
+                if draw(st.booleans()):  # format 2: a range (每月召开1至2次)
+                    meeting["frequency"]["times_max"] = times + draw(st.integers(0, 2))
             if draw(st.booleans()):
                 meeting["minutes"] = {
                     **provision(f"meeting.{m}.minutes", "会议纪要由主持人签发"),
@@ -420,6 +434,8 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
             "unit": draw(st.sampled_from(["working_days", "calendar_days", "months"])),
             "back": event == "agenda_materials_submission" or draw(st.booleans()),
         }
+        if not deadline["back"] and deadline["unit"] != "working_days" and draw(st.booleans()):
+            deadline["rest_day"] = draw(st.sampled_from(["keep", "next_workday"]))  # format 2
         deadlines.append(deadline)
     data["deadlines"] = deadlines
     if draw(st.booleans()):
@@ -438,7 +454,40 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
                 "approvers": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)),
             }
         )
+    if meetings and draw(st.booleans()):  # format 2: several roles, approvers any/all, named meetings
+        leave.append(
+            {
+                **provision("leave.meeting_absence", "不能出席会议的，向会议主持人请假"),
+                "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=3, unique=True)),
+                "occasion": "meeting_absence",
+                "meetings": draw(st.lists(st.sampled_from(meetings), min_size=1, unique=True)),
+                "approvers": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)),
+                "approvers_mode": draw(st.sampled_from(["any", "all"])),
+            }
+        )
     data["leave"] = leave
+    if meetings and draw(st.booleans()):  # format 2: meeting competence
+        data["competence"] = [
+            {
+                **provision("competence.major", "重大事项须经会议讨论决定"),
+                "matters": {"kind": {"in": ["major_decision", "normative_document"]}},
+                "documents": {"kind": "normative_document"},
+                "meetings": draw(st.lists(st.sampled_from(meetings), min_size=1, unique=True)),
+            }
+        ]
+    if draw(st.booleans()):  # quotas, queryable with rs.quotas(role)
+        data["quotas"] = [
+            {
+                **provision("quota.research", "每年调研不少于50天"),
+                "roles": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)),
+                "subject": "调研",
+                "bound": draw(st.sampled_from(["at_least", "at_most", "more_than", "less_than"])),
+                "amount": draw(st.integers(0, 60)),
+                "unit": "days",
+                "per": "year",
+            }
+        ]
+    data["format"] = 2
     return data
 
 
@@ -577,7 +626,16 @@ def _questions(rs: Ruleset, data: st.DataObject) -> list[tuple[str, Callable[[Ru
     out += [
         (f"deadline({event!r}, {start!r})", lambda r: r.deadline(event, start), True),
         (f"leave_approver({role!r})", lambda r: r.leave_approver(role), False),
+        (f"quotas({role!r})", lambda r: r.quotas(role), False),
     ]
+    if spec.meetings:
+        out.append(
+            (
+                f"leave_approver({role!r}, 'meeting_absence', {meeting!r})",
+                lambda r: r.leave_approver(role, "meeting_absence", meeting),
+                False,
+            )
+        )
     return out
 
 
