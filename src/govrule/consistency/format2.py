@@ -2,9 +2,8 @@
 
 * ``unreachable``: a rule of a later table that an earlier table of the same purpose answers
   first for every input it matches (the engine stops at the first table that answers), and a
-  rule of an ``approve`` table that only matches documents the government sends itself (or a
-  ``sign`` rule that only matches documents sent to it): the query of that purpose never
-  reaches it;
+  rule of an ``approve`` table that only matches documents the government sends itself:
+  the query of that purpose never reaches it;
 * ``contradiction``: a prohibition (``forbidden: true``) and a rule with steps of the same
   purpose that match a common input where the rule with steps is consulted first;
 * ``escalation``: a discretionary step that escalates to a role already signing, a rule whose
@@ -341,8 +340,7 @@ def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
         evals = evaluators(conds)
         out = _unreachable(space, sweep, ordered, regions)
         out += _contradictions(space, sweep, ordered, regions, evals)
-        if spec.format == 2:  # a format 1 file has no approve tables: its sign tables hold both
-            out += _wrong_purpose(space, ordered, regions, purpose)
+        out += _wrong_purpose(space, ordered, regions, purpose)
     except TooComplex:
         return []  # reported by the table analysis
     return out
@@ -456,8 +454,8 @@ def _wrong_purpose(
     regions: Sequence[list[Box]],
     purpose: str,
 ) -> list[Raw]:
-    if purpose == "meeting":
-        return []
+    if purpose != "approve":
+        return []  # a sign rule for documents sent to the government is how their sender signs (部门主要负责人签发)
     issuer = space.index.get(("issuer", None))
     recipient = space.index.get(("recipient", None))
     if issuer is None or recipient is None:
@@ -477,12 +475,6 @@ def _wrong_purpose(
                 f"government sends itself ({render_box(space, regions[k][0])}): who_must_approve is asked about "
                 "documents sent to the government by departments and lower bodies; put it in a sign table"
             )
-        elif purpose == "sign" and all(_inside(b, incoming, space) for b in regions[k]):
-            message = (
-                f"rule {rule.id} ({rule.cite}) is in the sign table {table.id} but only matches documents sent to "
-                f"the government ({render_box(space, regions[k][0])}): such documents are approved "
-                "(who_must_approve); put it in a table with purpose: approve"
-            )
         else:
             continue
         out.append(
@@ -497,13 +489,6 @@ def _wrong_purpose(
             )
         )
     return out
-
-
-def _inside(box: Box, region: Box, space: Space) -> bool:
-    for d, m in region.masks.items():
-        if space.mask(box, d) & ~m:
-            return False
-    return True
 
 
 # ------------------------------------------------------------------------------------- competence
