@@ -716,3 +716,16 @@ def test_composed_rulesets_pickle_with_their_supplement_citations() -> None:
     again = pickle.loads(pickle.dumps(both))
     d = again.who_must_sign({"kind": "report"})
     assert d.rule.document == "测试县人民政府工作规则补充规定" and d.rule.warnings
+
+
+def test_approval_answers_ask_for_decided_by_from_the_approval_tables() -> None:
+    approve = SIGN_BY_MEETING.replace("  - id: signing\n", "  - id: approving\n    purpose: approve\n").replace(
+        "action: sign", "action: approve"
+    )
+    rs = make(COMPETENCE + approve)
+    with pytest.raises(MissingFact) as info:
+        rs.who_must_approve({"kind": "normative_document"})
+    assert info.value.query == "who_must_approve" and info.value.missing == ("decided_by",)
+    assert rs.who_must_approve({"kind": "normative_document", "decided_by": "全体会议"}).signers == ("head",)
+    with pytest.raises(govrule.NoApplicableRule):
+        rs.who_must_sign({"kind": "normative_document", "decided_by": "plenary"})
