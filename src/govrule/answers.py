@@ -166,14 +166,15 @@ class SigningDecision:
             label = next((a.label for a in self.alternatives if a.name == self.path), self.path)
             lead += f"（{label}）"
         out = f"{lead}：{body}{where}。原文：{self.rule.text}"
+        more = []
         if self.see is not None:
-            out += f"；按{_cite(self.see)}程序办理：{self.see.text}"
+            more.append(f"按{_cite(self.see)}程序办理：{self.see.text}")
         if self.absence is not None:
             away = "、".join(self.labels.get(r, r) for r in self.absent)
-            out += f"；{away}不在时，依据{_cite(self.absence)}：{self.absence.text}"
-        for alt in self.alternatives:
-            if alt.name != self.path:
-                out += f"；{alt.label}：{self._procedure(alt.steps)}"
+            more.append(f"{away}不在时，依据{_cite(self.absence)}：{self.absence.text}")
+        more.extend(f"{alt.label}：{self._procedure(alt.steps)}" for alt in self.alternatives if alt.name != self.path)
+        if more:  # one clause per addition, without doubling the source text's own full stop
+            out = "；".join([out.rstrip("。"), *(m.rstrip("。") for m in more)]) + "。"
         out += "".join(f"；签发依据{_cite(r)}：{r.text}" for r in self.also)
         out += "".join(f"；须注意：{f.message}（{_cite(f.rule)}）" for f in self.requirements)
         return out

@@ -143,18 +143,22 @@ _Hits = tuple[tuple["_Table", "_Row"], ...]  # the row each table decides on, in
 class _Plan:
     """How documents with one index key are answered.
 
-    ``tables`` holds the rows that can match, their conditions specialised to the key. When
-    those conditions read only facts with few values (flags, meeting ids, and the number of
-    portfolios, where every count from ``cap`` up answers alike), ``project`` picks them out
-    of a document and ``hits`` tabulates the outcome per projection, filled on first use and
-    bounded by the product of those values; otherwise ``project`` is None and the rows are
-    evaluated for each document.
+    ``tables`` holds the rows that can match, their conditions specialised to the key.
+    ``project`` picks the facts those conditions read out of a document (the number of
+    portfolios counted up to ``cap``: every count from ``cap`` up answers alike) and ``hits``
+    tabulates the outcome per projection, filled on first use. When the facts read all have
+    few values (flags, meeting ids, direction) the table is bounded by their product
+    (``bounded``); otherwise (lists of words) it keeps at most ``_UNBOUNDED_HITS`` entries and
+    further documents are evaluated row by row. ``checks`` is False when no post-answer check
+    (meeting competence, a supplement alone) can apply to documents with this key.
     """
 
     tables: tuple[tuple[_Table, tuple[_Candidate, ...]], ...]
     project: Callable[[facts.Document], Any] | None
     cap: int  # 0 when no row reads the portfolio count
     hits: dict[Any, _Hits]
+    bounded: bool = True
+    checks: bool = True
 
 
 class _Probe:
@@ -208,6 +212,11 @@ class Ruleset:
             for table in self._meeting_tables
         )
         self._signing_rule_ids = frozenset(rule.id for table in spec.signing for rule in table.rules)
+        # The documents competence rules speak to, for deciding per index key whether their check applies.
+        doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
+        self._competence_documents = tuple(
+            conditions.parse_condition(c.documents, doc_vocab)[0] for c in spec.competence if c.documents is not None
+        )
         self._agenda = AgendaBook(spec, self._rule_ref, lambda m: spec.meetings[m].label if m in spec.meetings else m)
         self._deadlines = {d.event: d for d in spec.deadlines}
         self._deadline_refs = {d.event: self._rule_ref(d) for d in spec.deadlines}
@@ -241,9 +250,6 @@ class Ruleset:
             if spec.acting_head
             else None
         )
-        # No post-answer checks apply (no competence rules, not a lone supplement): who_must_sign may answer
-        # from the outcome table directly.
-        self._plain = not self._agenda.competence and spec.kind != "supplement"
         dumped = json.dumps(
             spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False
         )
@@ -409,7 +415,16 @@ class Ruleset:
                     break  # the key alone decides: later rows are unreachable for this key
             if rows:
                 out.append((table, tuple(rows)))
-        plan = _Plan(tuple(out), _projection(read), cap if "portfolio_count" in read else 0, {})
+        plain = sorted(read - {"portfolio_count"})
+        plan = _Plan(
+            tuple(out),
+            operator.attrgetter(*plain) if plain else _no_facts,
+            cap if "portfolio_count" in read else 0,
+            {},
+            _FEW_VALUED.issuperset(plain),
+            self._spec.kind == "supplement"
+            or any(_specialize(c, probe) != _FALSE for c in self._competence_documents),
+        )
         if len(index) < 65536:
             index[key] = plan  # a dict store is atomic; a race only computes twice
         return plan
@@ -454,19 +469,25 @@ class Ruleset:
             doc.decided_by is not None and doc.decided_by not in self._spec.meetings
         ):
             doc = self._meeting_labels(doc)
-        if self._plain and not absent and path is None:
+        if not absent and path is None:
             # The common case inline (the hot path): one plan lookup, one outcome lookup, one rule.
             key = (doc.issuer, doc.kind, doc.recipient)
             plan = self._index.get(key) or self._plan(key)
-            if plan.project is not None and not plan.cap:
-                hits = plan.hits.get(plan.project(doc))
+            if not plan.checks and plan.project is not None:
+                projection = plan.project(doc)
+                if plan.cap:
+                    count = len(doc.portfolios)
+                    projection = (projection, count if count < plan.cap else plan.cap)
+                hits = plan.hits.get(projection)
                 if hits is not None and len(hits) == 1:
                     table, row = hits[0]
                     if row.decision.signers or row.decision.forbidden or not table.from_supplement:
                         if doc.portfolios and row.relational:
                             return row.with_portfolios(doc.portfolios)
                         return row.decision
-        decision = self._signing_checks(doc, self._answer(doc, self._index, self._tables, "who_must_sign"))
+        decision = self._signing_checks(
+            doc, self._answer(doc, self._index, self._tables, "who_must_sign"), self.who_must_sign
+        )
         if absent or path is not None:
             decision = self._signing.adjust(decision, "who_must_sign", doc, self._absent(absent), path)
         return decision
@@ -495,7 +516,9 @@ class Ruleset:
         ):
             doc = self._meeting_labels(doc)
         decision = self._signing_checks(
-            doc, self._answer(doc, self._approve_index, self._approve_tables, "who_must_approve")
+            doc,
+            self._answer(doc, self._approve_index, self._approve_tables, "who_must_approve"),
+            self.who_must_approve,
         )
         if absent or path is not None:
             decision = self._signing.adjust(decision, "who_must_approve", doc, self._absent(absent), path)
@@ -593,7 +616,9 @@ class Ruleset:
                 projection = (projection, count if count < plan.cap else plan.cap)
             found = plan.hits.get(projection)
             if found is None:
-                found = plan.hits[projection] = self._hits(plan, doc, query)
+                found = self._hits(plan, doc, query)
+                if plan.bounded or len(plan.hits) < _UNBOUNDED_HITS:
+                    plan.hits[projection] = found  # a dict store is atomic; a race only computes twice
             hits = found
         pending: SigningDecision | None = None
         for table, row in hits:
@@ -698,7 +723,9 @@ class Ruleset:
     def _lead_due(self, event: str, meeting_date: dt.date) -> dt.date:
         return self.deadline(event, meeting_date).due
 
-    def _signing_checks(self, doc: facts.Document, decision: SigningDecision) -> SigningDecision:
+    def _signing_checks(
+        self, doc: facts.Document, decision: SigningDecision, ask: Callable[[facts.Document], SigningDecision]
+    ) -> SigningDecision:
         """Format 2 checks on a signing (or approval) answer before it is returned.
 
         - A supplement loaded alone whose rule sets steps but names no signer does not say who signs:
@@ -723,7 +750,7 @@ class Ruleset:
             if doc.decided_by is None:
                 for meeting_id in c.meetings:
                     try:
-                        other: SigningDecision | None = self.who_must_sign(doc._replace(decided_by=meeting_id))
+                        other: SigningDecision | None = ask(doc._replace(decided_by=meeting_id))
                     except GovruleError:
                         other = None
                     if other is None or (other.signers, other.cosigners, other.steps) != (
@@ -731,7 +758,7 @@ class Ruleset:
                         decision.cosigners,
                         decision.steps,
                     ):
-                        raise MissingFact("who_must_sign", doc, ("decided_by",), c.ref)
+                        raise MissingFact(ask.__name__, doc, ("decided_by",), c.ref)
                 found.append(
                     Finding(
                         c.ref,
@@ -1054,15 +1081,8 @@ def _count_cap(cond: conditions.Cond) -> int:
     return max((_count_cap(p) for p in cond.parts), default=0)
 
 
-def _projection(fields: set[str]) -> Callable[[facts.Document], Any] | None:
-    """A function picking the facts a plan's rows read (bar the portfolio count) out of a document.
-
-    None when one of those facts can take many values (a list of words), so no table of outcomes is kept.
-    """
-    plain = sorted(fields - {"portfolio_count"})
-    if not _FEW_VALUED.issuperset(plain):
-        return None
-    return operator.attrgetter(*plain) if plain else _no_facts
+#: Outcomes kept per plan whose facts include lists of words (subject_matter, portfolios).
+_UNBOUNDED_HITS = 4096
 
 
 def _no_facts(doc: facts.Document) -> None:
