@@ -729,3 +729,25 @@ def test_approval_answers_ask_for_decided_by_from_the_approval_tables() -> None:
     assert rs.who_must_approve({"kind": "normative_document", "decided_by": "全体会议"}).signers == ("head",)
     with pytest.raises(govrule.NoApplicableRule):
         rs.who_must_sign({"kind": "normative_document", "decided_by": "plenary"})
+
+
+def test_a_supplement_naming_its_base_by_title_only_does_not_compose() -> None:
+    sup = make(
+        "",
+        id="s",
+        kind="supplement",
+        number="测政办发〔2021〕2号",
+        extra_meta="  supplements: {title: 测试县人民政府工作规则}\n",
+    )
+    with pytest.raises(govrule.CompositionError, match="文号"):
+        govrule.compose(_base(), sup)
+
+
+def test_a_supplement_alone_says_so_when_no_rule_answers() -> None:
+    with pytest.raises(govrule.NoApplicableRule, match="compose it over its base 《测试县人民政府工作规则》"):
+        _supplement().deadline("consultation_reply", dt.date(2024, 5, 20))
+    with pytest.raises(govrule.NoApplicableRule, match="compose it over its base"):
+        _supplement().who_must_sign({"kind": "request"})
+    with pytest.raises(govrule.NoApplicableRule) as info:
+        _base().who_must_sign({"kind": "request"})
+    assert "compose" not in str(info.value)

@@ -643,7 +643,15 @@ class Ruleset:
         if pending is not None:
             return pending
         what = "approval" if query == "who_must_approve" else "signing"
-        raise NoApplicableRule(query, doc, f"the text sets no {what} rule for such a document")
+        raise NoApplicableRule(query, doc, f"the text sets no {what} rule for such a document" + self._alone_note())
+
+    def _alone_note(self) -> str:
+        """For a supplement loaded alone: it answers only what it says itself (compose it over its base)."""
+        if self._spec.kind != "supplement":
+            return ""
+        base = self._spec.meta.supplements
+        name = f" 《{base.title}》" if base is not None and base.title else ""
+        return f"; this supplement, loaded alone, answers only what it says itself: compose it over its base{name}"
 
     def _decide(
         self, table: _Table, rows: tuple[_Candidate, ...], doc: Any, query: str = "who_must_sign"
@@ -716,7 +724,9 @@ class Ruleset:
         check = self._agenda.check(agenda_item, meeting_key, meeting_date, self._lead_due, self._warnings)
         if check is None:
             raise NoApplicableRule(
-                "check_agenda", agenda_item, f"the text sets no agenda preconditions for the {meeting_key} meeting"
+                "check_agenda",
+                agenda_item,
+                f"the text sets no agenda preconditions for the {meeting_key} meeting" + self._alone_note(),
             )
         return check
 
@@ -800,7 +810,9 @@ class Ruleset:
         rule = self._deadlines.get(event)
         if rule is None:
             raise NoApplicableRule(
-                "deadline", {"event": event, "start": start.isoformat()}, f"the text sets no time limit for {event}"
+                "deadline",
+                {"event": event, "start": start.isoformat()},
+                f"the text sets no time limit for {event}" + self._alone_note(),
             )
         cal = self.calendar
         if rule.anchor == "period_end":
@@ -904,7 +916,9 @@ class Ruleset:
             raise QueryError(f"present={present}, total={total}: need 0 <= present <= total and total > 0")
         quorum = self._spec.meetings[key].quorum
         if quorum is None:
-            raise NoApplicableRule("quorum_met", {"meeting": key}, "the text sets no quorum for this meeting")
+            raise NoApplicableRule(
+                "quorum_met", {"meeting": key}, "the text sets no quorum for this meeting" + self._alone_note()
+            )
         share = fractions.Fraction(present, total)
         if quorum.more_than is not None:
             return share > fractions.Fraction(quorum.more_than)
@@ -920,7 +934,9 @@ class Ruleset:
     def acting_head(self) -> ActingHead:
         """Who presides when the head is away, in order of preference, with the rule."""
         if self._acting is None:
-            raise NoApplicableRule("acting_head", {}, "the text does not say who presides when the head is away")
+            raise NoApplicableRule(
+                "acting_head", {}, "the text does not say who presides when the head is away" + self._alone_note()
+            )
         return self._acting
 
     def leave_approver(self, role: str, occasion: str | None = None, meeting: str | None = None) -> LeaveAnswer:
@@ -964,7 +980,7 @@ class Ruleset:
             raise NoApplicableRule(
                 "leave_approver",
                 {"role": key, "occasion": occasion, "meeting": meeting_key},
-                "the text does not say whom this role asks for leave",
+                "the text does not say whom this role asks for leave" + self._alone_note(),
             )
         return dataclasses.replace(answers[0], others=answers[1:]) if len(answers) > 1 else answers[0]
 

@@ -246,7 +246,12 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
     if b.kind != "base":
         problems.append(f"{b.id} is kind: {b.kind}; compose a supplement over a base document")
     target = s.meta.supplements
-    if target is not None and _norm_number(target.number) != _norm_number(b.meta.number):
+    if target is not None and target.number is None:
+        problems.append(
+            f"{s.id} names the document it supplements only by title ({target.title or 'no title'}); "
+            "a title does not identify a document: give its number (文号) under meta.supplements.number"
+        )
+    elif target is not None and _norm_number(target.number) != _norm_number(b.meta.number):
         problems.append(f"{s.id} supplements {target.number or target.title}, not {b.meta.number or b.id}")
     base_ids = set(loader.rule_ids(b))
     sup_ids = loader.rule_ids(s)
