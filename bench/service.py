@@ -151,13 +151,24 @@ def wrk(wrk_bin: str, url: str, body: bytes, connections: int, seconds: float, t
         encoding="utf-8",
     )
     out = subprocess.run(
-        [wrk_bin, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", str(script), url],
+        [
+            wrk_bin,
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
         timeout=seconds + 60,
     ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
+    if "Non-2xx" in out or re.search(r"Socket errors: connect [1-9]|read [1-9]|write [1-9]", out):
         raise RuntimeError(f"wrk saw failed requests:\n{out}")
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
     for pct in ("50", "99"):
@@ -245,8 +256,10 @@ def section(data: dict[str, object], elapsed: float) -> str:
     def col(name: str, key: str) -> list[float]:
         return [x[key] for x in res[name]]
 
-    floor_rps = statistics.median(col("floor", "rps"))
-    floor_p99 = statistics.median(col("floor", "p99"))
+    def ratios(name: str, key: str) -> list[float]:
+        """Per round: the endpoint's value over the floor's in the same round (the loads alternate)."""
+        return [a / b for a, b in zip(col(name, key), col("floor", key), strict=True)]
+
     rows = []
     for name, label in (
         ("floor", "HTTP floor: the same Starlette + uvicorn, constant body"),
@@ -257,14 +270,14 @@ def section(data: dict[str, object], elapsed: float) -> str:
             (
                 label,
                 _med(col(name, "rps")),
-                f"{statistics.median(col(name, 'rps')) / floor_rps:.2f}",
+                _med(ratios(name, "rps"), 2),
                 _med(col(name, "p50"), 2),
                 _med(col(name, "p99"), 2),
-                f"{statistics.median(col(name, 'p99')) / floor_p99:.2f}",
+                _med(ratios(name, "p99"), 2),
             )
         )
-    single_rps_ratio = statistics.median(col("single", "rps")) / floor_rps
-    single_p99_ratio = statistics.median(col("single", "p99")) / floor_p99
+    single_rps_ratio = statistics.median(ratios("single", "rps"))
+    single_p99_ratio = statistics.median(ratios("single", "p99"))
     batch_dps = [x * BATCH_SIZE for x in col("batch", "rps")]
     batch_med = statistics.median(batch_dps)
 
@@ -297,7 +310,8 @@ def section(data: dict[str, object], elapsed: float) -> str:
             "application and uvicorn settings with one route returning a constant JSON body of a decision's size — "
             "and `govrule serve` with the decision log to a file and off. The three run side by side and the loads "
             "alternate between them round by round, so each comparison is made under the same load from the rest "
-            f"of the machine (load average at the end, 1/5/15 min: {data['load']}). Median over rounds, [range]. "
+            f"of the machine (load average at the end, 1/5/15 min: {data['load']}). Median over rounds, [range]; the "
+            "× floor columns are the median of each round's ratio to the floor measured just before. "
             f"Latency in milliseconds, at {CONCURRENCY} concurrent connections.",
             "",
             report.table(
@@ -335,8 +349,8 @@ def write_section(text: str, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round of 4 s per load (about half a minute)")
-    parser.add_argument("--seconds", type=float, help="seconds per load (default 5; --quick 4)")
-    parser.add_argument("--rounds", type=int, help="rounds (default 5; --quick 1)")
+    parser.add_argument("--seconds", type=float, help="seconds per load (default 3; --quick 4)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 9; --quick 1)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"), help="page to update, or '-'")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -345,8 +359,8 @@ def main(argv: list[str] | None = None) -> int:
 
         uvicorn.run(floor_app(), host="127.0.0.1", port=0, log_level="info", access_log=False)
         return 0
-    seconds = args.seconds or (4.0 if args.quick else 5.0)
-    rounds = args.rounds or (1 if args.quick else 5)
+    seconds = args.seconds or (4.0 if args.quick else 3.0)
+    rounds = args.rounds or (1 if args.quick else 9)
     started = time.perf_counter()
     data = run(seconds, rounds)
     text = section(data, time.perf_counter() - started)
