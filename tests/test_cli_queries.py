@@ -405,3 +405,21 @@ def test_only_the_documented_value_forms_are_accepted(argv: tuple[str, ...]) -> 
     """true/false/是/否, dates YYYY-MM-DD, whole numbers: anything else is an input error naming the value."""
     code, _, err = run(*argv)
     assert code == 2 and "Traceback" not in err and (argv[-1] in err or argv[-3] in err)
+
+
+def test_the_other_commands_json_matches_the_schema(tmp_path: Path) -> None:
+    source = tmp_path / "city.txt"
+    source.write_text("某市人民政府工作规则\n第一条 为规范工作，制定本规则。\n第二条 市长领导市政府的工作。\n", "utf-8")
+    notice = ROOT / "tests" / "data" / "notices" / "2026.txt"
+    for argv, definition in [
+        (("show", EXAMPLE), "show"),
+        (("diff", EXAMPLE, EXAMPLE), "diff"),
+        (("scaffold", str(source)), "scaffold"),
+        (("calendar", "import", str(notice)), "calendar_days"),
+    ]:
+        code, out, err = run(*argv, "--json")
+        assert code == 0, (argv, err)
+        data = json.loads(out)
+        conforms(data, definition)
+    code, out, _ = run("diff", EXAMPLE, "rizhao", "--json")
+    assert code == 1 and json.loads(out)["differences"]  # rulesets that differ: a finding
