@@ -164,10 +164,6 @@ class AgendaBook:
             )
         self.competence: tuple[Competence, ...] = tuple(competence)
 
-    def has_rules(self, meeting: str) -> bool:
-        """Whether any agenda or competence rule speaks to this meeting."""
-        return bool(self._rows.get(meeting)) or bool(self.competence)
-
     def meetings_zh(self, meetings: Iterable[str]) -> str:
         """Meeting labels joined with 或."""
         return "或".join(self._meeting_label(m) for m in meetings)

@@ -641,7 +641,8 @@ def cmd_meeting(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if m.frequency:
         lines.append(f"会期：{_frequency(m.frequency)}")
     if m.quorum:
-        lines.append(f"法定人数：{m.quorum}")
+        scope = f"（按{_who(rs, m.quorum_of)}计算）" if m.quorum_of else ""
+        lines.append(f"法定人数：{m.quorum}{scope}")
     if m.minutes_signers is not None:
         lines.append(f"纪要签发：{who(m.minutes_signers)}")
     for r in m.rules or (m.rule,):
@@ -681,7 +682,8 @@ def cmd_quorum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         share = share.replace(word + " ", zh)
     share = share.replace("1/2", "半数").replace("2/3", "三分之二")
     text = (
-        f"{m.label}（{m.id}）：应到{other['total']}人，实到{other['present']}人，{verdict}"
+        f"{m.label}（{m.id}）：{_who(rs, m.quorum_of) if m.quorum_of else ''}"
+        f"应到{other['total']}人，实到{other['present']}人，{verdict}"
         f"（须{share}）\n依据：{_cite(rule)}：{rule.text}"
     )
     answer = {"met": met, "meeting": m.id, "present": other["present"], "total": other["total"], "quorum": m.quorum}
