@@ -710,10 +710,10 @@ def cmd_acting_head(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rs = _load(args)
-    _, other = _gather(args, rs, {}, {"role": "role", "occasion": "text"})
+    _, other = _gather(args, rs, {}, {"role": "role", "occasion": "text", "meeting": "meeting"})
     if other.get("role") is None:
         raise QueryError(f"name the role; defined roles: {', '.join(rs.roles)}")
-    a = rs.leave_approver(other["role"], other.get("occasion"))
+    a = rs.leave_approver(other["role"], other.get("occasion"), other.get("meeting"))
     occasions = {
         "absence": "离开工作岗位（出访、出差、休假）",
         "travel": "外出",
@@ -734,6 +734,8 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lines.append(line)
         lines.append(f"  依据：{_cite(x.rule)}：{x.rule.text}")
     given = {"role": other["role"], "occasion": other.get("occasion")}
+    if other.get("meeting") is not None:
+        given["meeting"] = other["meeting"]
     _emit(out, args, _record(rs, "leave_approver", given, a), "\n".join(lines))
     return EXIT_OK
 
@@ -963,6 +965,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     with_ruleset(sp)
     sp.add_argument("role", nargs="?", metavar="ROLE")
     sp.add_argument("--occasion", help="leave, absence, travel … (default: every occasion the text names)")
+    sp.add_argument("--meeting", help="for absence from a meeting: its id or label (只适用于其他会议的规则不回答)")
 
     sp = add("show", "a ruleset as readable tables", _wrap_json(_lazy("show", "cli_show")))
     sp.add_argument("ruleset", metavar="ID")
