@@ -519,3 +519,34 @@ cases:
     results = run_file(fixture)
     assert [r.passed for r in results] == [True] * 7 + [False]
     assert "alternatives: expected ['slow'], got ['urgent']" in results[-1].differences[0]
+
+
+def test_substitution_scoped_by_article_and_the_more_specific_role_first() -> None:
+    text = _with(COUNTY, "applies_to: [sign.office]", "applies_to: [第三十六条]")
+    text = text.replace(
+        "substitutions:\n",
+        """substitutions:
+  - id: sub.director_general
+    cite: 四十一
+    text: 办公室主任不在时，由副秘书长代行其职责。
+    kind: proxy
+    role: office_director
+    substitutes: [deputy_secretary_general]
+""",
+        1,
+    )
+    text = text.replace(
+        "  secretary_general: {label: 秘书长}\n",
+        "  secretary_general: {label: 秘书长}\n  deputy_secretary_general: {label: 副秘书长}\n",
+        1,
+    )
+    rs = Ruleset(loader.parse_text(text, "county.yaml").spec)
+    office = Document(issuer="office", kind="notice", skips_level=False)
+    # The substitution scoped to 第三十六条 (the office rule's article) wins over the general one.
+    assert rs.who_must_sign(office, absent={"office_director"}).signers == ("secretary_general",)
+    # For another rule only the general one applies.
+    gov = Document(issuer="government", kind="notice", skips_level=False)
+    assert rs.who_must_sign(gov, absent={"office_director"}).steps[0].roles == ("deputy_secretary_general",)
+    answer = rs.stand_in("office_director")
+    assert answer.rule.id == "sub.director_general" and [o.rule.id for o in answer.others] == ["sub.director"]
+    assert rs.stand_in("office_director", rule="sign.office").rule.id == "sub.director"

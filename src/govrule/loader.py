@@ -18,6 +18,7 @@ import pydantic
 from . import _hints, _yaml, conditions, model
 from . import vocabulary as words
 from .errors import Problem, RulesetError
+from .signing import article_of
 
 __all__ = ["Source", "format_path", "parse_file", "parse_text", "validate"]
 
@@ -558,12 +559,12 @@ def _semantic_problems(
         need_role(("substitutions", i, "role"), sub.role)
         need_roles(("substitutions", i, "substitutes"), sub.substitutes)
         signing_ids = {rule.id for table in spec.signing for rule in table.rules}
-        cites = {rule.cite for table in spec.signing for rule in table.rules}
+        articles = {article_of(rule.cite) for table in spec.signing for rule in table.rules}
         for j, target in enumerate(sub.applies_to):
-            if target not in signing_ids and target not in cites:
+            if target not in signing_ids and article_of(target) not in articles:
                 add(
                     ("substitutions", i, "applies_to", j),
-                    f"applies_to {target!r} is neither a signing rule id nor the cite of a signing rule",
+                    f"applies_to {target!r} is neither a signing rule id nor the article of a signing rule",
                 )
     for key, role_def in spec.roles.items():
         for j, parent in enumerate(role_def.is_a):

@@ -17,7 +17,7 @@ from . import model
 from .answers import AlternativeAnswer, RuleRef, SigningDecision, StandIn, StepAnswer
 from .errors import GovruleError, NoApplicableRule
 
-__all__ = ["RoleHierarchy", "SigningRules"]
+__all__ = ["RoleHierarchy", "SigningRules", "article_of"]
 
 RefMaker = Callable[[Any], RuleRef]
 
@@ -205,21 +205,26 @@ class SigningRules:
         return self._replace(dataclasses.replace(decision, absent=away), rule, query, given, absent)
 
     def _substitution(self, role: str, rule: model.SigningRule) -> model.SubstitutionRule | None:
-        """The substitution for ``role`` scoped to ``rule`` (its id or cite), else a general one."""
-        general = None
-        for sub in self._spec.substitutions:
+        """The substitution for ``role`` that applies to ``rule``: scoped to it (its id or article) before
+        general ones, and within each, one written for the role itself before one for a broader role."""
+        ranked = self._substitutions(role, rule)
+        return ranked[0] if ranked else None
+
+    def _substitutions(self, role: str, rule: model.SigningRule | None) -> list[model.SubstitutionRule]:
+        """The substitutions for ``role``, most specific first; with ``rule``, those scoped elsewhere are left out.
+
+        With a rule: scoped to it, then general. Without: general, then scoped ones. Within each,
+        those written for the role itself come before those for a broader role (``is_a``).
+        """
+        ranked = []
+        for order, sub in enumerate(self._spec.substitutions):
             if not self._hierarchy.is_a(role, sub.role):
                 continue
-            if sub.applies_to:
-                if (
-                    rule.id in sub.applies_to
-                    or rule.cite in sub.applies_to
-                    or _article(rule.cite) in {_article(a) for a in sub.applies_to}
-                ):
-                    return sub
-            elif general is None:
-                general = sub
-        return general
+            if sub.applies_to and rule is not None and not _scoped_to(sub, rule):
+                continue
+            scoped_first = bool(sub.applies_to) == (rule is not None)
+            ranked.append(((0 if scoped_first else 2) + (0 if sub.role == role else 1), order, sub))
+        return [sub for _, _, sub in sorted(ranked, key=lambda x: (x[0], x[1]))]
 
     def _replace(
         self, decision: SigningDecision, rule: model.SigningRule, query: str, given: Any, absent: frozenset[str]
@@ -266,21 +271,10 @@ class SigningRules:
     def stand_in(self, role: str, rule_id: str | None) -> StandIn:
         """Who stands in for ``role``: substitutions (scoped to ``rule_id`` first), delegations, acting head."""
         rule = self._rules[rule_id][0] if rule_id is not None else None
-        found: list[StandIn] = []
-        subs = [s for s in self._spec.substitutions if self._hierarchy.is_a(role, s.role)]
-        subs.sort(key=lambda s: (s.role != role, not s.applies_to))  # own role first, scoped before general
-        for sub in subs:
-            if (
-                sub.applies_to
-                and rule is not None
-                and not (rule.id in sub.applies_to or _article(rule.cite) in {_article(a) for a in sub.applies_to})
-            ):
-                continue
-            if sub.applies_to and rule is None:
-                pass  # without a rule, scoped substitutions are listed after general ones below
-            found.append(StandIn(role, sub.substitutes, sub.kind, self._ref(sub), sub.applies_to, labels=self._labels))
-        if rule is None:
-            found.sort(key=lambda s: bool(s.scope))
+        found = [
+            StandIn(role, sub.substitutes, sub.kind, self._ref(sub), sub.applies_to, labels=self._labels)
+            for sub in self._substitutions(role, rule)
+        ]
         for dele in self._spec.delegations:
             if self._hierarchy.is_a(role, dele.role):
                 found.append(StandIn(role, dele.delegates, "delegation", self._ref(dele), labels=self._labels))
@@ -294,7 +288,12 @@ class SigningRules:
         return dataclasses.replace(found[0], others=tuple(found[1:]))
 
 
-def _article(cite: str) -> str:
+def _scoped_to(sub: model.SubstitutionRule, rule: model.SigningRule) -> bool:
+    """Whether a substitution's ``applies_to`` names the rule (its id) or its article."""
+    return rule.id in sub.applies_to or article_of(rule.cite) in {article_of(a) for a in sub.applies_to}
+
+
+def article_of(cite: str) -> str:
     """The article part of a cite (五十六（一） -> 五十六; 第三十二条第二款 -> 三十二)."""
     head = cite.split("（", 1)[0].split("(", 1)[0]
     head = head.removeprefix("第")
