@@ -162,6 +162,8 @@ def test_hostile_calendar_files_end_in_a_calendar_error_with_file_and_line(
         (lambda c: c.is_workday(None), "date"),
         (lambda c: c.is_workday("2024-01-02"), "date"),
         (lambda c: c.covered_until(20240102), "date"),
+        (lambda c: WorkCalendar(files=5), "list of calendar file paths"),
+        (lambda c: c.with_files(None), "named by its path"),
     ],
 )
 def test_work_calendar_methods_check_their_arguments(call: object, fragment: str) -> None:

@@ -432,6 +432,8 @@ def _load_files(files: Sequence[_Path] | _Path) -> dict[int, CalendarYear]:
     # A lone path is a Sequence[str] too; iterating it would open one-letter files.
     if isinstance(files, (str, os.PathLike)):
         files = (files,)
+    if not isinstance(files, list | tuple):
+        raise QueryError(f"files={files!r}: expected a list of calendar file paths")
     loaded: dict[int, CalendarYear] = {}
     for path in files:
         cal = load_calendar_file(path)
