@@ -751,3 +751,21 @@ def test_a_supplement_alone_says_so_when_no_rule_answers() -> None:
     with pytest.raises(govrule.NoApplicableRule) as info:
         _base().who_must_sign({"kind": "request"})
     assert "compose" not in str(info.value)
+
+
+def test_meetings_side_answers_are_immutable_and_pickle() -> None:
+    rs = make(COMPETENCE + AGENDA + LEAVE)
+    answers = [
+        rs.check_agenda(
+            {"involves_other_departments": False, "proposed_by": "head"}, "executive", dt.date(2024, 5, 20)
+        ),
+        rs.meeting("executive"),
+        rs.leave_approver("deputy_head", occasion="travel"),
+        make(DEADLINES).deadline("normative_document_validity", dt.date(2020, 3, 1)),
+        make(QUOTAS).quotas()[0],
+    ]
+    for answer in answers:
+        again = pickle.loads(pickle.dumps(answer))
+        assert again == answer and again.to_dict() == answer.to_dict()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(answer, dataclasses.fields(answer)[0].name, None)
