@@ -987,7 +987,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
         audit_arguments(sp)
 
-    cal = sub.add_parser("calendar", help="working-day calendar files (节假日安排)", description="calendar files")
+    cal = sub.add_parser(
+        "calendar",
+        help="working-day calendar files (节假日安排)",
+        description="working-day calendar files: import the State Council's holiday notice, list a file's days",
+    )
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
     sp = add(
         "import",
@@ -1048,7 +1052,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             except SystemExit as exc:  # --help and --version
                 return int(exc.code or 0)
             if not getattr(args, "func", None):
-                parser.print_help(err)
+                from .completion import _subcommands  # the parser's own subcommand table
+
+                (_subcommands(parser).get(args.command or "") or parser).print_help(err)
                 return EXIT_USAGE
             args.json = _format(args) == "json"
             as_json = args.json
