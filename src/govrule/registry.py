@@ -164,7 +164,8 @@ def supersession_graph() -> nx.DiGraph[str]:
                 graph.add_node(key, title=spec.meta.supplements.title)
             graph.add_edge(me, key, relation="supplements")
     # Cached and shared: frozen, so a caller cannot change what load(as_of=) reads (copy it to edit).
-    return networkx.freeze(graph)
+    frozen: nx.DiGraph[str] = networkx.freeze(graph)
+    return frozen
 
 
 def _describe(ref: model.DocumentRef) -> str:

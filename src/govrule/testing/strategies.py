@@ -454,7 +454,8 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
                 "approvers": draw(st.lists(st.sampled_from(roles), min_size=1, max_size=2, unique=True)),
             }
         )
-    if meetings and draw(st.booleans()):  # format 2: several roles, approvers any/all, named meetings
+    with_meeting_leave = draw(st.booleans())
+    if meetings and with_meeting_leave:  # format 2: several roles, approvers any/all, named meetings
         leave.append(
             {
                 **provision("leave.meeting_absence", "不能出席会议的，向会议主持人请假"),
@@ -466,7 +467,8 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
             }
         )
     data["leave"] = leave
-    if meetings and draw(st.booleans()):  # format 2: meeting competence
+    with_competence = draw(st.booleans())
+    if meetings and with_competence:  # format 2: meeting competence
         data["competence"] = [
             {
                 **provision("competence.major", "重大事项须经会议讨论决定"),
