@@ -445,6 +445,23 @@ def test_quotas_are_queryable_and_immutable() -> None:
         rs.quotas("省长")
 
 
+def test_a_quota_for_the_narrower_role_displaces_the_broader_one_on_the_same_subject() -> None:
+    own = """
+  - id: quota.research.executive
+    cite: 四十
+    text: 常务副县长每年深入基层调研不少于40天。
+    roles: [executive_deputy_head]
+    subject: 深入基层调研
+    bound: at_least
+    amount: 40
+    unit: days
+    per: year
+"""
+    rs = make(QUOTAS + own)
+    assert [q.rule.id for q in rs.quotas("executive_deputy_head")] == ["quota.research.executive"]
+    assert [q.rule.id for q in rs.quotas("deputy_head")] == ["quota.research"]
+
+
 def test_quota_bounds_follow_the_counting_words() -> None:
     rs = make(QUOTAS.replace("bound: at_most", "bound: less_than"))
     assert rs.quotas("head")[0].bound == "less_than"

@@ -987,6 +987,9 @@ class Ruleset:
     def quotas(self, role: str | None = None) -> tuple[QuotaAnswer, ...]:
         """Every quota the text sets (每年调研不少于50天), or those binding one role (through the hierarchy too).
 
+        A quota written for a broader role (``deputy_head``) binds every role that ``is_a`` it, unless
+        a quota on the same subject and period names the narrower role.
+
         Args:
             role: A role's id, label or alias in either script; None for all quotas.
 
@@ -996,8 +999,15 @@ class Ruleset:
         if role is None:
             return self._quotas
         key = self.role(role)
-        mine = {key, *self._hierarchy.ancestors(key)}
-        return tuple(q for q in self._quotas if mine.intersection(q.roles))
+        # Nearest first: a quota naming the role itself (or a nearer broader role) displaces one on the same
+        # subject and period written for a broader role.
+        found: list[QuotaAnswer] = []
+        seen: set[tuple[str, str]] = set()
+        for holder in (key, *self._hierarchy.ancestors(key)):
+            here = [q for q in self._quotas if holder in q.roles and q not in found]
+            found.extend(q for q in here if (q.subject, q.per) not in seen)
+            seen.update((q.subject, q.per) for q in here)
+        return tuple(q for q in self._quotas if q in found)
 
     # ------------------------------------------------------------------ decision records
 
