@@ -36,7 +36,7 @@ from . import limits
 from .boxes import Box, Space, Sweep, TooComplex, bits, meet
 from .findings import Path, Raw
 from .graphs import cycles
-from .tables import evaluators, fields_of, find_witness, parse_when, render_box
+from .tables import Evaluators, evaluators, fields_of, find_witness, parse_when, render_box
 
 __all__ = ["format2_checks"]
 
@@ -319,8 +319,9 @@ def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
 
 def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
     tables = [(t, table) for t, table in enumerate(spec.signing) if table.purpose == purpose]
-    if not tables:
-        return []
+    prohibitions = any(rule.forbidden for _, table in tables for rule in table.rules)
+    if not tables or (len(tables) == 1 and not prohibitions and purpose != "approve"):
+        return []  # nothing to find: no later table, no prohibition, no approve rule to place
     fields = fields_of(tables[0][1])
     ordered: list[tuple[int, int, model.DecisionTable, model.SigningRule]] = []
     for t, table in tables:
@@ -396,7 +397,7 @@ def _contradictions(
     sweep: Sweep,
     ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
     regions: Sequence[list[Box]],
-    evals: Sequence[conditions.Evaluator],
+    evals: Evaluators,
 ) -> list[Raw]:
     out: list[Raw] = []
     for k, (t, r, table, rule) in enumerate(ordered):

@@ -70,6 +70,8 @@ def _doc_key(number: str | None, fallback: str) -> str:
 
 
 def supersession(spec: model.RulesetFile) -> list[Raw]:
+    if not spec.meta.supersedes and spec.meta.supplements is None:
+        return []  # nothing leaves this document, so it is on no cycle
     graph: nx.DiGraph[Any] = nx.DiGraph()
     try:
         graph.add_edges_from(registry.supersession_graph().edges(data=True))

@@ -8,7 +8,7 @@ naming the rule and the limit instead of an analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .. import conditions, facts, loader, model
@@ -34,10 +34,20 @@ def fields_of(table: model.DecisionTable) -> Mapping[str, str]:
     return model.DOCUMENT_FIELDS
 
 
+_VOCABULARIES: dict[tuple[int, int], tuple[model.RulesetFile, conditions.Vocabulary]] = {}
+
+
 def parse_when(
     spec: model.RulesetFile, rule: model.SigningRule, fields: Mapping[str, str] = model.DOCUMENT_FIELDS
 ) -> conditions.Cond:
-    cond, _ = conditions.parse_condition(rule.when, loader.vocabulary(spec, fields))
+    """A rule's condition, parsed with its ruleset's words (the vocabulary is built once per ruleset)."""
+    key = (id(spec), id(fields))
+    cached = _VOCABULARIES.get(key)
+    if cached is None or cached[0] is not spec:
+        if len(_VOCABULARIES) > 64:
+            _VOCABULARIES.clear()
+        cached = _VOCABULARIES[key] = (spec, loader.vocabulary(spec, fields))
+    cond, _ = conditions.parse_condition(rule.when, cached[1])
     return cond
 
 
@@ -66,8 +76,25 @@ def find_witness(space: Space, boxes: Iterable[Box], accept: Callable[[Any], boo
     return None
 
 
-def evaluators(conds: Sequence[conditions.Cond]) -> list[conditions.Evaluator]:
-    return [conditions.compile_condition(c) for c in conds]
+class Evaluators:
+    """The conditions' evaluators by position, each compiled on first use (only witnesses are evaluated)."""
+
+    def __init__(self, conds: Sequence[conditions.Cond]) -> None:
+        self._conds = conds
+        self._done: dict[int, conditions.Evaluator] = {}
+
+    def __getitem__(self, i: int) -> conditions.Evaluator:
+        ev = self._done.get(i)
+        if ev is None:
+            ev = self._done[i] = conditions.compile_condition(self._conds[i])
+        return ev
+
+    def __iter__(self) -> Iterator[conditions.Evaluator]:
+        return (self[i] for i in range(len(self._conds)))
+
+
+def evaluators(conds: Sequence[conditions.Cond]) -> Evaluators:
+    return Evaluators(conds)
 
 
 def word_of(value: Any) -> str:
@@ -248,7 +275,7 @@ def _overlaps(
     space: Space,
     table: model.DecisionTable,
     ordered: list[model.SigningRule],
-    evals: list[conditions.Evaluator],
+    evals: Evaluators,
     found: Mapping[frozenset[int], Box],
     rule_path: Callable[[int], Path],
 ) -> list[Raw]:
@@ -289,7 +316,7 @@ def _agreeing(
     space: Space,
     table: model.DecisionTable,
     ordered: list[model.SigningRule],
-    evals: list[conditions.Evaluator],
+    evals: Evaluators,
     sweep: Sweep,
     rule_path: Callable[[int], Path],
 ) -> list[Raw]:
