@@ -550,3 +550,17 @@ def test_substitution_scoped_by_article_and_the_more_specific_role_first() -> No
     answer = rs.stand_in("office_director")
     assert answer.rule.id == "sub.director_general" and [o.rule.id for o in answer.others] == ["sub.director"]
     assert rs.stand_in("office_director", rule="sign.office").rule.id == "sub.director"
+
+
+def test_see_loops_are_validate_errors() -> None:
+    text = _with(COUNTY, "see: approve.department", "see: approve.zone")
+    with pytest.raises(RulesetError, match=r"see: makes a loop \(approve\.zone -> approve\.zone\)"):
+        loader.parse_text(text, "county.yaml")
+    looped = _with(
+        COUNTY,
+        "        steps:\n          - {action: approve, roles: [head]}\n  - id: meetings",
+        "        see: approve.zone\n  - id: meetings",
+    )
+    looped = _with(looped, "see: approve.department", "see: approve.lower_government")
+    with pytest.raises(RulesetError, match=r"approve\.zone -> approve\.lower_government -> approve\.zone"):
+        loader.parse_text(looped, "county.yaml")

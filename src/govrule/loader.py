@@ -559,9 +559,9 @@ def _semantic_problems(
         need_role(("substitutions", i, "role"), sub.role)
         need_roles(("substitutions", i, "substitutes"), sub.substitutes)
         signing_ids = {rule.id for table in spec.signing for rule in table.rules}
-        articles = {article_of(rule.cite) for table in spec.signing for rule in table.rules}
+        signing_articles = {article_of(rule.cite) for table in spec.signing for rule in table.rules}
         for j, target in enumerate(sub.applies_to):
-            if target not in signing_ids and article_of(target) not in articles:
+            if target not in signing_ids and article_of(target) not in signing_articles:
                 add(
                     ("substitutions", i, "applies_to", j),
                     f"applies_to {target!r} is neither a signing rule id nor the article of a signing rule",
@@ -714,7 +714,8 @@ def _format2_problems(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) 
                 key = info.alias or name
                 extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
                 value = getattr(node, name)
-                if extra.get("x-format") == 2:
+                if extra.get("x-format") == 2 and value != info.get_default(call_default_factory=True):
+                    # A format 2 key left at its default (forbidden: false, also_cite: []) changes nothing.
                     line, col = loaded.where((*path, key), key=True)
                     out.append(
                         Problem(
@@ -795,5 +796,10 @@ def _signing_rule_problems(
                 f"see: {rule.see!r} is not a signing rule of this ruleset",
                 f"did you mean {close[0]!r}?" if close else None,
             )
-        elif target.id == rule.id:
-            add((*path, "see"), "a rule cannot refer to itself with see:")
+        else:
+            chain = [rule.id]
+            while target is not None and target.id not in chain:
+                chain.append(target.id)
+                target = targets.get(target.see) if target.see is not None else None
+            if target is not None:
+                add((*path, "see"), f"see: makes a loop ({' -> '.join([*chain, target.id])}); no rule gives the steps")
