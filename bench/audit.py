@@ -69,11 +69,15 @@ def best(fn, runs: int) -> tuple[float, float, object]:  # type: ignore[no-untyp
     return best_wall, best_cpu, out
 
 
-def dask_run(path: str, warm: str, expected: int) -> tuple[float, int]:
+def dask_run(path: str, warm: str, expected: int) -> tuple[float, float]:
+    """Best wall times of the Dask paths: `audit` on ``dd.read_parquet`` and `audit_parquet`."""
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
-    from govrule.audit.dask import audit
+    from govrule.audit.dask import audit, audit_parquet
+
+    def frame(p: str):  # type: ignore[no-untyped-def]
+        return audit(RULESET, dd.read_parquet(p, split_row_groups=True, dtype_backend="pyarrow"))
 
     with (
         LocalCluster(
@@ -81,17 +85,19 @@ def dask_run(path: str, warm: str, expected: int) -> tuple[float, int]:
         ) as cluster,
         Client(cluster) as client,
     ):
-        client.compute(audit(RULESET, dd.read_parquet(warm, split_row_groups=True))).result()
-        times = []
-        found = 0
-        for _ in range(2):
-            start = time.perf_counter()
-            frame = client.compute(audit(RULESET, dd.read_parquet(path, split_row_groups=True))).result()
-            times.append(time.perf_counter() - start)
-            found = len(frame)
-    if found != expected:
-        raise SystemExit(f"Dask found {found} findings, the local run {expected}")
-    return min(times), found
+        client.compute(frame(warm)).result()
+        client.compute(audit_parquet(RULESET, warm)).result()
+        best_times = []
+        for make in (lambda: frame(path), lambda: audit_parquet(RULESET, path)):
+            times = []
+            for _ in range(2):
+                start = time.perf_counter()
+                found = len(client.compute(make()).result())
+                times.append(time.perf_counter() - start)
+                if found != expected:
+                    raise SystemExit(f"Dask found {found} findings, the local run {expected}")
+            best_times.append(min(times))
+    return best_times[0], best_times[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         dask_result = None
         if not args.no_dask:
             n = sizes[-1]
-            dask_wall, found = dask_run(paths[n], paths[sizes[0]], rows[-1][5])
-            dask_result = (n, dask_wall, found)
+            frame_wall, direct_wall = dask_run(paths[n], paths[sizes[0]], rows[-1][5])
+            dask_result = (n, frame_wall, direct_wall, rows[-1][5])
     load_after = os.getloadavg()[0]
 
     lines.append(BEGIN)
@@ -167,16 +173,19 @@ def main(argv: list[str] | None = None) -> int:
         f"**{'met' if a_wall <= 3 * f_wall else 'not met'}**",
     ]
     if dask_result is not None:
-        dn, dask_wall, found = dask_result
+        dn, frame_wall, direct_wall, found = dask_result
         lines.append(
-            f"Dask, `LocalCluster(n_workers=2, threads_per_worker=1, processes=True)` on the {dn:,}-record file "
-            f"(`dd.read_parquet(..., split_row_groups=True)`, findings collected to the client, the same "
-            f"{found:,} findings as the local run): {dask_wall:.2f} s, {dn / dask_wall:,.0f} records/s, "
-            f"{dask_wall / a_wall:.2f}× the single-process time."
+            f"Dask, `LocalCluster(n_workers=2, threads_per_worker=1, processes=True)` on the {dn:,}-record file, "
+            f"findings collected to the client (the same {found:,} findings as the local run), best of 2 after a "
+            f"warm-up: `audit(ruleset, dd.read_parquet(..., split_row_groups=True, dtype_backend='pyarrow'))` "
+            f"{frame_wall:.2f} s ({dn / frame_wall:,.0f} records/s, {frame_wall / a_wall:.2f}× single-process); "
+            f"`audit_parquet` (pyarrow reads each row group, no pandas frame of the records) {direct_wall:.2f} s "
+            f"({dn / direct_wall:,.0f} records/s, {direct_wall / a_wall:.2f}×)."
         )
         lines.append("")
+        dask_wall = min(frame_wall, direct_wall)
         targets.append(
-            f"Dask within 1.5× of single-process: {dask_wall / a_wall:.2f}×, "
+            f"Dask within 1.5× of single-process: {dask_wall / a_wall:.2f}× (the faster path), "
             f"**{'met' if dask_wall <= 1.5 * a_wall else 'not met'}**"
         )
     lines.append("Targets: " + "; ".join(targets) + ".")

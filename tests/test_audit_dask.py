@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 import govrule  # noqa: E402
 from govrule.audit import run, synth  # noqa: E402
-from govrule.audit.dask import audit  # noqa: E402
+from govrule.audit.dask import audit, audit_parquet  # noqa: E402
 
 
 def test_ruleset_versions_pickle_by_content() -> None:
@@ -40,12 +40,13 @@ def test_dask_local_cluster_gives_the_local_findings(tmp_path: Path) -> None:
         ) as cluster,
         distributed.Client(cluster, timeout=60) as client,
     ):
-        records = dd.read_parquet(str(path), split_row_groups=True)
+        records = dd.read_parquet(str(path), split_row_groups=True, dtype_backend="pyarrow")
         assert records.npartitions >= 4
-        future = client.compute(audit("ezhou", records))
-        found = future.result(timeout=180).reset_index(drop=True)
+        found = client.compute(audit("ezhou", records)).result(timeout=180).reset_index(drop=True)
+        direct = client.compute(audit_parquet("ezhou", str(tmp_path))).result(timeout=180).reset_index(drop=True)
         workers = set(client.run(lambda: 1))
     assert len(workers) == 2
     assert len(found) == len(local) > 0
     assert found.equals(local)
+    assert direct.equals(local)
     assert set(zip(found["row"], found["finding"], strict=True)) == set(archive.planted)

@@ -444,7 +444,8 @@ def _combine(parts: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
             fact, uniq = pd.factorize(key, sort=False)
             key = fact.astype(np.int64)
             span = max(len(uniq), 1)
-        key = key * card + codes
+        key *= card
+        key += codes
         span *= card
     return key
 

@@ -26,7 +26,7 @@ from .batch import FINDINGS_SCHEMA, Auditor
 from .judge import Versions
 from .run import versions as _versions
 
-__all__ = ["audit", "findings_meta"]
+__all__ = ["audit", "audit_parquet", "findings_meta"]
 
 _auditors: dict[tuple[Any, ...], Auditor] = {}
 _lock = threading.Lock()
@@ -97,4 +97,76 @@ def audit(
         found = delayed(_partition)(part, shared)
         out.append(delayed(_shift)(found, offset))
         offset = delayed(operator.add)(offset, delayed(len)(part))
+    return dd.from_delayed(out, meta=findings_meta(), verify_meta=False)
+
+
+def _row_group(fs: Any, path: str, index: int, offset: int, v: Versions) -> Any:
+    """The findings of one row group of a Parquet file, read with pyarrow (no pandas in between)."""
+    import pyarrow.parquet as pq
+
+    from .records import COLUMN_BY_NAME
+
+    with fs.open_input_file(path) as handle:
+        schema = pq.read_schema(handle)
+        names = schema.names
+        text = [
+            n
+            for n in names
+            if n in COLUMN_BY_NAME and n not in ("id", "title") and pa.types.is_string(schema.field(n).type)
+        ]
+        parquet = pq.ParquetFile(handle, read_dictionary=text)
+        table = parquet.read_row_group(index, columns=[n for n in names if n in COLUMN_BY_NAME])
+    auditor = _auditor(v)
+    with _lock:
+        findings = auditor.audit(table, offset)
+    return findings.to_pandas()
+
+
+def audit_parquet(
+    ruleset: Ruleset | str | Sequence[Ruleset | str] | Versions,
+    path: str,
+    *,
+    ignore_dates: bool = False,
+    filesystem: Any = None,
+) -> Any:
+    """The findings of a Parquet archive (a file or a directory of files, local or in object storage), lazily.
+
+    One task per row group reads it with pyarrow and audits it, with no pandas DataFrame of the
+    records in between (faster than `audit` on ``dd.read_parquet``). Row numbers count records in
+    file order (files sorted by name), from the row counts in the files' metadata.
+
+    Args:
+        ruleset: The ruleset (or its versions) as objects, bundled ids or paths.
+        path: A ``.parquet`` file or a directory; a URI (``s3://…``, ``gs://…``) for object storage.
+        ignore_dates: Judge every record under the first ruleset whatever its date.
+        filesystem: A ``pyarrow.fs`` filesystem (default: from the path or URI).
+
+    Returns:
+        A Dask DataFrame of findings, one partition per row group.
+    """
+    import dask.dataframe as dd
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+    from dask.delayed import delayed
+
+    v = _versions(ruleset, ignore_dates=ignore_dates)
+    if filesystem is None:
+        filesystem, path = pafs.FileSystem.from_uri(path) if "://" in path else (pafs.LocalFileSystem(), path)
+    info = filesystem.get_file_info(path)
+    if info.type == pafs.FileType.Directory:
+        found = filesystem.get_file_info(pafs.FileSelector(path, recursive=True))
+        files = sorted(f.path for f in found if f.type == pafs.FileType.File and f.path.endswith(".parquet"))
+    else:
+        files = [path]
+    shared = delayed(v, pure=True)
+    out = []
+    offset = 0
+    for file in files:
+        with filesystem.open_input_file(file) as handle:
+            meta = pq.ParquetFile(handle).metadata
+        for i in range(meta.num_row_groups):
+            out.append(delayed(_row_group)(filesystem, file, i, offset, shared))
+            offset += meta.row_group(i).num_rows
+    if not out:
+        out.append(delayed(findings_meta)())
     return dd.from_delayed(out, meta=findings_meta(), verify_meta=False)
