@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -35,8 +36,8 @@ __all__ = [
     "ACTIONS",
     "AGENDA_FIELDS",
     "AGENDA_KINDS",
-    "DOCUMENT_FIELDS",
     "DIRECTIONS",
+    "DOCUMENT_FIELDS",
     "DOCUMENT_KINDS",
     "EVENTS",
     "ISSUERS",
@@ -51,8 +52,9 @@ __all__ = [
     "UNITS",
     "AbsencePath",
     "ActingHeadRule",
-    "Alternative",
     "AgendaRule",
+    "Alternative",
+    "Citation",
     "CompetenceRule",
     "Condition",
     "CoverageEntry",
@@ -235,6 +237,26 @@ class Provision(_Strict):
 # Conditions: data, never code
 # --------------------------------------------------------------------------------------
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """An ISO ``YYYY-MM-DD`` string as a date (JSON, and YAML written from JSON, can only quote dates).
+
+    Only that exact form: a number, ``20240115`` or a date-time is left as it is, for strict
+    validation to refuse rather than read as a Unix time or a truncated day.
+    """
+    if type(value) is str and _ISO_DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: A calendar date, given as a YAML date or an ISO ``YYYY-MM-DD`` string.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+
 Scalar = bool | int | str | dt.date
 
 
@@ -273,6 +295,7 @@ Condition = Annotated[
     dict[str, Any],
     # The full recursive schema is put in place by govrule.schema (pydantic cannot express it).
     WithJsonSchema({"type": "object", "x-govrule": "condition"}),
+    BeforeValidator(lambda v: _shallow_enough(v)),
     AfterValidator(lambda v: _freeze_condition(v)),
     PlainSerializer(lambda v: _thaw_condition(v)),
 ]
@@ -285,6 +308,32 @@ def _thaw_condition(value: Any) -> Any:
         return [_thaw_condition(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
+    return value
+
+
+#: How deep a condition may nest (all/any/not and lists), the same bound YAML files have.
+MAX_CONDITION_DEPTH = 64
+
+
+def _shallow_enough(value: Any) -> Any:
+    """Refuse a condition nested deeper than MAX_CONDITION_DEPTH, walking it without recursion.
+
+    Files are refused at this depth by the YAML loader; a spec built in memory takes this path, and
+    without it a deep ``not`` chain fails later with a serialisation or recursion error.
+    """
+    stack = [(value, 1)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_CONDITION_DEPTH:
+            raise ValueError(f"condition nested deeper than {MAX_CONDITION_DEPTH} levels")
+        if seen > 200_000:
+            raise ValueError("condition has more than 200,000 parts")
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, depth + 1) for v in node)
     return value
 
 
@@ -306,7 +355,7 @@ class DocumentRef(_Strict):
 
     number: str | None = Field(default=None, description="文号, e.g. 日政发〔2012〕8号.")
     title: str | None = None
-    date: dt.date | None = Field(default=None, description="The date the text gives for it, if any.")
+    date: Day | None = Field(default=None, description="The date the text gives for it, if any.")
     cite: str | None = Field(default=None, description="Where the text says so.")
     text: str | None = None
     note: str | None = None
@@ -336,11 +385,11 @@ class Meta(_Strict):
         )
     )
     script: Literal["simplified", "traditional"] = "simplified"
-    adopted: dt.date | None = Field(default=None, description="Adopted by a meeting (审议通过).")
-    signed: dt.date | None = Field(default=None, description="成文日期 / the date under the signature.")
-    published: dt.date | None = Field(default=None, description="发布日期 / issued.")
-    effective: dt.date | None = Field(default=None, description="In force from (施行/执行之日).")
-    abolished: dt.date | None = None
+    adopted: Day | None = Field(default=None, description="Adopted by a meeting (审议通过).")
+    signed: Day | None = Field(default=None, description="成文日期 / the date under the signature.")
+    published: Day | None = Field(default=None, description="发布日期 / issued.")
+    effective: Day | None = Field(default=None, description="In force from (施行/执行之日).")
+    abolished: Day | None = None
     status: Literal["in_force", "abolished", "unknown"] = "unknown"
     supersedes: tuple[DocumentRef, ...] = ()
     supplements: DocumentRef | None = None

@@ -694,7 +694,7 @@ def assert_deterministic(
 ) -> None:
     """The same question gets the same answer twice, and from a freshly compiled copy of the ruleset."""
     rs = _ruleset(ruleset)
-    fresh = Ruleset(rs.spec, source=rs.source, calendar=rs.calendar, parts=rs._parts)
+    fresh = rs.with_calendar(rs.calendar)  # a freshly compiled copy, composition and all
 
     def prop(d: st.DataObject) -> None:
         for text, ask, calendar_ok in _questions(rs, d):
