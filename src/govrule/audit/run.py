@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import pyarrow as pa
 from ..engine import Ruleset
 from ..registry import load
 from .batch import FINDINGS_SCHEMA, Auditor, concat
-from .io import FindingsWriter, count_records, read_archive, unreadable_findings
+from .io import Chunk, FindingsWriter, count_records, read_archive, unreadable_findings
 from .judge import Versions
 from .records import FINDING_KINDS
 
@@ -147,7 +147,7 @@ def audit_file(
     start = time.perf_counter()
     writer = FindingsWriter(out) if out else None
     try:
-        for chunk in read_archive(archive, chunk_rows):
+        for chunk in _prefetch(read_archive(archive, chunk_rows)):
             parts = []
             if chunk.unreadable:
                 parts.append(unreadable_findings(chunk.unreadable))
@@ -170,6 +170,21 @@ def audit_file(
             writer.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _prefetch(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunks, the next one read on a thread while the current one is audited (reading releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    done = object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="govrule-audit-read") as pool:
+        pending = pool.submit(next, chunks, done)
+        while True:
+            chunk = pending.result()  # an error while reading is raised here, in the caller's thread
+            if chunk is done:
+                return
+            pending = pool.submit(next, chunks, done)
+            yield chunk  # type: ignore[misc]
 
 
 def audit_table(
