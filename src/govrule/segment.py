@@ -1039,8 +1039,7 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
         out += _comment("dates in the text: " + ", ".join(seg.dates), "")
     level, head = _guess_level(seg)
     out += _comment(
-        "The skeleton validates as it is; every value still to be checked or written is marked TODO. "
-        "Once an article is read, mark its coverage entry encoded (with its rule ids) or principle.",
+        "The skeleton validates as it is; every value still to be checked or written is marked TODO.",
         "",
     )
     out.append("format: 2")
