@@ -189,6 +189,15 @@ def main(argv: list[str] | None = None) -> int:
             f"**{'met' if dask_wall <= 1.5 * a_wall else 'not met'}**"
         )
     lines.append("Targets: " + "; ".join(targets) + ".")
+    cores = os.cpu_count() or 1
+    if max(load_before, load_after) > cores:
+        lines.append("")
+        lines.append(
+            f"The machine was shared while this ran (load average above its {cores} cores): wall time was "
+            f"{a_wall / a_cpu:.1f}× the CPU time of the single-process audit, and Dask's worker processes, "
+            "scheduler and client competed with that other work. The CPU figures say what the code costs; "
+            "the wall figures, and so the targets, are what this machine gave at the time."
+        )
     lines.append(END)
     text = "\n".join(lines) + "\n"
     print(text)
