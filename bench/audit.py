@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()[0]
 
     lines.append(BEGIN)
-    lines.append("## 6. Auditing an archive (`govrule audit`)")
+    lines.append("## 7. Auditing an archive (`govrule audit`)")
     lines.append("")
     lines.append(
         f"`python bench/audit.py{' --quick' if args.quick else ''}`: a synthetic Parquet archive of Ezhou records "
