@@ -115,11 +115,6 @@ def test_the_composition_reports_the_abolished_supplement(both: govrule.Ruleset)
         assert "废止" in d.explain()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine defect: a composed answer drops the supplement rule's alternatives (path 'urgent' is refused); "
-    "remove this mark when composition keeps them",
-)
 def test_item_two_review_comes_before_the_base_signer(both: govrule.Ruleset) -> None:
     """二: review by the 常务会议 or 市长办公会议, then the base's signer; the special case is the urgent path."""
     d = both.who_must_sign(TO_PARTY_COMMITTEE)

@@ -635,7 +635,7 @@ class Ruleset:
                     also=(decision.rule,),
                     portfolios=decision.portfolios or pending.portfolios,
                     escalation=pending.escalation + decision.escalation,
-                    alternatives=decision.alternatives,
+                    alternatives=pending.alternatives + decision.alternatives,
                 )
             if decision.signers or decision.forbidden or not table.from_supplement:
                 return decision

@@ -165,9 +165,16 @@ class SigningRules:
                     given,
                     f"rule {decision.rule.id} ({decision.rule.citation}) has no path {path!r}; its paths: {have}",
                 )
-            signers, cosigners, escalation = _outcome(alt.steps, decision.purpose)
+            steps = alt.steps
+            signers, cosigners, escalation = _outcome(steps, decision.purpose)
+            entry = self._rules.get(decision.rule.id)
+            if not signers and decision.also and entry is not None:
+                # A supplement's path that names no signer, in a composed answer: the base's steps that
+                # followed the supplement's own procedure (who signs) still follow the path.
+                steps = (*steps, *decision.steps[len(entry[0].steps) :])
+                signers, cosigners, escalation = _outcome(steps, decision.purpose)
             decision = dataclasses.replace(
-                decision, steps=alt.steps, signers=signers, cosigners=cosigners, escalation=escalation, path=path
+                decision, steps=steps, signers=signers, cosigners=cosigners, escalation=escalation, path=path
             )
         if absent:
             decision = self._without(decision, query, given, absent)
