@@ -17,6 +17,13 @@ from .run import Summary
 __all__ = ["html_report", "summary_text"]
 
 _VIOLATIONS = ("wrong_signer", "missing_cosigner", "missing_step", "late", "forbidden")
+_ISSUER_ZH = {
+    "government": "政府",
+    "office": "办公室",
+    "party_group": "党组",
+    "joint": "党政联合",
+    "department": "部门",
+}
 
 
 def _width(text: str) -> int:
@@ -168,10 +175,11 @@ def html_report(summary: Summary, *, top: int = 30) -> str:
     rule_chart = [(f"{c or r or '（无规则）'} {r}".strip(), n, True) for (r, c, _), n in rules]
     rule_rows = [[r or "—", c or "—", s or "—", n] for (r, c, s), n in rules]
     issuers = summary.by_issuer.most_common(top)
-    issuer_chart = [(i or "（未载明）", n, True) for i, n in issuers]
+    issuer_chart = [(f"{_ISSUER_ZH[i]} ({i})" if i in _ISSUER_ZH else i or "（未载明）", n, True) for i, n in issuers]
     months = sorted(set(summary.by_month) | set(summary.records_by_month))
     month_rows = [[m or "（日期不明）", summary.records_by_month[m], summary.by_month[m]] for m in months]
     dated = [m for m in months if m]
+    month_chart = _column_chart(dated, [summary.by_month[m] for m in dated], [0] * len(dated), title="按月份的发现数")
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>公文档案审计报告</title><style>{_CSS}</style></head>
 <body>
@@ -198,14 +206,8 @@ def html_report(summary: Summary, *, top: int = 30) -> str:
 <h2>按发文机关</h2>
 {_bar_chart(issuer_chart, title="按发文机关的发现数")}
 <h2>按月份</h2>
-{
-        _column_chart(
-            dated,
-            [summary.by_month[m] for m in dated],
-            [summary.records_by_month[m] for m in dated],
-            title="按月份的记录数与发现数",
-        )
-    }
+<p class="muted">每月的发现数；每月的记录数见下表。</p>
+{month_chart}
 <table><tr><th>月份</th><th>记录数</th><th>发现数</th></tr>{_rows(month_rows, [False, True, True])}</table>
 </body></html>
 """
