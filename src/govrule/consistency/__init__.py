@@ -1,28 +1,36 @@
-"""Consistency checks of rulesets: references, cycles, decision tables and supplements.
+"""Consistency checks of rulesets: references, cycles, decision tables, format 2 constructs, supplements.
 
 ``check(ruleset)`` returns a tuple of :class:`CheckFinding`, each naming its rules, their
 citations, where in the file it is and, where one exists, a concrete input that shows
-the problem. The checks:
+the problem. The checks, one module each:
 
-* ``undefined_reference``: a role, meeting, event or rule named but not defined (the
-  loader refuses these in files; compositions and rulesets built in memory can have them);
-* ``cycle``: a cycle in who stands in for whom (acting head and substitutions; declared
-  mutual AB roles are exempt), in who entrusts whom (delegations, meeting chair to
-  entrusted chair), in which document supersedes which, or in a supplement's overrides;
-* ``overlap`` / ``gap`` / ``shadowed``: the signing decision tables, analysed as boxes the
-  way DMN verifiers do (:mod:`govrule.consistency.boxes`);
-* ``bad_override`` and ``composition_change``: for a supplement over its base, an
-  override naming a rule the base lacks, and an answer of ``who_must_sign`` that the
-  composition changes although no supplement rule decides it.
+* :mod:`~govrule.consistency.references`: ``undefined_reference``, a role, meeting, event or
+  rule named but not defined (the loader refuses these in files; compositions and rulesets
+  built in memory can have them);
+* :mod:`~govrule.consistency.graphs`: ``cycle``, in who stands in for whom (acting head and
+  substitutions; declared mutual AB roles are exempt), in who entrusts whom (delegations,
+  meeting chair to entrusted chair), in which document supersedes which, or in a
+  supplement's overrides;
+* :mod:`~govrule.consistency.tables` (over :mod:`~govrule.consistency.boxes`): ``overlap`` /
+  ``gap`` / ``shadowed`` in each decision table, analysed as boxes the way DMN verifiers do
+  (under hit policy unique, rules with the same answer on a common input are an overlap
+  warning: the citation is ambiguous), and ``too_complex`` past a work budget;
+* :mod:`~govrule.consistency.format2`: ``unreachable`` rules across tables, ``contradiction``
+  between a prohibition and a signing rule, ``escalation``, ``bad_reference`` (``see``),
+  ``absence`` and alternatives, ``competence``, ``is_a`` and escalation cycles;
+* :mod:`~govrule.consistency.meta`: ``no_deadline`` (a lead time without its deadline),
+  ``dates`` (abolished before effective), ``supplement_base`` (a base named by title only),
+  supersession cycles among files checked together;
+* :mod:`~govrule.consistency.composition`: ``bad_override`` and ``composition_change`` for a
+  supplement over its base.
 
 A ruleset records a finding as a known ambiguity of its source by a rule ``note``
 containing ``ambiguity: <kind>`` (for example ``ambiguity: overlap``); such findings are
 returned with ``recorded=True`` and severity ``info``.
 
 ``synthetic_table(n_rules, seed)`` builds a random valid table of any size, for
-benchmarks; :func:`govrule.consistency.cli.cli_check` is ``govrule check``. Limits: at
-most 50 cycles per graph, 20 uncovered regions per table (one gap finding names the
-first three) and 2,000 overlapping rule sets per table are collected.
+benchmarks; :func:`govrule.consistency.cli.cli_check` is ``govrule check`` as text. Every
+step is bounded by the budgets of :mod:`govrule.consistency.limits`.
 
 The package is named ``consistency`` so that ``govrule.check`` stays the function.
 """
