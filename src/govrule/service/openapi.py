@@ -372,7 +372,7 @@ def openapi_document(settings: Settings, example_ruleset: str | None = None) -> 
                         "description": f"what `govrule {name} --json` prints for the text",
                         "content": _json_content(_UPLOAD_ANSWERS[name]),
                     },
-                    **(upload_errors if name != "test" else {**upload_errors, **_errors(404)}),
+                    **(upload_errors if name == "validate" else {**upload_errors, **_errors(404)}),
                 },
             }
         }
