@@ -551,3 +551,15 @@ def test_core_library_does_not_import_the_audit_extra() -> None:
         "assert not {'pyarrow', 'pandas', 'dask'} & set(sys.modules), sorted(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['pyarrow'] = None\n"
+        "from govrule.cli import main\n"
+        "raise SystemExit(main(['audit', 'ezhou', 'archive.parquet']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "pip install 'govrule[audit]'" in done.stderr and "Traceback" not in done.stderr
