@@ -563,3 +563,21 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2
     assert "pip install 'govrule[audit]'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(govrule.Ruleset, "who_must_approve"), reason="format 2 approvals not built in")
+def test_approval_records_are_judged_by_who_must_approve() -> None:
+    rs = govrule.load("wuhai_hainan")
+    doc = {"issuer": "department", "kind": "request", "recipient": "government", **KNOWN}
+    answer = rs.who_must_approve(doc)
+    required = [s for s in answer.steps if s.action in ("review", "approve") and not getattr(s, "discretionary", False)]
+    assert required
+    done = sorted({r for s in required for r in (s.roles if s.mode == "all" else s.roles[:1])})
+    rows = [
+        {**doc, "id": "ok", "record": "审批", "issued": "2024-05-10", "reviewed_by": done},
+        {**doc, "id": "skipped", "record": "approval", "issued": "2024-05-10", "reviewed_by": []},
+    ]
+    found = findings(rs, rows)
+    assert {f["id"] for f in found} == {"skipped"}
+    assert [f["finding"] for f in found] == ["missing_step"] * len(required)
+    assert {f["rule"] for f in found} == {answer.rule.id}

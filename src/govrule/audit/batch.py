@@ -201,7 +201,9 @@ class Auditor:
 
         # The record type, the version (from the issue date) and whether the id is there.
         rec_values = self._codes["record"].values
-        rec_kind = np.array([2 if isinstance(v, Bad) else 1 if v == "agenda" else 0 for v in rec_values], np.int64)
+        # 0 document (lateness is judged), 1 agenda item, 2 unreadable, 3 approval (document facts, no lateness).
+        kind_code = {"agenda": 1, "approval": 3}
+        rec_kind = np.array([2 if isinstance(v, Bad) else kind_code.get(v, 0) for v in rec_values], np.int64)
         rec = rec_kind[codes["record"]]
         vkey_of, issued_ord_of = self._issued_tables()
         vkey = vkey_of[codes["issued"]]
@@ -322,7 +324,7 @@ class Auditor:
             return (
                 self._template(Template("not_in_force", f"印发之日不在所给规则的施行期内：{reason}", column="issued")),
             )
-        found = self.judge.judge("agenda" if agenda else "document", vkey - 2, facts)
+        found = self.judge.judge(rec if rec in ("agenda", "approval") else "document", vkey - 2, facts)
         return tuple(self._template(t) for t in found)
 
     def _late(

@@ -163,7 +163,7 @@ class Judge:
             return tuple(bad)
         if record == "agenda":
             return self._agenda(rs, facts)
-        return self._document(rs, facts)
+        return self._document(rs, facts, approval=record == "approval")
 
     def _resolve(self, rs: Ruleset, facts: Mapping[str, Any], bad: list[Template]) -> dict[str, Any]:
         out = dict(facts)
@@ -191,7 +191,7 @@ class Judge:
             out[column] = resolved[0] if isinstance(names, str) and resolved else frozenset(resolved)
         return out
 
-    def _document(self, rs: Ruleset, facts: Mapping[str, Any]) -> tuple[Template, ...]:
+    def _document(self, rs: Ruleset, facts: Mapping[str, Any], approval: bool = False) -> tuple[Template, ...]:
         bad: list[Template] = []
         f = self._resolve(rs, facts, bad)
         kind = f.get("kind")
@@ -212,7 +212,7 @@ class Judge:
         for values in itertools.product((False, True), repeat=len(unknown)):
             given: dict[str, Any] = {name: bool(f.get(name)) for name in _BOOL_FACTS}
             given.update(zip(unknown, values, strict=True))
-            outcomes.append(self._sign(rs, Document(**base, **given), f))
+            outcomes.append(self._sign(rs, Document(**base, **given), f, approval))
         first = outcomes[0]
         if all(o == first for o in outcomes[1:]):
             return first
@@ -239,9 +239,12 @@ class Judge:
             ),
         )
 
-    def _sign(self, rs: Ruleset, doc: Document, f: Mapping[str, Any]) -> tuple[Template, ...]:
+    def _sign(self, rs: Ruleset, doc: Document, f: Mapping[str, Any], approval: bool = False) -> tuple[Template, ...]:
+        ask = getattr(rs, "who_must_approve", None) if approval else rs.who_must_sign
+        if ask is None:
+            return (Template("bad_row", "此版本的 govrule 不能回答审批（who_must_approve）", column="record"),)
         try:
-            d = rs.who_must_sign(doc)
+            d = ask(doc)
         except MissingFact as exc:
             return (
                 Template.of(
@@ -253,7 +256,8 @@ class Judge:
                 ),
             )
         except NoApplicableRule:
-            return (Template("no_rule", f"《{rs.meta.title}》未规定此类公文由谁签发", ruleset=rs.id),)
+            what = "审批" if approval else "签发"
+            return (Template("no_rule", f"《{rs.meta.title}》未规定此类公文由谁{what}", ruleset=rs.id),)
         except GovruleError as exc:  # a word the ruleset does not know, e.g. an issuer outside its tables
             return (Template("bad_row", str(exc), ruleset=rs.id),)
         return self._compare(rs, d, f)
@@ -278,8 +282,8 @@ class Judge:
         for step in d.steps:
             column = {"sign": "signed_by", "cosign": "cosigned_by", "review": "reviewed_by", "approve": "reviewed_by"}
             col = column.get(step.action)
-            if col is None:
-                continue  # report / file: not in the record format
+            if col is None or getattr(step, "discretionary", False):
+                continue  # report / file: not in the record format; a step taken only 必要时 is not required
             actual = {"signed_by": signed, "cosigned_by": cosigned, "reviewed_by": reviewed}[col]
             action = _ACTION_ZH[step.action]
             need = _labels(rs, step.roles, "或" if step.mode == "any" else "、")

@@ -33,7 +33,7 @@ __all__ = [
     "parse",
 ]
 
-RECORD_TYPES = ("document", "agenda")
+RECORD_TYPES = ("document", "agenda", "approval")
 
 #: The kinds of finding, in the order reports list them (CONTRACT section 8).
 FINDING_KINDS = (
@@ -122,7 +122,13 @@ _BOTH = ("document", "agenda")
 
 COLUMNS: tuple[Column, ...] = (
     Column("id", "id", _BOTH, "The record's id in the archive (required)."),
-    Column("record", "record", _BOTH, "`document` (the default when empty) or `agenda`."),
+    Column(
+        "record",
+        "record",
+        _BOTH,
+        "`document` (the default when empty), `agenda`, or `approval` (a document sent to the government, "
+        "judged by who_must_approve).",
+    ),
     Column("issued", "date", _BOTH, "Date issued (印发), YYYY-MM-DD (required); picks the ruleset version in force."),
     Column("issuer", "issuer", _DOC, "Document: in whose name it went out (id or Chinese name)."),
     Column("kind", "kind", _BOTH, "Document kind (请示, 报告, …) or, for an agenda record, the item's kind."),
@@ -231,7 +237,7 @@ _RECIPIENT_NAMES = {
     "社会公众": "public",
     "本级政府": "government",
 }
-_RECORD_NAMES = {"公文": "document", "文件": "document", "议题": "agenda"}
+_RECORD_NAMES = {"公文": "document", "文件": "document", "议题": "agenda", "审批": "approval", "呈批": "approval"}
 _VOCAB: Mapping[str, tuple[frozenset[str], Mapping[str, str]]] = {
     "issuer": (frozenset(model.ISSUERS), _ISSUER_NAMES),
     "kind": (frozenset(model.AGENDA_KINDS), _KIND_NAMES),

@@ -74,6 +74,8 @@ def _steps(d: SigningDecision) -> tuple[list[str], list[str], list[str], str | N
     reviewers: list[str] = []
     authorizer = None
     for step in d.steps:
+        if getattr(step, "discretionary", False):
+            continue  # taken only 必要时: a clean record may leave it out, and leaving it out is no violation
         roles = list(step.roles) if step.mode == "all" else list(step.roles[:1])
         if step.action == "sign":
             signers = roles
