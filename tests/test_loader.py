@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pydantic
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import govrule
 from govrule import loader
@@ -206,3 +209,33 @@ def test_structural_and_vocabulary_problems_are_reported_together() -> None:
     # the deadline that failed is not reported a second time as an undefined rule in coverage
     assert not any("deadline.meeting_documents" in m for m in messages), messages
     assert len(messages) == 5
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_broken_part_ends_in_located_problems_never_an_exception(data: st.DataObject) -> None:
+    """Breaking any value of a valid file (the second look at vocabulary included) gives RulesetError only."""
+    tree = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    paths: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        paths.append(path)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            walk(child, (*path, key))
+
+    walk(tree, ())
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(paths[1:]))
+        parent = tree
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            parent[path[-1]] = data.draw(st.sampled_from([None, 5, "x", [], {}, ["head"], {"a": 1}, True]))
+        except (KeyError, IndexError, TypeError):
+            continue
+    text = yaml.safe_dump(tree, allow_unicode=True)
+    try:
+        loader.parse_text(text, "broken.yaml")
+    except govrule.RulesetError as exc:
+        assert all(p.file == "broken.yaml" and p.line >= 1 for p in exc.problems)

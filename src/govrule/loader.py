@@ -98,14 +98,16 @@ def parse_text(text: str, file: str = "<string>") -> Source:
         # Report the vocabulary problems too (undefined roles, bad conditions …), found on a copy of the
         # file whose broken parts are stood in for by valid siblings; problems inside those parts are
         # the structural ones already reported.
-        patched = _stand_in(loaded.data, exc)
-        if patched is None:
-            raise RulesetError(structural) from None
-        partial, replaced = patched
         try:
+            patched = _stand_in(loaded.data, exc)
+            if patched is None:
+                raise RulesetError(structural) from None
+            partial, replaced = patched
             more = _semantic_problems(partial, loaded, file)[1] + _label_clashes(partial, loaded, file)
-        except Exception:  # a best-effort second look must never hide the first
-            more = []
+        except RulesetError:
+            raise
+        except Exception:  # a best-effort second look must never hide the first: the structural problems stand
+            raise RulesetError(structural) from None
         prefixes = tuple(format_path(p) for p in replaced)
         ids = {f"{i!r}" for i in (_id_at(loaded.data, p) for p in replaced) if i}
         extra = [
