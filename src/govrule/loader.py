@@ -406,9 +406,9 @@ def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: s
             message = message[len("Value error, ") :]
         value = err.get("input")
         if kind in _EXPECTED:
-            shown = _kind(value) if isinstance(value, dict | list | tuple) else _yaml_repr(value)
+            got = _kind(value) if isinstance(value, dict | list | tuple) else _yaml_repr(value)
             problems.append(
-                Problem(file, *loaded.where(path), format_path(path), f"expected {_EXPECTED[kind]}, got {shown}")
+                Problem(file, *loaded.where(path), format_path(path), f"expected {_EXPECTED[kind]}, got {got}")
             )
             continue
         if kind in ("literal_error", "enum") and isinstance(err.get("ctx"), dict):
