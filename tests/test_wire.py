@@ -139,3 +139,21 @@ def test_a_record_names_the_query_input_answer_rule_and_revision(rs: govrule.Rul
 def test_jsonable_refuses_what_it_does_not_know() -> None:
     with pytest.raises(TypeError):
         json.dumps(object(), default=govrule.jsonable)
+
+
+def test_a_signing_answers_requirements_carry_rule_objects() -> None:
+    """Wherever an answer holds findings (agenda failures, a signing answer's requirements), each has a rule object."""
+    for rid in govrule.bundled():
+        rs = govrule.load(rid)
+        for doc in (
+            govrule.Document(issuer="government", kind="request", recipient="higher_government"),
+            govrule.Document(issuer="government", kind="normative_document", recipient="public", major=True),
+        ):
+            try:
+                answer = rs.who_must_sign(doc)
+            except govrule.GovruleError:
+                continue
+            data = govrule.jsonable(answer)
+            conforms(data, "SigningDecision")
+            for finding in data.get("requirements", []):
+                conforms(finding["rule"], "rule")

@@ -169,9 +169,10 @@ def answer_dict(answer: Any) -> dict[str, Any]:
     """
     name = type(answer).__name__
     body = dict(answer.to_dict())
-    if name == "AgendaCheck":
-        body["failures"] = [_agenda_finding(f) for f in answer.failures]
-        body["requirements"] = [_agenda_finding(f) for f in answer.requirements]
+    for key in ("failures", "requirements"):  # agenda findings, also a signing answer's requirements
+        found = getattr(answer, key, None)
+        if isinstance(found, tuple) and key in body:
+            body[key] = [_agenda_finding(f) for f in found]
     rule = getattr(answer, "rule", None)
     if rule is not None and not isinstance(rule, str):
         body["rule"] = rule_dict(rule)
