@@ -102,3 +102,12 @@ def test_eight_thousand_distinct_words_stay_within_time_and_memory() -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "0"
+
+
+def test_many_distinct_words_with_different_answers_under_unique_are_one_maximal_overlap() -> None:
+    """The unique sweep explores only maximal sets: 2,000 words, alternating signers, stay cheap."""
+    n = 2000
+    rules = [rule(i, {"portfolios": {"contains": f"w{i}"}}, "head" if i % 2 else "secretary_general") for i in range(n)]
+    findings = check(table(rules, policy="unique", complete=False))
+    kinds = sorted((f.kind, f.severity, len(f.rules)) for f in findings)
+    assert kinds == [("overlap", "error", n), ("overlap", "warning", n // 2), ("overlap", "warning", n // 2)]

@@ -634,10 +634,15 @@ class Sweep:
         max_gaps: int = limits.MAX_GAP_REGIONS,
         max_sets: int = limits.MAX_OVERLAP_SETS,
     ) -> tuple[dict[frozenset[int], Box], list[Box]]:
-        """Sets of rules with different outcomes that all match a common region, and uncovered boxes."""
+        """Sets of rules with different outcomes that all match a common region, and uncovered boxes.
+
+        Only the maximal sets matter (``check`` reports those), so a branch whose active pieces
+        all belong to a set already found is not explored further.
+        """
         root = self.space.full
         free_below = self._free_below(root)
         sets: dict[frozenset[int], Box] = {}
+        recorded: list[int] = []
         found: list[Box] = []
         stack: list[tuple[int, int, _Path]] = [(0, self.all, None)]
         while stack:
@@ -649,12 +654,15 @@ class Sweep:
             free = free_below[k]
             need_gaps = gaps and not act & free and len(found) < max_gaps
             several = sum(1 for m in self.outcome_masks if act & m) > 1
+            if several and any(not act & ~rec for rec in recorded[:1] + recorded[-8:]):
+                several = False  # everything below is part of a set already found (the first and latest tried)
             if not several and not need_gaps:
                 continue
             if not act & ~free:
                 if several and len(sets) < max_sets:
                     rules = frozenset(self.rule_of[p] for p in bits(act))
                     sets.setdefault(rules, self._box(root, path))
+                    recorded.append(act)
                 continue
             for sub, atoms in self._split(k, root, act):
                 stack.append((k + 1, sub, (k, atoms, path)))

@@ -21,7 +21,7 @@ MAX_BOX_PRODUCT = 65536
 MAX_TABLE_PIECES = 50000
 
 #: Nodes the sweep over one table may visit (first-hit, unique and covering sweeps together).
-MAX_SWEEP_NODES = 2_000_000
+MAX_SWEEP_NODES = 400_000
 
 #: Cells (dimensions times pieces) a table's sweep may index, the memory bound of the sweep.
 MAX_SWEEP_CELLS = 400_000_000
