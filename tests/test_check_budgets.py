@@ -111,3 +111,31 @@ def test_many_distinct_words_with_different_answers_under_unique_are_one_maximal
     findings = check(table(rules, policy="unique", complete=False))
     kinds = sorted((f.kind, f.severity, len(f.rules)) for f in findings)
     assert kinds == [("overlap", "error", n), ("overlap", "warning", n // 2), ("overlap", "warning", n // 2)]
+
+
+def test_thousands_of_prohibitions_across_two_tables_end_with_findings_not_a_hang() -> None:
+    """Cross-table checks keep running masks (no loop over earlier rules per rule) and name a budget they hit."""
+    n = 4000
+    rules = [
+        {"id": f"r{i}", "cite": str(i), "text": "t", "when": {"portfolios": {"contains": f"w{i}"}}}
+        | ({"forbidden": True} if i % 2 else {"steps": [{"action": "sign", "roles": ["head"]}]})
+        for i in range(n)
+    ]
+    spec = model.RulesetFile.model_validate(
+        {
+            "id": "many",
+            "kind": "base",
+            "format": 2,
+            "meta": {"title": "t", "jurisdiction": "j", "level": "city", "source": "s"},
+            "roles": {"head": {"label": "市长"}},
+            "signing": [
+                {"id": "a", "hit_policy": "first", "rules": rules[: n // 2]},
+                {"id": "b", "hit_policy": "first", "rules": rules[n // 2 :]},
+            ],
+        }
+    )
+    findings = check(spec)
+    contradictions = [f for f in findings if f.kind == "contradiction"]
+    assert contradictions and contradictions[0].rules == ("r1", "r0")
+    too_complex = [f for f in findings if f.kind == "too_complex"]
+    assert all("limit MAX_" in f.message for f in too_complex)

@@ -338,20 +338,43 @@ def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
         if len(pieces) > limits.MAX_TABLE_PIECES:
             return []  # the tables' own analysis reports them as too complex
         sweep = Sweep(space, pieces, list(range(len(ordered))))
-        evals = evaluators(conds)
-        out = _unreachable(space, sweep, ordered, regions)
-        out += _contradictions(space, sweep, ordered, regions, evals)
-        out += _wrong_purpose(space, ordered, regions, purpose)
     except TooComplex:
         return []  # reported by the table analysis
+    evals = evaluators(conds)
+    out: list[Raw] = []
+
+    def unreachable() -> list[Raw]:
+        return _unreachable(space, sweep, ordered, regions)
+
+    def contradictions() -> list[Raw]:
+        return _contradictions(space, sweep, ordered, regions, evals)
+
+    def wrong_purpose() -> list[Raw]:
+        return _wrong_purpose(space, ordered, regions, purpose)
+
+    parts: list[tuple[str, Callable[[], list[Raw]]]] = [
+        ("unreachable rules across tables", unreachable),
+        ("prohibitions against signing rules", contradictions),
+        ("approve rules for outgoing documents", wrong_purpose),
+    ]
+    for name, part in parts:
+        sweep.nodes = 0  # each part has the whole node budget
+        try:
+            out += part()
+        except TooComplex as exc:
+            out.append(
+                Raw(
+                    "too_complex",
+                    "warning",
+                    f"the {purpose} tables are too complex to check for {name}: {exc} (limit {exc.limit} in "
+                    "govrule.consistency.limits)",
+                    (),
+                    witness={"purpose": purpose, "check": name, "limit": exc.limit},
+                    path=("signing", tables[0][0]),
+                    anchor=tables[0][1].id,
+                )
+            )
     return out
-
-
-def _pieces_mask(sweep: Sweep, rules: Iterable[int]) -> int:
-    mask = 0
-    for k in rules:
-        mask |= sweep.rule_pieces.get(k, 0)
-    return mask
 
 
 def _unreachable(
@@ -361,12 +384,22 @@ def _unreachable(
     regions: Sequence[list[Box]],
 ) -> list[Raw]:
     out: list[Raw] = []
-    first_table = ordered[0][0] if ordered else None
+    mask = 0  # the pieces of the tables before the current one
+    pending = 0  # the pieces of the current table so far
+    tables_before: list[str] = []
+    current = ordered[0][0] if ordered else None
     for k, (t, r, table, rule) in enumerate(ordered):
-        if t == first_table or not regions[k]:
+        if t != current:
+            mask |= pending
+            pending = 0
+            tables_before.append(ordered[k - 1][2].id)
+            current = t
+        pending |= sweep.rule_pieces.get(k, 0)
+        if not mask or not regions[k]:
             continue
-        earlier = [j for j in range(k) if ordered[j][0] != t]
-        mask = _pieces_mask(sweep, earlier)
+        sweep.cover_work += sweep.n * len(regions[k])
+        if sweep.cover_work > limits.MAX_COVER_WORK:
+            break  # past the budget: further rules are not examined (the sweep itself is bounded)
         covered = True
         for box in regions[k]:
             _, gaps = sweep.first_hit(root=box, active=sweep.meeting(box) & mask, gaps=True, max_gaps=1)
@@ -375,7 +408,7 @@ def _unreachable(
                 break
         if not covered:
             continue
-        by_tables = sorted({ordered[j][2].id for j in earlier})
+        by_tables = sorted(set(tables_before))
         out.append(
             Raw(
                 "unreachable",
@@ -400,19 +433,29 @@ def _contradictions(
     evals: Evaluators,
 ) -> list[Raw]:
     out: list[Raw] = []
+    steps_before = 0  # pieces of rules with steps consulted before the current rule
+    table_steps = 0  # those of the current table (not "before" under hit policy unique)
+    current = ordered[0][0] if ordered else None
+    tries = 0
     for k, (t, r, table, rule) in enumerate(ordered):
+        if t != current:
+            steps_before |= table_steps
+            table_steps = 0
+            current = t
         if not rule.forbidden:
+            if table.hit_policy == "unique":
+                table_steps |= sweep.rule_pieces.get(k, 0)
+            else:
+                steps_before |= sweep.rule_pieces.get(k, 0)
             continue
-        earlier = [
-            j
-            for j in range(k)
-            if not ordered[j][3].forbidden and not (ordered[j][0] == t and table.hit_policy == "unique")
-        ]
-        mask = _pieces_mask(sweep, earlier)
+        mask = steps_before
         winners: list[int] = []
         witness: dict[str, Any] | None = None
         for box in regions[k]:
             for p in bits(sweep.meeting(box) & mask):
+                tries += 1
+                if tries > limits.MAX_WITNESS_BOXES * 10:
+                    break  # enough inputs tried for this ruleset's prohibitions
                 j, other = sweep.rule_of[p], sweep.pieces[p][1]
                 if j in winners:
                     continue
