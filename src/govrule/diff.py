@@ -223,6 +223,9 @@ def _signing_regions(left: Ruleset, right: Ruleset, purpose: str) -> list[Region
     return out
 
 
+#: Boxes of one pair of answers that are joined where they differ in one field.
+_MERGE_LIMIT = 120
+
 #: Boxes with one pair of answers shown as one region ("common conditions, and (A; or B …)").
 _UNION = 6
 
@@ -241,8 +244,8 @@ def _render_union(space: Space, boxes: Sequence[Box]) -> str:
 def _merge(space: Space, items: list[tuple[Box, dict[str, Any]]]) -> list[tuple[Box, dict[str, Any]]]:
     """Boxes that differ in one field only, joined (repeatedly): fewer, wider regions."""
     boxes = list(items)
-    if len(boxes) > 400:
-        return boxes
+    if len(boxes) > _MERGE_LIMIT:
+        return boxes  # joining is cubic in the boxes: past this many, they are shown as they are
     changed = True
     while changed:
         changed = False
