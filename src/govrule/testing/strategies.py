@@ -316,6 +316,40 @@ def _steps(draw: st.DrawFn, roles: list[str]) -> list[dict[str, Any]]:
     return steps
 
 
+def _signing_format2(
+    draw: st.DrawFn, rule: dict[str, Any], roles: list[str], provision: Callable[[str, str], dict[str, Any]]
+) -> None:
+    """Format 2 signing constructs on a generated rule: escalation, an urgent path, an absence path, two cites."""
+    signers = rule["steps"][-1]["roles"]
+    others = [r for r in roles if r not in signers]
+    if "head" not in signers and draw(st.booleans()):  # 必要时…报市长签发: up to the head, never round in a loop
+        rule["steps"].append({"action": "sign", "roles": ["head"], "discretionary": True})
+    if draw(st.booleans()):  # 时间紧急等特殊情况下…可直接送市长签发
+        urgent = provision(f"{rule['id']}.urgent", "时间紧急的，可直接送签")
+        rule["alternatives"] = [
+            {
+                "name": "urgent",
+                "label": "时间紧急",
+                "cite": urgent["cite"],
+                "text": urgent["text"],
+                "steps": [{"action": "sign", "roles": [draw(st.sampled_from(roles))]}],
+            }
+        ]
+    if others and draw(st.booleans()):  # 外出时由…签发
+        away = provision(f"{rule['id']}.absent", "外出时由他人签发")
+        rule["absent"] = [
+            {
+                "roles": [signers[0]],
+                "cite": away["cite"],
+                "text": away["text"],
+                "steps": [{"action": "sign", "roles": [draw(st.sampled_from(others))]}],
+            }
+        ]
+    if draw(st.booleans()):  # a rule resting on two articles
+        also = provision(f"{rule['id']}.also", "另见本条")
+        rule["also_cite"] = [{"cite": also["cite"], "text": also["text"]}]
+
+
 @st.composite
 def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
     roles = ["head", *draw(st.lists(st.sampled_from(_ROLE_POOL), min_size=1, max_size=4, unique=True))]
@@ -335,6 +369,8 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
         },
         "roles": {r: {"label": model.ROLES[r]} for r in roles},
     }
+    if {"executive_deputy_head", "deputy_head"} <= set(roles) and draw(st.booleans()):
+        data["roles"]["executive_deputy_head"]["is_a"] = ["deputy_head"]  # format 2: 常务副市长 is a 副市长
     article = iter(range(1, 10_000))
 
     def provision(rid: str, text: str) -> dict[str, Any]:
@@ -393,6 +429,7 @@ def _ruleset_data(draw: st.DrawFn, max_rules: int) -> dict[str, Any]:
             }
             if policy == "priority":
                 rule["priority"] = draw(st.integers(0, 5))
+            _signing_format2(draw, rule, roles, provision)
             rules.append(rule)
         tables.append({"id": f"signing.t{t}", "hit_policy": policy, "rules": rules})
     data["signing"] = tables
