@@ -335,7 +335,7 @@ def _signing_format2(
                 "steps": [{"action": "sign", "roles": [draw(st.sampled_from(roles))]}],
             }
         ]
-    if others and draw(st.booleans()):  # 外出时由…签发
+    if bool(others) and draw(st.booleans()):  # 外出时由…签发
         away = provision(f"{rule['id']}.absent", "外出时由他人签发")
         rule["absent"] = [
             {
