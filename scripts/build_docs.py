@@ -452,9 +452,9 @@ def cli_reference() -> str:
         f"{esc(parser.description)}\n\n"
         "```text\n" + _usage(parser) + "\n```\n\n"
         "Every command takes `--format text|json` (`--json` for short; `test` and `check` also\n"
-        "`--format junit`). The JSON carries `\"schema\": \"govrule.answer/1\"` and follows\n"
+        '`--format junit`). The JSON carries `"schema": "govrule.answer/1"` and follows\n'
         "`schema/answer.schema.json`; under `--json` an error is JSON on standard output too\n"
-        "(`{\"schema\", \"error\": {\"kind\", \"message\", …}}`). Exit codes, the same for every command:\n"
+        '(`{"schema", "error": {"kind", "message", …}}`). Exit codes, the same for every command:\n'
         "**0** success, **1** a finding (an invalid file, a failed case, an error finding of `check`, a\n"
         "question no rule answers, an ineligible item, a quorum not met, differences in `diff`), **2** a\n"
         "usage or input error (a bad flag, an unknown id or word, a missing file). Errors are one\n"
@@ -463,7 +463,7 @@ def cli_reference() -> str:
         "path of a ruleset file. Query commands also take their fields as a JSON or YAML object\n"
         "(`--input FILE`, `--input -` for standard input; flags win), and every value may be the id or\n"
         "a Chinese label or term in Simplified or Traditional script (`--meeting 常務會議`,\n"
-        "`--kind 请示`). Shell completion: `eval \"$(govrule completion bash)\"` (or `zsh`).\n"
+        '`--kind 请示`). Shell completion: `eval "$(govrule completion bash)"` (or `zsh`).\n'
         "This page is generated from the parser, so it lists exactly what the command accepts.\n"
     )
     commands = []

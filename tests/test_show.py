@@ -37,5 +37,3 @@ def test_show_json_is_the_ruleset_as_data(rid: str) -> None:
     data = json.loads(out)
     assert code == 0 and data["meta"]["revision"] == govrule.load(rid).revision
     assert data["ruleset"]["id"] == rid
-
-

@@ -422,8 +422,7 @@ class Ruleset:
             cap if "portfolio_count" in read else 0,
             {},
             _FEW_VALUED.issuperset(plain),
-            self._spec.kind == "supplement"
-            or any(_specialize(c, probe) != _FALSE for c in self._competence_documents),
+            self._spec.kind == "supplement" or any(_specialize(c, probe) != _FALSE for c in self._competence_documents),
         )
         if len(index) < 65536:
             index[key] = plan  # a dict store is atomic; a race only computes twice
@@ -1052,9 +1051,7 @@ class Ruleset:
 
 
 _FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
-_FEW_VALUED = frozenset(
-    f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting", "enum:direction")
-)
+_FEW_VALUED = frozenset(f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting", "enum:direction"))
 
 
 _restored: dict[str, Ruleset] = {}
