@@ -226,7 +226,7 @@ def openapi_document(settings: Settings, example_ruleset: str | None = None) -> 
                     "required": ["status"],
                     "properties": {
                         "status": {"type": "integer"},
-                        "answer": {"type": "object"},
+                        "answer": {"type": ["object", "array"]},
                         "rule": _ref("Rule"),
                         "error": _ERROR_BODY,
                     },

@@ -146,7 +146,7 @@ class Service:
             raise HTTPProblem(400, "BadRequest", "the body is empty; send a JSON object")
         try:
             text = raw.decode()
-            data = json.loads(text, parse_constant=_no_constant)
+            data = json.loads(text, parse_constant=_no_constant, parse_float=_json_number)
         except (ValueError, RecursionError) as exc:
             raise HTTPProblem(400, "BadRequest", f"the body is not JSON: {exc}") from None
         one_line = not any(c in text for c in ("\n", "\r", "\u2028", "\u2029"))
@@ -436,6 +436,19 @@ class Service:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _json_number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: an int when it has no fractional part (5.0 is 5).
+
+    JSON has one number type and JSON Schema counts 5.0 as an integer, so the OpenAPI's integer
+    fields take it; a count with a real fraction (5.5) stays a float and is refused where a whole
+    number is expected.
+    """
+    value = float(text)
+    if value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
 
 
 def _read_text(path: str) -> str:
