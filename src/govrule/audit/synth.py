@@ -38,6 +38,7 @@ from ..engine import MissingFact, Ruleset
 from ..errors import GovruleError, NoApplicableRule
 from ..facts import AgendaItem, Document
 from ..registry import load
+from .records import FINDING_KINDS
 
 __all__ = ["Archive", "generate", "write"]
 
@@ -311,21 +312,7 @@ def generate(
             agenda = {**broken_item, "record": "agenda", "meeting": meeting}
             plant("missing_step", _Variant(agenda, meeting=True, day=day.toordinal()))
 
-    kinds = tuple(
-        k
-        for k in (
-            "wrong_signer",
-            "missing_cosigner",
-            "missing_step",
-            "late",
-            "forbidden",
-            "no_rule",
-            "unknown_fact",
-            "not_in_force",
-            "bad_row",
-        )
-        if k in planted_variants
-    )
+    kinds = tuple(k for k in FINDING_KINDS if k in planted_variants)
     planted_list = [v for k in kinds for v in planted_variants[k]]
     all_variants = variants + planted_list
 
