@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e ".[dev,bench,serve,serve-test,audit]"
 # The service's playground test drives the OS's Chromium (Debian package `chromium`) with Playwright.
-command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 echo "ruff: lint and format"
 .venv/bin/ruff check src tests bench scripts
 .venv/bin/ruff format --check src tests bench scripts
