@@ -660,14 +660,20 @@ def _semantic_problems(
     doc_vocab = vocabulary(spec, model.DOCUMENT_FIELDS)
     item_vocab = vocabulary(spec, model.AGENDA_FIELDS)
     request_vocab = vocabulary(spec, model.MEETING_REQUEST_FIELDS)
+
+    def condition(data: Any, vocab: conditions.Vocabulary, path: tuple[str | int, ...]) -> None:
+        cond, errs = conditions.parse_condition(data, vocab, path)
+        conds[path] = cond
+        for e in errs:
+            add(e.path, e.message, e.hint)
+
     for t, table in enumerate(spec.signing):
         for r, rule in enumerate(table.rules):
-            path = ("signing", t, "rules", r, "when")
-            vocab = request_vocab if table.purpose == "meeting" else doc_vocab
-            cond, errs = conditions.parse_condition(rule.when, vocab, path)
-            conds[path] = cond
-            for e in errs:
-                add(e.path, e.message, e.hint)
+            condition(
+                rule.when,
+                request_vocab if table.purpose == "meeting" else doc_vocab,
+                ("signing", t, "rules", r, "when"),
+            )
         for field, values in table.domain.items():
             for k, value in enumerate(values):
                 _, errs = conditions.parse_condition(
@@ -679,24 +685,12 @@ def _semantic_problems(
                     add(e.path[:-1], e.message, e.hint)
     for i, agenda_rule in enumerate(spec.agenda):
         for part in ("when", "require"):
-            data = getattr(agenda_rule, part)
-            if data is None:
-                continue
-            path = ("agenda", i, part)
-            cond, errs = conditions.parse_condition(data, item_vocab, path)
-            conds[path] = cond
-            for e in errs:
-                add(e.path, e.message, e.hint)
+            if getattr(agenda_rule, part) is not None:
+                condition(getattr(agenda_rule, part), item_vocab, ("agenda", i, part))
     for i, competence in enumerate(spec.competence):
         for part, vocab in (("matters", item_vocab), ("documents", doc_vocab)):
-            data = getattr(competence, part)
-            if data is None:
-                continue
-            path = ("competence", i, part)
-            cond, errs = conditions.parse_condition(data, vocab, path)
-            conds[path] = cond
-            for e in errs:
-                add(e.path, e.message, e.hint)
+            if getattr(competence, part) is not None:
+                condition(getattr(competence, part), vocab, ("competence", i, part))
     return conds, problems
 
 
