@@ -6,6 +6,7 @@ import concurrent.futures
 import datetime as dt
 import multiprocessing
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +125,14 @@ def test_a_process_pool_executor_does_the_same() -> None:
         failing = pool.submit(_unknown, 1)
         with pytest.raises(govrule.UnknownTerm):
             failing.result(timeout=120)
+
+
+def test_a_composition_pickles_by_its_parts_and_is_rebuilt_once() -> None:
+    base = govrule.load(str(Path(__file__).resolve().parents[1] / "examples" / "minimal.yaml"))
+    sup = govrule.load(str(Path(__file__).resolve().parents[1] / "examples" / "supplement.yaml"))
+    both = govrule.compose(base, sup)
+    data = pickle.dumps(both)
+    copy = pickle.loads(data)
+    assert copy.revision == both.revision and copy.meta.title == both.meta.title
+    assert pickle.loads(data) is copy
+    assert copy.who_must_sign(REQUEST) == both.who_must_sign(REQUEST)

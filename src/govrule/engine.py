@@ -307,6 +307,10 @@ class Ruleset:
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled by content (the validated file as JSON data, the calendar, the parts' metadata) and
         # rebuilt once per process: a ruleset sent to many worker tasks is validated and compiled once there.
+        if self._composed_of is not None:  # a composition: rebuilt from its two validated parts
+            base, sup = self._composed_of
+            dumps = tuple(p.model_dump(mode="json", by_alias=True) for p in (base, sup))
+            return (_recompose, (self._revision, *dumps, self._calendar))
         payload = (
             self._revision,
             self._spec.model_dump(mode="json", by_alias=True),
@@ -314,10 +318,6 @@ class Ruleset:
             tuple(p.model_dump(mode="json", by_alias=True) for p in self._parts),
             self._n_supplement_tables,
         )
-        if self._composed_of is not None:  # a composition: rebuilt from its two validated parts
-            base, sup = self._composed_of
-            dumps = tuple(p.model_dump(mode="json", by_alias=True) for p in (base, sup))
-            return (_recompose, (*dumps, self._calendar))
         return (_restore, payload)
 
     def __repr__(self) -> str:
@@ -1058,12 +1058,18 @@ _restored: dict[str, Ruleset] = {}
 _restored_lock = threading.Lock()
 
 
-def _recompose(base: dict[str, Any], supplement: dict[str, Any], calendar: WorkCalendar | None) -> Ruleset:
-    """Unpickle a composition: validate both parts again and compose them."""
-    from .registry import compose  # the registry imports this module
+def _recompose(
+    revision: str, base: dict[str, Any], supplement: dict[str, Any], calendar: WorkCalendar | None
+) -> Ruleset:
+    """Unpickle a composition: validate both parts again and compose them, once per process."""
 
-    parts = [Ruleset(model.RulesetFile.model_validate(p), calendar=calendar) for p in (base, supplement)]
-    return compose(parts[0], parts[1])
+    def build() -> Ruleset:
+        from .registry import compose  # the registry imports this module
+
+        parts = [Ruleset(model.RulesetFile.model_validate(p), calendar=calendar) for p in (base, supplement)]
+        return compose(parts[0], parts[1])
+
+    return _rebuilt_once(revision, calendar, build)
 
 
 def _restore(
@@ -1074,15 +1080,24 @@ def _restore(
     supplement_tables: int,
 ) -> Ruleset:
     """Unpickle a Ruleset: validate its content again, compile it, and reuse it for later copies."""
+    return _rebuilt_once(
+        revision,
+        calendar,
+        lambda: Ruleset(
+            model.RulesetFile.model_validate(spec),
+            calendar=calendar,
+            parts=tuple(model.Meta.model_validate(p) for p in parts),
+            supplement_tables=supplement_tables,
+        ),
+    )
+
+
+def _rebuilt_once(revision: str, calendar: WorkCalendar | None, build: Callable[[], Ruleset]) -> Ruleset:
+    """The ruleset an unpickled copy stands for: built the first time in this process, then reused."""
     hit = _restored.get(revision) if calendar is None else None
     if hit is not None:
         return hit
-    rs = Ruleset(
-        model.RulesetFile.model_validate(spec),
-        calendar=calendar,
-        parts=tuple(model.Meta.model_validate(p) for p in parts),
-        supplement_tables=supplement_tables,
-    )
+    rs = build()
     if rs.revision != revision:  # the content changed in transit: refuse it rather than answer from it
         raise GovruleError(f"pickled ruleset {rs.id} does not match its revision {revision}")
     if calendar is None:
