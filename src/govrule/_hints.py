@@ -14,7 +14,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["CANDIDATES", "CUTOFF", "close_matches", "closest", "did_you_mean"]
+__all__ = ["CANDIDATES", "CUTOFF", "close_matches", "closest"]
 
 #: How many of the best-indexed choices are compared exactly with the word.
 CANDIDATES = 8
@@ -79,12 +79,6 @@ def closest(word: object, choices: Iterable[str]) -> str | None:
     if word in index.known:
         return None
     return index.closest(word)
-
-
-def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """``"did you mean 'x'? "`` for the closest choice, or ``""`` when nothing resembles the word."""
-    close = closest(word, choices)
-    return f"did you mean {close!r}? " if close else ""
 
 
 def close_matches(word: object, choices: Iterable[str]) -> list[str]:
