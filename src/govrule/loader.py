@@ -92,14 +92,15 @@ def parse_text(text: str, file: str = "<string>") -> Source:
     try:
         # Strict: a count is an int (not true, 5.0 or "5"), a flag a bool, a date a YAML date, text is text.
         # Lists become tuples first, since strict validation takes a tuple field only as a tuple.
-        spec = model.RulesetFile.model_validate(_tuples(loaded.data), strict=True)
+        data = _tuples(loaded.data)
+        spec = model.RulesetFile.model_validate(data, strict=True)
     except pydantic.ValidationError as exc:
         structural = _model_problems(exc, loaded, file)
         # Report the vocabulary problems too (undefined roles, bad conditions …), found on a copy of the
         # file whose broken parts are stood in for by valid siblings; problems inside those parts are
         # the structural ones already reported.
         try:
-            patched = _stand_in(loaded.data, exc)
+            patched = _stand_in(loaded.data, data, exc)
             if patched is None:
                 raise RulesetError(structural) from None
             partial, replaced = patched
@@ -124,14 +125,17 @@ def parse_text(text: str, file: str = "<string>") -> Source:
     return Source(file, spec, loaded, types.MappingProxyType(conds))
 
 
-def _stand_in(data: Any, exc: pydantic.ValidationError) -> tuple[model.RulesetFile, list[tuple[Any, ...]]] | None:
+def _stand_in(
+    data: Any, tuples: Any, exc: pydantic.ValidationError
+) -> tuple[model.RulesetFile, list[tuple[Any, ...]]] | None:
     """A valid model of the file with each broken list element or mapping entry replaced by a valid sibling.
 
     Indices are kept (nothing is removed where a sibling can stand in), so every path found on the
     result is a path of the file. The stand-in keeps the broken element's own ``id`` where it had a
     usable one, so references to it still resolve. None when a broken part has no sibling to borrow.
+    ``data`` is the file's plain data (which error locations index) and ``tuples`` the same with lists
+    made tuples (what is validated); replacements build new containers and never change ``tuples``.
     """
-    work = _tuples(data)
     replaced: list[tuple[Any, ...]] = []
     for _ in range(6):
         errors = exc.errors()
@@ -141,7 +145,7 @@ def _stand_in(data: Any, exc: pydantic.ValidationError) -> tuple[model.RulesetFi
                 return None
             if target not in replaced:
                 replaced.append(target)
-        work = _tuples(data)
+        work = tuples
         for target in replaced:
             work = _replace_at(work, target)
             if work is None:
@@ -268,7 +272,7 @@ def _label_clashes(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) -> 
 
 
 def _tuples(value: Any) -> Any:
-    """Plain YAML data with every list made a tuple (iteratively: the depth is bounded by the parser)."""
+    """Plain YAML data with every list made a tuple (recursively: the YAML loader bounds the depth)."""
     if isinstance(value, dict):
         return {k: _tuples(v) for k, v in value.items()}
     if isinstance(value, list):
