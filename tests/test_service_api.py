@@ -152,8 +152,9 @@ def test_bad_input_names_the_field_and_the_word_meant(client: TestClient) -> Non
     r = client.post("/v1/rulesets/ezhou/sign", json={"isuer": "government"})
     assert r.status_code == 400
     assert r.json()["error"]["field"] == "isuer" and r.json()["error"]["did_you_mean"] == "issuer"
-    r = client.post("/v1/rulesets/ezhou/deadline", json={"event": "meeting_documents_issuance", "start": "27/9/2024"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "start"
+    for start in ("27/9/2024", "20240927", "2024-W39-5"):  # only YYYY-MM-DD, as everywhere else
+        r = client.post("/v1/rulesets/ezhou/deadline", json={"event": "meeting_documents_issuance", "start": start})
+        assert r.status_code == 400 and r.json()["error"]["field"] == "start", start
 
 
 def test_unknown_ruleset_and_term_are_404(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from ._dates import iso_date
 from .errors import CalendarError, GovruleError, QueryError
 
 __all__ = [
@@ -505,11 +506,9 @@ class _Checker:
     def day(self, value: object, path: tuple[str | int, ...], what: str) -> date | None:
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
-        if isinstance(value, str) and len(value.strip()) == 10:
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+        day = iso_date(value)
+        if day is not None:
+            return day
         shown = value if isinstance(value, str | int | float | bool | None) else type(value).__name__
         self.problem(path, f"{what} must be a date written YYYY-MM-DD, not {shown!r}")
         return None

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__, _hints
+from ._dates import iso_date
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
 
 if TYPE_CHECKING:
@@ -114,13 +115,9 @@ class _Parser(argparse.ArgumentParser):
 def _date(text: Any) -> dt.date:
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    import re
-
-    if isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        try:
-            return dt.date.fromisoformat(text.strip())
-        except ValueError:
-            pass
+    day = iso_date(text)
+    if day is not None:
+        return day
     raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD")
 
 

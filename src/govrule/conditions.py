@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _hints, model
+from ._dates import iso_date
 
 __all__ = [
     "TRUE",
@@ -217,23 +217,6 @@ def _words_of(items: Sequence[Any]) -> frozenset[Any] | None:
     try:
         return frozenset(items)
     except TypeError:
-        return None
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def iso_date(text: str) -> dt.date | None:
-    """The date an ISO ``YYYY-MM-DD`` string names, or None for anything else.
-
-    ``date.fromisoformat`` also takes ``20240520`` and ``2024-W21-1``; govrule's documented input form
-    is the calendar date with dashes only, so those are refused rather than read.
-    """
-    if type(text) is not str or _ISO_DATE.fullmatch(text) is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
         return None
 
 

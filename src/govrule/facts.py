@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from . import _hints, model, vocabulary
-from .conditions import iso_date
+from ._dates import iso_date
 from .errors import QueryError
 from .literals import AgendaKind, Direction, DocumentKind, Issuer, Procedure, Recipient  # resolvable hints
 

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from . import vocabulary
+from ._dates import iso_date
 
 __all__ = [
     "ACTIONS",
@@ -237,8 +238,6 @@ class Provision(_Strict):
 # Conditions: data, never code
 # --------------------------------------------------------------------------------------
 
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
 
 def _iso_day(value: Any) -> Any:
     """An ISO ``YYYY-MM-DD`` string as a date (JSON, and YAML written from JSON, can only quote dates).
@@ -246,12 +245,8 @@ def _iso_day(value: Any) -> Any:
     Only that exact form: a number, ``20240115`` or a date-time is left as it is, for strict
     validation to refuse rather than read as a Unix time or a truncated day.
     """
-    if type(value) is str and _ISO_DAY.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    day = iso_date(value)
+    return value if day is None else day
 
 
 #: A calendar date, given as a YAML date or an ISO ``YYYY-MM-DD`` string.

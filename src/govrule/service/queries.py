@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import _hints, model
+from .._dates import iso_date
 from ..answers import RuleRef
 from ..engine import Ruleset
 from ..errors import QueryError
@@ -98,11 +99,9 @@ def _date(body: Mapping[str, Any], key: str) -> dt.date | None:
     value = body.get(key)
     if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    day = iso_date(value)
+    if day is not None:
+        return day
     raise QueryError(f"{key}={value!r}: expected a date, YYYY-MM-DD")
 
 
