@@ -147,7 +147,7 @@ def test_dangling_reference_names_the_role_and_suggests_the_right_one() -> None:
 def test_bad_override_points_at_the_override() -> None:
     (finding,) = findings_for("bad_override.yaml")
     assert (finding.witness or {})["overrides"] == "sign.to_provinec"
-    assert "did you mean 'sign.to_province'" in finding.message
+    assert "是否应为 'sign.to_province'" in finding.message
     assert finding.location == f"{DEFECTS / 'bad_override.yaml'}:24:21"
 
 
@@ -169,7 +169,7 @@ def test_unique_rules_that_agree_on_the_signers_still_overlap_as_a_warning() -> 
     (finding,) = check(model.RulesetFile.model_validate(data))
     assert (finding.kind, finding.severity) == ("overlap", "warning")
     assert finding.rules == ("sign.request", "sign.to_province")
-    assert "citation is ambiguous" in finding.message
+    assert "答案引用哪一条规定不明确" in finding.message
     doc = govrule.Document(**finding.witness)
     assert finding.witness["kind"] == "request" and doc.recipient == "higher_government"
 
@@ -219,8 +219,9 @@ def test_finding_is_immutable_and_serialises() -> None:
     data = json.loads(json.dumps(finding.to_dict()))
     assert data["kind"] == "overlap" and data["witness"]["kind"] == "request"
     text = str(finding)
-    assert text.startswith(f"{finding.location}: error: overlap: ")
-    assert "[sign.request, sign.to_province]" in text and 'witness={"issuer": "government"' in text
+    assert text.startswith(f"{finding.location}: 错误：规则重叠（overlap）：")
+    assert "二十（一）（sign.request）" in text and "二十（二）（sign.to_province）" in text
+    assert "发文机关=人民政府（issuer=government）" in text
 
 
 def test_govrule_check_is_a_plain_function_after_the_package_is_imported() -> None:
@@ -245,7 +246,7 @@ def test_a_rule_that_can_never_match_is_reported() -> None:
     data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
     data["signing"][0]["rules"][0]["when"] = {"kind": "request", "not": {"kind": {"in": ["request", "report"]}}}
     (finding,) = check(model.RulesetFile.model_validate(data))
-    assert finding.kind == "shadowed" and "can never match" in finding.message
+    assert finding.kind == "shadowed" and "永远不会适用" in finding.message
 
 
 def test_priority_table_shadowing_follows_priorities() -> None:
@@ -438,15 +439,16 @@ def test_cli_reports_findings_with_a_summary_and_exit_1() -> None:
     code, out, err = run(str(DEFECTS / "overlap.yaml"), str(MINIMAL))
     assert code == 1 and err == ""
     lines = out.splitlines()
-    assert lines[0].startswith(f"{DEFECTS / 'overlap.yaml'}:14:9: error: overlap: ")
-    assert lines[1] == f"{DEFECTS / 'overlap.yaml'}: 1 error, 0 warnings, 0 info"
-    assert lines[2] == f"{MINIMAL}: clean"
+    assert lines[0].startswith(f"{DEFECTS / 'overlap.yaml'}:14:9: 错误：规则重叠（overlap）：")
+    assert lines[1] == f"{DEFECTS / 'overlap.yaml'}: 1 个错误，0 个警告，0 条提示"
+    assert lines[2] == f"{MINIMAL}: 未发现问题"
 
 
 def test_cli_exits_0_on_warnings_and_recorded_ambiguities() -> None:
     assert run(str(DEFECTS / "shadowed.yaml"))[0] == 0
     code, out, _ = run(str(DEFECTS / "recorded_overlap.yaml"))
-    assert code == 0 and "(1 recorded)" in out
+    assert code == 0 and "1 条提示（其中 1 条为已记录的原文歧义）" in out
+    assert "提示：规则重叠（overlap）：" in out and out.splitlines()[0].endswith("（已记录为原文歧义）")
 
 
 def test_cli_json_lists_findings_per_target() -> None:

@@ -39,7 +39,7 @@ def test_a_huge_portfolio_count_gives_a_symbolic_witness_at_the_boundary() -> No
     (finding,) = check(spec)
     assert finding.kind == "gap"
     assert dict(finding.witness or {}) == {"portfolios": (), "portfolio_count": 1_000_000_000_000}
-    assert "portfolio_count in {1000000000000+}" in finding.message
+    assert "分管领域数≥1000000000000（portfolio_count≥1000000000000）" in finding.message
 
 
 def test_a_small_portfolio_count_is_still_spelt_out_as_a_document() -> None:
@@ -71,7 +71,7 @@ def test_many_distinct_words_agreeing_under_unique_are_one_warning_group() -> No
     spec = table([rule(i, {"portfolios": {"contains": f"w{i}"}}) for i in range(n)], policy="unique")
     overlap, gap = check(spec)
     assert (overlap.kind, overlap.severity, len(overlap.rules)) == ("overlap", "warning", n)
-    assert "citation is ambiguous" in overlap.message and "and 588 more" in overlap.message
+    assert "答案引用哪一条规定不明确" in overlap.message and "等 600 条" in overlap.message
     assert set(overlap.witness["portfolios"]) == {"w0", "w1"}
     assert gap.kind == "gap" and dict(gap.witness or {}) == {"portfolios": ()}
     assert len(gap.message) < 600  # the region is described by its first conditions, then counted
@@ -138,4 +138,4 @@ def test_thousands_of_prohibitions_across_two_tables_end_with_findings_not_a_han
     contradictions = [f for f in findings if f.kind == "contradiction"]
     assert contradictions and contradictions[0].rules == ("r1", "r0")
     too_complex = [f for f in findings if f.kind == "too_complex"]
-    assert all("limit MAX_" in f.message for f in too_complex)
+    assert all("上限 MAX_" in f.message for f in too_complex)

@@ -90,7 +90,8 @@ def test_the_unreachable_rule_is_never_the_answer() -> None:
 def test_the_competence_witness_matches_both_rules() -> None:
     (finding,) = findings_of("competence")
     assert finding.witness["kind"] == "major_decision"
-    assert "can be decided by no meeting" in finding.message
+    assert "没有任何会议可以决定" in finding.message
+    assert "十（competence.major）" in finding.message and "县长办公会议（head_office）" in finding.message
 
 
 def test_the_escalation_cycle_is_the_cycle() -> None:
@@ -113,7 +114,7 @@ def test_two_files_that_supersede_each_other_are_a_cycle_when_checked_together()
     assert list(finding.witness["cycle"]) == ["缺陷〔2024〕21号", "缺陷〔2024〕22号", "缺陷〔2024〕21号"]
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", a, b], out, err) == 1
-    assert out.getvalue().count("supersession cycle") == 2
+    assert out.getvalue().count("废止关系循环") == 2
 
 
 def test_two_files_that_supersede_each_other_are_a_cycle_in_json_too() -> None:

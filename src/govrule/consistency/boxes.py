@@ -292,21 +292,21 @@ class Space:
             for part in cond.parts:
                 out += self.boxes(part, negated)
                 if len(out) > limits.MAX_CONDITION_BOXES:
-                    raise TooComplex(f"more than {limits.MAX_CONDITION_BOXES} boxes", "MAX_CONDITION_BOXES")
+                    raise TooComplex(f"超过 {limits.MAX_CONDITION_BOXES} 个区块", "MAX_CONDITION_BOXES")
             return absorb(out)
         current: list[Box] = [self.full]
         for part in cond.parts:
             sub = self.boxes(part, negated)
             if len(current) * len(sub) > limits.MAX_BOX_PRODUCT:
                 raise TooComplex(
-                    f"{len(current)} x {len(sub)} boxes to combine, more than {limits.MAX_BOX_PRODUCT}",
+                    f"需组合 {len(current)} x {len(sub)} 个区块，超过 {limits.MAX_BOX_PRODUCT}",
                     "MAX_BOX_PRODUCT",
                 )
             current = absorb([b for a in current for c in sub if (b := meet(a, c)) is not None])
             if not current:
                 break
             if len(current) > limits.MAX_CONDITION_BOXES:
-                raise TooComplex(f"more than {limits.MAX_CONDITION_BOXES} boxes", "MAX_CONDITION_BOXES")
+                raise TooComplex(f"超过 {limits.MAX_CONDITION_BOXES} 个区块", "MAX_CONDITION_BOXES")
         return current
 
     # ---------------------------------------------------------------- witnesses
@@ -479,7 +479,7 @@ class Sweep:
         cells = len(constrained) * max(1, len(pieces))
         if cells > limits.MAX_SWEEP_CELLS:
             raise TooComplex(
-                f"{len(constrained)} fields and words x {len(pieces)} boxes, more than {limits.MAX_SWEEP_CELLS} cells",
+                f"{len(constrained)} 个字段和词 x {len(pieces)} 个区块，超过 {limits.MAX_SWEEP_CELLS} 个单元",
                 "MAX_SWEEP_CELLS",
             )
         # Dimensions most pieces constrain go first, so pieces become "free below" early.
@@ -505,7 +505,7 @@ class Sweep:
     def _tick(self) -> None:
         self.nodes += 1
         if self.nodes > limits.MAX_SWEEP_NODES:
-            raise TooComplex(f"more than {limits.MAX_SWEEP_NODES} steps of the sweep", "MAX_SWEEP_NODES")
+            raise TooComplex(f"扫描超过 {limits.MAX_SWEEP_NODES} 步", "MAX_SWEEP_NODES")
 
     def _root_mask(self, root: Box, k: int) -> int:
         d = self.order[k]

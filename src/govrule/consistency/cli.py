@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from typing import TextIO
 
 from ..errors import GovruleError, RulesetError, UnknownTerm
-from . import check
-from .findings import SEVERITIES, CheckFinding
+from . import check, wording
 
 __all__ = ["cli_check"]
-
-
-def _summary(name: str, findings: Sequence[CheckFinding]) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    recorded = sum(1 for f in findings if f.recorded)
-    if not findings:
-        return f"{name}: clean"
-    rec = f" ({recorded} recorded)" if recorded else ""
-
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
-
-    return f"{name}: {n(counts['error'], 'error')}, {n(counts['warning'], 'warning')}, {counts['info']} info{rec}"
 
 
 def cli_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -55,6 +40,6 @@ def cli_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if any(f.severity == "error" and not f.recorded for f in findings):
             status = max(status, 1)
         for f in findings:
-            out.write(f"{f}\n")
-        out.write(_summary(f"{target} over {base}" if base else str(target), findings) + "\n")
+            out.write(wording.line(f) + "\n")
+        out.write(wording.summary(f"{target}（基础：{base}）" if base else str(target), findings) + "\n")
     return status

@@ -10,7 +10,8 @@ from ..errors import GovruleError, NoApplicableRule
 from . import limits
 from .boxes import Box, Space, TooComplex, minus
 from .findings import Raw
-from .tables import parse_when, render_box
+from .tables import parse_when
+from .wording import Names, rule_name, rule_names
 
 
 def compose_for_check(base: model.RulesetFile, sup: model.RulesetFile, *, strict: bool) -> model.RulesetFile:
@@ -34,12 +35,12 @@ def bad_overrides(sup: model.RulesetFile, base: model.RulesetFile) -> list[Raw]:
                 continue
             seen.add((rule.id, target))
             close = _hints.close_matches(target, list(base_ids))
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = f"（是否应为 '{close[0]}'？）" if close else ""
             out.append(
                 Raw(
                     "bad_override",
                     "error",
-                    f"{rule.id} ({rule.cite}) overrides {target!r}, which {base.id} does not have{hint}",
+                    f"{rule_name(rule)}替代（overrides）'{target}'，但基础规则集 {base.id} 中没有这条规则{hint}",
                     (rule.id,),
                     witness={"rule": rule.id, "overrides": target, "base": base.id},
                     path=(*path, "overrides", j),
@@ -70,6 +71,7 @@ def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compose
     answered_by_sup = [b for r in sup_rules for b in region[id(r)]]
     base_rs, composed_rs = Ruleset(base), Ruleset(composed)
     sup_ids = {r.id for _, r in loader._rules(sup)}
+    words = Names(composed, base, sup)
     out: list[Raw] = []
     earlier_tables: list[Box] = []
     for table in base_tables:
@@ -91,19 +93,14 @@ def composition_changes(base: model.RulesetFile, sup: model.RulesetFile, compose
                 continue
             witness, now = found
             by = overridden[rule.id]
-            now_text = (
-                f"the composed ruleset answers by {now.id} ({now.cite})"
-                if now is not None
-                else "the composed ruleset gives no answer"
-            )
+            now_text = f"合并后的规则集按{rule_name(now)}作答" if now is not None else "合并后的规则集没有答案"
             rules = (*(r.id for r in by), rule.id, *((now.id,) if now is not None else ()))
             out.append(
                 Raw(
                     "composition_change",
                     "warning",
-                    f"{', '.join(r.id for r in by)} override{'s' if len(by) == 1 else ''} {rule.id} "
-                    f"({rule.cite}), but no supplement rule answers documents with "
-                    f"{render_box(space, changed[0])}: {now_text}",
+                    f"{rule_names(by)}替代了{rule_name(rule)}，但对{words.region(space, changed[0])}的公文，"
+                    f"补充规定中没有规则作答：{now_text}",
                     tuple(dict.fromkeys(rules)),
                     witness=witness,
                     anchor=by[0].id,

@@ -8,13 +8,13 @@ returned with ``recorded=True`` and severity ``info``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import types
 from collections.abc import Mapping
 from typing import Any
 
 from .. import loader, model
+from . import wording
 
 __all__ = ["KINDS", "SEVERITIES", "CheckFinding", "Path", "Raw", "finish"]
 
@@ -34,6 +34,9 @@ KINDS = (
     "bad_reference",
     "absence",
     "competence",
+    "no_deadline",
+    "dates",
+    "supplement_base",
 )
 SEVERITIES = ("error", "warning", "info")
 
@@ -91,13 +94,8 @@ class CheckFinding:
         }
 
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        rules = f" [{', '.join(self.rules)}]" if self.rules else ""
-        witness = ""
-        if self.witness is not None:
-            witness = " witness=" + json.dumps(plain(self.witness), ensure_ascii=False, sort_keys=True)
-        recorded = " (recorded ambiguity)" if self.recorded else ""
-        return f"{where}{self.severity}: {self.kind}: {self.message}{rules}{witness}{recorded}"
+        """The finding as a line of ``govrule check``: ``file:line:col: 警告：规则不可达（shadowed）：…``."""
+        return wording.line(self)
 
 
 @dataclasses.dataclass

@@ -29,14 +29,15 @@ from typing import Any
 
 import networkx as nx
 
-from .. import conditions, loader, model
+from .. import _hints, conditions, loader, model, vocabulary
 from ..errors import GovruleError
 from ..facts import AgendaItem
 from . import limits
 from .boxes import Box, Space, Sweep, TooComplex, bits, meet
 from .findings import Path, Raw
 from .graphs import cycles
-from .tables import Evaluators, evaluators, fields_of, find_witness, parse_when, render_box
+from .tables import Evaluators, evaluators, fields_of, find_witness, parse_when
+from .wording import Names, rule_name, rule_names, table_name, undefined
 
 __all__ = ["format2_checks"]
 
@@ -62,6 +63,16 @@ def format2_checks(spec: model.RulesetFile, *, composed: bool = False) -> list[R
     return out
 
 
+def _purpose(purpose: str) -> str:
+    """A table purpose in Chinese with its id: ``签发（sign）``."""
+    terms = vocabulary.terms_of("purpose", purpose)
+    return f"{terms[0]}（{purpose}）" if terms else purpose
+
+
+def _meetings(words: Names, meetings: Iterable[str]) -> str:
+    return "或".join(words.meeting(m) for m in meetings) or "（无）"
+
+
 def _rules(spec: model.RulesetFile) -> Iterable[tuple[int, int, model.DecisionTable, model.SigningRule]]:
     for t, table in enumerate(spec.signing):
         for r, rule in enumerate(table.rules):
@@ -73,12 +84,18 @@ def _signers(rule: model.SigningRule, purpose: str) -> tuple[str, ...]:
     return signs[-1].roles if signs else ()
 
 
-def _undefined(what: str, name: str, path: Path, anchor: str, defined: Iterable[str]) -> Raw:
-    listed = ", ".join(sorted(defined)) or "(none)"
+def _undefined(what: str, name: str, path: Path, anchor: str, defined: Iterable[str], words: Names) -> Raw:
+    known = sorted(defined)
+    if what == "rule":  # too many to list: suggest the closest
+        close = _hints.close_matches(name, known)
+        message = undefined(what, name, loader.format_path(path), close=close[0] if close else None)
+    else:
+        listed = "、".join(words.role(n) if what == "role" else words.meeting(n) for n in known) or "（无）"
+        message = undefined(what, name, loader.format_path(path), defined=listed)
     return Raw(
         "undefined_reference",
         "error",
-        f"undefined {what} {name!r} in {loader.format_path(path)}; defined {what}s: {listed}",
+        message,
         (anchor,),
         witness={"category": what, "name": name, "path": loader.format_path(path)},
         path=path,
@@ -92,12 +109,13 @@ def _undefined(what: str, name: str, path: Path, anchor: str, defined: Iterable[
 def _references(spec: model.RulesetFile) -> list[Raw]:
     out: list[Raw] = []
     roles, meetings = set(spec.roles), set(spec.meetings)
+    words = Names(spec)
 
     def need(kind: str, names: Iterable[str], path: Path, anchor: str) -> None:
         defined = roles if kind == "role" else meetings
         for j, name in enumerate(names):
             if name not in defined:
-                out.append(_undefined(kind, name, (*path, j), anchor, defined))
+                out.append(_undefined(kind, name, (*path, j), anchor, defined, words))
 
     for key, role in spec.roles.items():
         need("role", role.is_a, ("roles", key, "is_a"), key)
@@ -127,8 +145,8 @@ def _references(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "undefined_reference",
                         "error",
-                        f"{sub.id} ({sub.cite}) applies_to {scope!r}, which is neither a rule id nor the cite of "
-                        "a signing rule",
+                        f"{rule_name(sub)}的适用范围（applies_to）写的是 '{scope}'，它既不是规则 id，"
+                        "也不是哪条签发规则的条款号（cite）",
                         (sub.id,),
                         witness={"category": "rule", "name": scope, "path": f"substitutions[{i}].applies_to[{j}]"},
                         path=("substitutions", i, "applies_to", j),
@@ -143,7 +161,7 @@ def _is_a_cycles(spec: model.RulesetFile) -> list[Raw]:
     for key, role in spec.roles.items():
         for j, parent in enumerate(role.is_a):
             graph.add_edge(key, parent, rule=None, path=("roles", key, "is_a", j))
-    return cycles(graph, "is_a")
+    return cycles(graph, "is_a", Names(spec))
 
 
 # ------------------------------------------------------------------------------------- escalation
@@ -151,6 +169,7 @@ def _is_a_cycles(spec: model.RulesetFile) -> list[Raw]:
 
 def _escalation(spec: model.RulesetFile) -> list[Raw]:
     out: list[Raw] = []
+    words = Names(spec)
     graph: nx.DiGraph[Any] = nx.DiGraph()
     for t, r, table, rule in _rules(spec):
         here: Path = ("signing", t, "rules", r)
@@ -161,8 +180,8 @@ def _escalation(spec: model.RulesetFile) -> list[Raw]:
                 Raw(
                     "escalation",
                     "error",
-                    f"rule {rule.id} ({rule.cite}): every signing step is discretionary, so the rule names no "
-                    "signer (必要时… is the signer's choice; who signs otherwise?)",
+                    f"规则{rule_name(rule)}的签发步骤全是“必要时”报请（discretionary）的步骤，因而没有指定签发人"
+                    "（必要时……由签发人自行决定；一般情况下由谁签发？）",
                     (rule.id,),
                     witness={"rule": rule.id, "signers": [], "escalation": [r for s in signing for r in s.roles]},
                     path=here,
@@ -180,8 +199,7 @@ def _escalation(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "escalation",
                         "warning",
-                        f"rule {rule.id} ({rule.cite}): the discretionary step escalates to "
-                        f"{', '.join(already)}, who already sign: nothing to escalate to",
+                        f"规则{rule_name(rule)}：“必要时”报请的{words.roles(already)}本来就是签发人，无从报请",
                         (rule.id,),
                         witness={"rule": rule.id, "signers": list(signers), "escalation": list(step.roles)},
                         path=(*here, "steps", s),
@@ -192,7 +210,7 @@ def _escalation(spec: model.RulesetFile) -> list[Raw]:
                 for role in step.roles:
                     if role != signer and not graph.has_edge(signer, role):
                         graph.add_edge(signer, role, rule=rule.id, path=(*here, "steps", s))
-    return out + cycles(graph, "escalation")
+    return out + cycles(graph, "escalation", words)
 
 
 # ------------------------------------------------------------------------------------- see
@@ -200,6 +218,7 @@ def _escalation(spec: model.RulesetFile) -> list[Raw]:
 
 def _see(spec: model.RulesetFile) -> list[Raw]:
     out: list[Raw] = []
+    words = Names(spec)
     by_id = {rule.id: (t, r, table, rule) for t, r, table, rule in _rules(spec)}
     graph: nx.DiGraph[Any] = nx.DiGraph()
     for t, r, table, rule in _rules(spec):
@@ -209,7 +228,7 @@ def _see(spec: model.RulesetFile) -> list[Raw]:
         graph.add_edge(rule.id, rule.see, rule=rule.id, path=here)
         target = by_id.get(rule.see)
         if target is None:
-            out.append(_undefined("rule", rule.see, here, rule.id, by_id))
+            out.append(_undefined("rule", rule.see, here, rule.id, by_id, words))
             continue
         _, _, ttable, trule = target
 
@@ -223,7 +242,7 @@ def _see(spec: model.RulesetFile) -> list[Raw]:
             return Raw(
                 "bad_reference",
                 severity,
-                f"rule {rule.id} ({rule.cite}) says 按…程序办理 with see: {trule.id} ({trule.cite}), {message}",
+                f"规则{rule_name(rule)}写明按{rule_name(trule)}的程序办理（see），但{rule_name(trule)}{message}",
                 (rule.id, trule.id),
                 witness={"rule": rule.id, "see": trule.id},
                 path=here,
@@ -231,9 +250,9 @@ def _see(spec: model.RulesetFile) -> list[Raw]:
             )
 
         if trule.forbidden:
-            out.append(finding("a prohibition: write `forbidden: true` on the rule itself"))
+            out.append(finding("是禁止性规定：请直接在本规则上写 forbidden: true"))
         elif trule.see is not None and trule.see != rule.id:
-            out.append(finding(f"which itself refers to {trule.see}: refer to the procedure directly"))
+            out.append(finding(f"本身又参照{words.rule(trule.see)}：请直接参照最终的程序"))
         elif ttable.purpose == table.purpose:
             fields = fields_of(table)
             conds = [parse_when(spec, rule, fields), parse_when(spec, trule, fields)]
@@ -243,13 +262,8 @@ def _see(spec: model.RulesetFile) -> list[Raw]:
             except TooComplex:
                 continue
             if mine and theirs and not any(meet(a, b) is not None for a in mine for b in theirs):
-                out.append(
-                    finding(
-                        "whose condition never holds for the documents this rule matches: the procedure "
-                        "referred to was written for other documents (check the reference)"
-                    )
-                )
-    out += cycles(graph, "see")
+                out.append(finding("的条件对本规则适用的公文从不成立：所参照的程序是为其他公文规定的（请核对参照）"))
+    out += cycles(graph, "see", words, words.rule)
     return out
 
 
@@ -262,6 +276,7 @@ def _steps_key(steps: Sequence[model.Step]) -> tuple[Any, ...]:
 
 def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
     out: list[Raw] = []
+    words = Names(spec)
     for t, r, _, rule in _rules(spec):
         here: Path = ("signing", t, "rules", r)
         roles_in_steps = {role for s in rule.steps for role in s.roles}
@@ -272,8 +287,8 @@ def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "absence",
                         "warning",
-                        f"rule {rule.id} ({rule.cite}): the absence path for {', '.join(strangers)} can never "
-                        "apply: the rule's steps do not name that role",
+                        f"规则{rule_name(rule)}：为{words.roles(strangers)}缺席规定的程序（absent）永远不会适用："
+                        "本规则的步骤中没有这一角色",
                         (rule.id,),
                         witness={"rule": rule.id, "absent": list(path.roles)},
                         path=(*here, "absent", a),
@@ -286,15 +301,15 @@ def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "absence",
                         "error",
-                        f"rule {rule.id} ({rule.cite}): the absence path for {', '.join(path.roles)} names the "
-                        f"absent role {', '.join(itself)} in its own steps",
+                        f"规则{rule_name(rule)}：为{words.roles(path.roles)}缺席规定的程序（absent），"
+                        f"其步骤中又写了缺席的{words.roles(itself)}",
                         (rule.id,),
                         witness={"rule": rule.id, "absent": list(path.roles)},
                         path=(*here, "absent", a),
                         anchor=rule.id,
                     )
                 )
-        seen: dict[tuple[Any, ...], str] = {_steps_key(rule.steps): "the rule's own steps"} if rule.steps else {}
+        seen: dict[tuple[Any, ...], str] = {_steps_key(rule.steps): "本规则自身的步骤"} if rule.steps else {}
         for a, alt in enumerate(rule.alternatives):
             key = _steps_key(alt.steps)
             if key in seen:
@@ -302,15 +317,15 @@ def _absence_and_alternatives(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "absence",
                         "warning",
-                        f"rule {rule.id} ({rule.cite}): alternative {alt.name} ({alt.label}) has the same steps as "
-                        f"{seen[key]}: the alternative changes nothing",
+                        f"规则{rule_name(rule)}：备选程序{alt.label}（{alt.name}）与{seen[key]}相同："
+                        "这一备选程序不改变任何结果",
                         (rule.id,),
                         witness={"rule": rule.id, "alternative": alt.name},
                         path=(*here, "alternatives", a),
                         anchor=rule.id,
                     )
                 )
-            seen.setdefault(key, f"alternative {alt.name}")
+            seen.setdefault(key, f"备选程序{alt.label}（{alt.name}）的步骤")
     return out
 
 
@@ -343,21 +358,23 @@ def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
     evals = evaluators(conds)
     out: list[Raw] = []
 
+    words = Names(spec)
+
     def unreachable() -> list[Raw]:
         return _unreachable(space, sweep, ordered, regions)
 
     def contradictions() -> list[Raw]:
-        return _contradictions(space, sweep, ordered, regions, evals)
+        return _contradictions(space, sweep, ordered, regions, evals, words)
 
     def wrong_purpose() -> list[Raw]:
-        return _wrong_purpose(space, ordered, regions, purpose)
+        return _wrong_purpose(space, ordered, regions, purpose, words)
 
-    parts: list[tuple[str, Callable[[], list[Raw]]]] = [
-        ("unreachable rules across tables", unreachable),
-        ("prohibitions against signing rules", contradictions),
-        ("approve rules for outgoing documents", wrong_purpose),
+    parts: list[tuple[str, str, Callable[[], list[Raw]]]] = [
+        ("unreachable rules across tables", "跨表的不可达规则", unreachable),
+        ("prohibitions against signing rules", "禁止性规定与签发规则的冲突", contradictions),
+        ("approve rules for outgoing documents", "审批表中针对本级发文的规则", wrong_purpose),
     ]
-    for name, part in parts:
+    for name, said, part in parts:
         sweep.nodes = 0  # each part has the whole node budget
         try:
             out += part()
@@ -366,8 +383,8 @@ def _across_tables(spec: model.RulesetFile, purpose: str) -> list[Raw]:
                 Raw(
                     "too_complex",
                     "warning",
-                    f"the {purpose} tables are too complex to check for {name}: {exc} (limit {exc.limit} in "
-                    "govrule.consistency.limits)",
+                    f"用途为{_purpose(purpose)}的决策表过于复杂，未能检查{said}：{exc}（上限 {exc.limit}，"
+                    "见 govrule.consistency.limits）",
                     (),
                     witness={"purpose": purpose, "check": name, "limit": exc.limit},
                     path=("signing", tables[0][0]),
@@ -409,13 +426,14 @@ def _unreachable(
         if not covered:
             continue
         by_tables = sorted(set(tables_before))
+        named = {tb.id: tb for _, _, tb, _ in ordered}
+        earlier = "、".join(table_name(named[b]) for b in by_tables)
         out.append(
             Raw(
                 "unreachable",
                 "warning",
-                f"rule {rule.id} ({rule.cite}) in table {table.id} is never reached: every input it matches is "
-                f"answered first by the earlier table{'s' if len(by_tables) > 1 else ''} {', '.join(by_tables)} "
-                f"of purpose {table.purpose}",
+                f"{table_name(table)}中的规则{rule_name(rule)}不可达：它适用的每一项输入都已先由用途同为"
+                f"{_purpose(table.purpose)}的前面的{earlier}作答",
                 (rule.id,),
                 witness={"rule": rule.id, "covered_by_tables": by_tables},
                 path=("signing", t, "rules", r),
@@ -431,6 +449,7 @@ def _contradictions(
     ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
     regions: Sequence[list[Box]],
     evals: Evaluators,
+    words: Names,
 ) -> list[Raw]:
     out: list[Raw] = []
     steps_before = 0  # pieces of rules with steps consulted before the current rule
@@ -475,14 +494,14 @@ def _contradictions(
         if not winners or witness is None:
             continue
         winners.sort()
-        shown = ", ".join(f"{ordered[j][3].id} ({ordered[j][3].cite})" for j in winners)
+        shown = rule_names([ordered[j][3] for j in winners])
         out.append(
             Raw(
                 "contradiction",
                 "warning",
-                f"prohibition {rule.id} ({rule.cite}) and {shown} match the same input, and {shown} is consulted "
-                f"first: the input is answered with a signer although {rule.cite} forbids it (put the prohibition "
-                "first, or narrow the rules)",
+                f"禁止性规定{rule_name(rule)}与{shown}适用于相同的输入，而{shown}先被查到：这样的输入会得到签发人，"
+                f"尽管{rule.cite}禁止办理（请把禁止性规定放在前面，或缩小这些规则的条件）；"
+                f"例如：{words.inputs(space.fields, witness)}",
                 (rule.id, *(ordered[j][3].id for j in winners)),
                 witness=witness,
                 path=("signing", t, "rules", r),
@@ -497,6 +516,7 @@ def _wrong_purpose(
     ordered: Sequence[tuple[int, int, model.DecisionTable, model.SigningRule]],
     regions: Sequence[list[Box]],
     purpose: str,
+    words: Names,
 ) -> list[Raw]:
     if purpose != "approve":
         return []  # a sign rule for documents sent to the government is how their sender signs (部门主要负责人签发)
@@ -515,9 +535,9 @@ def _wrong_purpose(
         touches = any(meet(b, incoming) is not None for b in regions[k])
         if purpose == "approve" and not touches:
             message = (
-                f"rule {rule.id} ({rule.cite}) is in the approve table {table.id} but only matches documents the "
-                f"government sends itself ({render_box(space, regions[k][0])}): who_must_approve is asked about "
-                "documents sent to the government by departments and lower bodies; put it in a sign table"
+                f"规则{rule_name(rule)}在审批{table_name(table)}中，但只适用于本级政府自己发出的公文"
+                f"（{words.region(space, regions[k][0])}）：审批（who_must_approve）问的是部门和下级机关报送本级"
+                "政府的公文；请把它放入签发决策表"
             )
         else:
             continue
@@ -550,6 +570,7 @@ def _competence(spec: model.RulesetFile) -> list[Raw]:
     except TooComplex:
         return []
     evals = evaluators(conds)
+    words = Names(spec)
     out: list[Raw] = []
     for i, a in enumerate(rules):
         for j in range(i + 1, len(rules)):
@@ -570,9 +591,9 @@ def _competence(spec: model.RulesetFile) -> list[Raw]:
                 Raw(
                     "competence",
                     "error",
-                    f"{a.id} ({a.cite}) reserves the matter to {', '.join(a.meetings)} and {b.id} ({b.cite}) to "
-                    f"{', '.join(b.meetings)}: an item matching both ({render_box(space, boxes[0])}) can be decided "
-                    "by no meeting",
+                    f"{rule_name(a)}把事项保留给{_meetings(words, a.meetings)}决定，{rule_name(b)}则保留给"
+                    f"{_meetings(words, b.meetings)}：同时符合两者的议题（{words.region(space, boxes[0])}）"
+                    "没有任何会议可以决定",
                     (a.id, b.id),
                     witness=witness,
                     path=("competence", j),

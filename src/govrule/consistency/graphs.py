@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -11,23 +12,41 @@ from .. import loader, model, registry
 from ..errors import GovruleError
 from . import limits
 from .findings import Path, Raw
+from .wording import GRAPH_NAMES, Names
 
 
-def cycles(graph: nx.DiGraph[Any], what: str, limit: int = limits.MAX_CYCLES) -> list[Raw]:
-    out: list[Raw] = []
+def cycles(
+    graph: nx.DiGraph[Any],
+    what: str,
+    words: Names,
+    node: Callable[[str], str] | None = None,
+    limit: int = limits.MAX_CYCLES,
+) -> list[Raw]:
+    """Each cycle of a graph (at most ``limit``), its nodes named by ``node`` (roles by default)."""
+    name = node or words.role
+    # networkx finds cycles in an order that depends on string hashing: each cycle is started at
+    # its node defined first, and the cycles sorted, so the same file always gives the same report.
+    rank = {n: i for i, n in enumerate(graph.nodes)}
+    found: list[list[Any]] = []
     for n, cycle in enumerate(nx.simple_cycles(graph)):
         if n >= limit:
             break
+        start = min(range(len(cycle)), key=lambda i: rank[cycle[i]])
+        found.append([*cycle[start:], *cycle[:start]])
+    out: list[Raw] = []
+    for cycle in sorted(found, key=lambda c: [rank[x] for x in c]):
         nodes = [*cycle, cycle[0]]
         edges = [graph.edges[a, b] for a, b in itertools.pairwise(nodes)]
         rules = tuple(dict.fromkeys(e["rule"] for e in edges if e.get("rule")))
         path = edges[0].get("path")
-        chain = " → ".join(str(x) for x in nodes)
+        chain = " → ".join(name(str(x)) for x in nodes)
+        others = [r for r in rules if r not in nodes]
+        by = f"；涉及规则{words.rules(others)}" if others else ""
         out.append(
             Raw(
                 "cycle",
                 "error",
-                f"{what} cycle: {chain}",
+                f"{GRAPH_NAMES.get(what, what)}循环：{chain}{by}",
                 rules,
                 witness={"graph": what, "cycle": nodes},
                 path=path,
@@ -49,7 +68,7 @@ def stand_in_cycles(spec: model.RulesetFile) -> list[Raw]:
             continue  # declared 互为AB角: mutual by design
         for j, role in enumerate(sub.substitutes):
             graph.add_edge(sub.role, role, rule=sub.id, path=("substitutions", i, "substitutes", j))
-    return cycles(graph, "acting-for")
+    return cycles(graph, "acting-for", Names(spec))
 
 
 def delegation_cycles(spec: model.RulesetFile) -> list[Raw]:
@@ -62,7 +81,7 @@ def delegation_cycles(spec: model.RulesetFile) -> list[Raw]:
             for j, role in enumerate(meeting.entrusted_chair):
                 if not graph.has_edge(chair, role):
                     graph.add_edge(chair, role, rule=meeting.id, path=("meetings", key, "entrusted_chair", j))
-    return cycles(graph, "delegation")
+    return cycles(graph, "delegation", Names(spec))
 
 
 def _doc_key(number: str | None, fallback: str) -> str:
@@ -104,13 +123,13 @@ def supersession(spec: model.RulesetFile) -> list[Raw]:
         if nodes[1] in own:
             path, doc_ref = own[nodes[1]]
         chain = " → ".join(nodes)
-        what = "supersedes itself" if len(nodes) == 2 else "is in a supersession cycle"
+        what = "废止了自身" if len(nodes) == 2 else "处于废止关系循环中"
         notes = tuple(n for n in (*spec.meta.notes, doc_ref.note if doc_ref else None) if n)
         return [
             Raw(
                 "cycle",
                 "error",
-                f"{spec.meta.number or spec.id} {what}: {chain}",
+                f"{spec.meta.number or spec.id}{what}：{chain}",
                 (),
                 witness={"graph": "supersession", "cycle": nodes},
                 path=path,
@@ -128,7 +147,8 @@ def override_cycles(spec: model.RulesetFile) -> list[Raw]:
     for key, meeting in spec.meetings.items():
         for j, target in enumerate(meeting.overrides):
             graph.add_edge(meeting.id, target, rule=meeting.id, path=("meetings", key, "overrides", j))
-    raws = cycles(graph, "override")
+    words = Names(spec)
+    raws = cycles(graph, "override", words, words.rule)
     for raw in raws:
         raw.rules = tuple(dict.fromkeys(str(n) for n in raw.witness["cycle"])) if raw.witness else raw.rules
     return raws

@@ -21,6 +21,7 @@ import networkx as nx
 
 from .. import model, registry
 from .findings import Path, Raw
+from .wording import Names, rule_name
 
 __all__ = ["lead_times", "meta_dates", "supersession_among", "supplement_base"]
 
@@ -40,6 +41,7 @@ def _lead_events(data: Any, path: Path) -> Iterable[tuple[str, Path]]:
 
 def lead_times(spec: model.RulesetFile) -> list[Raw]:
     counted = {d.event for d in spec.deadlines}
+    words = Names(spec)
     out: list[Raw] = []
     for i, rule in enumerate(spec.agenda):
         for part in ("when", "require"):
@@ -53,9 +55,9 @@ def lead_times(spec: model.RulesetFile) -> list[Raw]:
                     Raw(
                         "no_deadline",
                         "error",
-                        f"agenda rule {rule.id} ({rule.cite}) counts a lead time to the deadline of {event!r}, but no "
-                        f"deadline rule counts from {event!r}: every dated agenda check would raise NoApplicableRule "
-                        "(add the deadline the text gives, or mark the requirement as a reminder)",
+                        f"议题规则{rule_name(rule)}按“{words.event(event)}”的期限倒推提前时间，但没有时限规则从"
+                        f"“{words.event(event)}”起算：凡给出日期的议题审查都会以 NoApplicableRule 告终"
+                        "（请补上原文规定的时限，或把这项要求标为提醒）",
                         (rule.id,),
                         witness={"rule": rule.id, "event": event},
                         path=path,
@@ -69,13 +71,13 @@ def meta_dates(spec: model.RulesetFile) -> list[Raw]:
     meta = spec.meta
     if meta.effective is None or meta.abolished is None or meta.abolished > meta.effective:
         return []
-    status = f" while status is {meta.status}" if meta.status == "in_force" else ""
+    status = "，而状态为现行有效（status: in_force）" if meta.status == "in_force" else ""
     return [
         Raw(
             "dates",
             "error",
-            f"{meta.number or spec.id}: abolished {meta.abolished.isoformat()} is not after effective "
-            f"{meta.effective.isoformat()}{status}: the document was never in force (check both dates)",
+            f"{meta.number or spec.id}：废止日期 {meta.abolished.isoformat()}（abolished）不晚于施行日期 "
+            f"{meta.effective.isoformat()}（effective）{status}：该文件从未施行（请核对两个日期）",
             (),
             witness={"effective": meta.effective, "abolished": meta.abolished, "status": meta.status},
             path=("meta", "abolished"),
@@ -91,9 +93,8 @@ def supplement_base(spec: model.RulesetFile) -> list[Raw]:
         Raw(
             "supplement_base",
             "error",
-            f"{spec.meta.number or spec.id} names the document it supplements by title only "
-            f"({ref.title or '(no title)'}): give its number (文号) under meta.supplements.number, so it is "
-            "composed over the right base",
+            f"{spec.meta.number or spec.id}只用标题指明所补充的文件（{ref.title or '无标题'}）：请在 "
+            "meta.supplements.number 写明其文号，以便合并到正确的基础文件上",
             (),
             witness={"title": ref.title, "number": None},
             path=("meta", "supplements"),
@@ -131,8 +132,7 @@ def supersession_among(spec: model.RulesetFile, others: Sequence[model.RulesetFi
             Raw(
                 "cycle",
                 "error",
-                f"{spec.meta.number or spec.id} is in a supersession cycle with the files checked with it: "
-                f"{' → '.join(nodes)}",
+                f"{spec.meta.number or spec.id}与一并检查的文件构成废止关系循环：{' → '.join(nodes)}",
                 (),
                 witness={"graph": "supersession", "cycle": nodes},
                 path=here.get(nodes[1], ("meta",)),

@@ -12,6 +12,7 @@ from typing import Any
 from .. import _hints, conditions, loader, model
 from ..errors import Problem, RulesetError
 from .findings import Path, Raw
+from .wording import Names, undefined
 
 
 def _table_fields(table: model.DecisionTable) -> Mapping[str, str]:
@@ -52,17 +53,22 @@ def _ref(category: str, name: str, path: Path) -> dict[str, Any]:
 def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
     out: list[Raw] = []
     roles = sorted(spec.roles)
+    words = Names(spec)
 
     def need_role(path: Path, anchor: str, role: str | None) -> None:
         if role is not None and role not in spec.roles:
             close = _hints.close_matches(role, roles)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             out.append(
                 Raw(
                     "undefined_reference",
                     "error",
-                    f"undefined role {role!r} in {loader.format_path(path)}{hint}; defined roles: "
-                    f"{', '.join(roles) or '(none)'}",
+                    undefined(
+                        "role",
+                        role,
+                        loader.format_path(path),
+                        close=close[0] if close else None,
+                        defined=words.roles(roles),
+                    ),
                     (anchor,),
                     witness=_ref("role", role, path),
                     path=path,
@@ -89,12 +95,13 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
         for e in errors:
             found = UNDEFINED.match(e.message)
             if found:
-                hint = f" ({e.hint})" if e.hint else ""
+                known = {"role": roles, "meeting": list(spec.meetings)}.get(found[1], list(vocab.events))
+                close = _hints.close_matches(found[2], sorted(known))
                 out.append(
                     Raw(
                         "undefined_reference",
                         "error",
-                        f"{e.message} in {loader.format_path(e.path)}{hint}",
+                        undefined(found[1], found[2], loader.format_path(e.path), close=close[0] if close else None),
                         (anchor,),
                         witness=_ref(found[1], found[2], e.path),
                         path=e.path,
@@ -117,8 +124,12 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
                     Raw(
                         "undefined_reference",
                         "error",
-                        f"undefined meeting {meeting_id!r} in agenda[{i}].meetings[{j}]; defined meetings: "
-                        f"{', '.join(spec.meetings) or '(none)'}",
+                        undefined(
+                            "meeting",
+                            meeting_id,
+                            f"agenda[{i}].meetings[{j}]",
+                            defined="、".join(words.meeting(m) for m in spec.meetings) or "（无）",
+                        ),
                         (agenda.id,),
                         witness=_ref("meeting", meeting_id, ("agenda", i, "meetings", j)),
                         path=("agenda", i, "meetings", j),
@@ -134,7 +145,7 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
                 Raw(
                     "undefined_reference",
                     "error",
-                    f"undefined event {deadline.event!r} in deadlines[{i}].event; declare it under `events:`",
+                    undefined("event", deadline.event, f"deadlines[{i}].event") + "；请在 events: 下声明",
                     (deadline.id,),
                     witness=_ref("event", deadline.event, ("deadlines", i, "event")),
                     path=("deadlines", i, "event"),
@@ -162,12 +173,11 @@ def references(spec: model.RulesetFile, *, composed: bool) -> list[Raw]:
             for j, rid in enumerate(entry.rules):
                 if rid not in ids:
                     close = _hints.close_matches(rid, list(ids))
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
                     out.append(
                         Raw(
                             "undefined_reference",
                             "error",
-                            f"undefined rule {rid!r} in coverage[{i}].rules[{j}]{hint}",
+                            undefined("rule", rid, f"coverage[{i}].rules[{j}]", close=close[0] if close else None),
                             (),
                             witness=_ref("rule", rid, ("coverage", i, "rules", j)),
                             path=("coverage", i, "rules", j),

@@ -16,6 +16,7 @@ from ..errors import GovruleError
 from . import limits
 from .boxes import Box, Space, Sweep, TooComplex, bits, meet
 from .findings import Path, Raw
+from .wording import Names, rule_name, rule_names, table_name
 
 
 def outcome(rule: model.SigningRule) -> tuple[Any, ...]:
@@ -97,46 +98,18 @@ def evaluators(conds: Sequence[conditions.Cond]) -> Evaluators:
     return Evaluators(conds)
 
 
-def word_of(value: Any) -> str:
-    if value is None:
-        return "none"
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def render_box(space: Space, box: Box, *, limit: int = limits.MAX_RENDERED_CONDITIONS) -> str:
-    """A box as ``field=value, field in {...}, portfolios has w`` (at most ``limit`` parts, then a count)."""
-    parts = []
-    keys = sorted(box.masks)
-    for i in keys[:limit]:
-        dim, mask = space.dims[i], box.masks[i]
-        allowed = [a for j, a in enumerate(dim.atoms) if mask >> j & 1]
-        if dim.word is not None:
-            word = dim.word or "(other words)"
-            parts.append(f"{dim.field} {'has' if allowed == [True] else 'lacks'} {word}")
-        elif space.fields.get(dim.field) == "int":
-            spans = [f"{lo}" if lo == hi else f"{lo}+" if hi is None else f"{lo}-{hi}" for lo, hi in allowed]
-            parts.append(f"{dim.field} in {{{', '.join(spans)}}}")
-        elif len(allowed) == 1:
-            parts.append(f"{dim.field}={word_of(allowed[0])}")
-        else:
-            parts.append(f"{dim.field} in {{{', '.join(word_of(a) for a in allowed)}}}")
-    if len(keys) > limit:
-        parts.append(f"and {len(keys) - limit} more conditions")
-    return ", ".join(parts) or "any document"
-
-
-def _names(rules: Sequence[model.SigningRule], limit: int = limits.MAX_RENDERED_CONDITIONS) -> str:
-    shown = ", ".join(f"{r.id} ({r.cite})" for r in rules[:limit])
-    return shown + (f" and {len(rules) - limit} more" if len(rules) > limit else "")
+def noun(table: model.DecisionTable) -> str:
+    """What a table's rules are asked about: 会议申请 for a meeting table, else 公文."""
+    return "会议申请" if getattr(table, "purpose", "sign") == "meeting" else "公文"
 
 
 def _too_complex(table: model.DecisionTable, t: int, exc: TooComplex, rule: model.SigningRule | None) -> Raw:
-    where = f"rule {rule.id} ({rule.cite}) of table {table.id}" if rule is not None else f"table {table.id}"
+    where = f"{table_name(table)}的规则{rule_name(rule)}" if rule is not None else table_name(table)
     return Raw(
         "too_complex",
         "error",
-        f"{where} is too complex to analyse: {exc} (limit {exc.limit} in govrule.consistency.limits); "
-        "its overlaps, gaps and unreachable rules were not checked",
+        f"{where}过于复杂，未能分析：{exc}（上限 {exc.limit}，见 govrule.consistency.limits）；"
+        "本表的规则重叠、缺口和不可达规则均未检查",
         (rule.id,) if rule is not None else (),
         witness={"table": table.id, "rule": rule.id if rule is not None else None, "limit": exc.limit},
         path=("signing", t) if rule is None else None,
@@ -164,7 +137,7 @@ def analyse_table(spec: model.RulesetFile, t: int, table: model.DecisionTable) -
             return [_too_complex(table, t, exc, rule)]
         total += len(regions[-1])
         if total > limits.MAX_TABLE_PIECES:
-            many = TooComplex(f"more than {limits.MAX_TABLE_PIECES} boxes in all", "MAX_TABLE_PIECES")
+            many = TooComplex(f"全表超过 {limits.MAX_TABLE_PIECES} 个区块", "MAX_TABLE_PIECES")
             return [_too_complex(table, t, many, rule)]
     try:
         return _analyse(spec, t, table, positions, ordered, conds, space, regions)
@@ -184,6 +157,7 @@ def _analyse(
 ) -> list[Raw]:
     out: list[Raw] = []
     evals = evaluators(conds)
+    words = Names(spec)
 
     def rule_path(pos: int) -> Path:
         return ("signing", t, "rules", positions[pos])
@@ -199,8 +173,8 @@ def _analyse(
             Raw(
                 "shadowed",
                 "warning",
-                f"rule {rule.id} ({rule.cite}) in table {table.id} can never match: its condition "
-                "cannot hold for any document of the table's domain",
+                f"{table_name(table)}中的规则{rule_name(rule)}永远不会适用：对本表适用范围内的任何"
+                f"{noun(table)}，其条件都不成立",
                 (rule.id,),
                 witness={"rule": rule.id, "covered_by": []},
                 path=rule_path(r),
@@ -209,8 +183,8 @@ def _analyse(
         )
     if table.hit_policy == "unique":
         sets, gaps = sweep.unique(gaps=table.complete)
-        out += _overlaps(space, table, ordered, evals, sets, rule_path)
-        out += _agreeing(space, table, ordered, evals, sweep, rule_path)
+        out += _overlaps(space, table, ordered, evals, sets, rule_path, words)
+        out += _agreeing(space, table, ordered, evals, sweep, rule_path, words)
     else:
         fired, gaps = sweep.first_hit(gaps=table.complete)
         for r in range(len(ordered)):
@@ -219,16 +193,16 @@ def _analyse(
             rule = ordered[r]
             cover = _cover(sweep, regions[r], r)
             names = [ordered[c].id for c in cover or ()]
-            shown = _names([ordered[c] for c in cover or ()])
-            order = "higher-priority" if table.hit_policy == "priority" else "earlier"
+            shown = rule_names([ordered[c] for c in cover or ()])
+            order = "优先级更高" if table.hit_policy == "priority" else "排在前面"
             if cover is None:
-                shown = f"(not named: past the budget MAX_COVER_WORK of {limits.MAX_COVER_WORK})"
+                shown = f"（超出工作量上限 MAX_COVER_WORK {limits.MAX_COVER_WORK}，未列出）"
             out.append(
                 Raw(
                     "shadowed",
                     "warning",
-                    f"rule {rule.id} ({rule.cite}) in table {table.id} is never reached: every document "
-                    f"it matches is decided first by the {order} rules {shown}",
+                    f"{table_name(table)}中的规则{rule_name(rule)}不可达：它适用的每一件{noun(table)}都已先由"
+                    f"{order}的规则{shown}决定",
                     (rule.id, *names),
                     witness={"rule": rule.id, "covered_by": names},
                     path=rule_path(r),
@@ -243,13 +217,13 @@ def _analyse(
 
         witness = find_witness(space, gaps, uncovered)
         if witness is not None:
-            shown = "; ".join(render_box(space, b) for b in gaps[:3])
-            more = " ..." if len(gaps) > 3 else ""
+            shown = "；".join(words.region(space, b) for b in gaps[:3])
+            more = "；……" if len(gaps) > 3 else ""
             out.append(
                 Raw(
                     "gap",
                     "error",
-                    f"table {table.id} is declared complete but no rule matches documents with {shown}{more}",
+                    f"{table_name(table)}声明完整（complete: true），但没有规则适用于以下{noun(table)}：{shown}{more}",
                     (),
                     witness=witness,
                     path=("signing", t),
@@ -278,6 +252,7 @@ def _overlaps(
     evals: Evaluators,
     found: Mapping[frozenset[int], Box],
     rule_path: Callable[[int], Path],
+    words: Names,
 ) -> list[Raw]:
     sets = sorted(found.items(), key=lambda kv: (-len(kv[0]), sorted(kv[0])))
     maximal: list[tuple[frozenset[int], Box]] = []
@@ -296,13 +271,13 @@ def _overlaps(
         if witness is None:
             continue
         ids = tuple(ordered[m].id for m in members)
-        shown = _names([ordered[m] for m in members])
+        shown = rule_names([ordered[m] for m in members])
         out.append(
             Raw(
                 "overlap",
                 "error",
-                f"table {table.id} has hit policy unique, but rules {shown} all match documents with "
-                f"{render_box(space, box)} and give different answers",
+                f"{table_name(table)}的命中策略为 unique（只能有一条规则适用），但规则{shown}都适用于"
+                f"{words.region(space, box)}的{noun(table)}，且答案不同",
                 ids,
                 witness=witness,
                 path=rule_path(members[0]),
@@ -319,6 +294,7 @@ def _agreeing(
     evals: Evaluators,
     sweep: Sweep,
     rule_path: Callable[[int], Path],
+    words: Names,
 ) -> list[Raw]:
     """Rules of a unique table that give the same answer on a common input: the citation is ambiguous.
 
@@ -352,9 +328,10 @@ def _agreeing(
             Raw(
                 "overlap",
                 "warning",
-                f"table {table.id} has hit policy unique, but rules {_names([ordered[m] for m in members])} "
-                f"give the same answer on common inputs (for example {ordered[a].id} and {ordered[b].id} both "
-                "match the witness), so the answer's citation is ambiguous",
+                f"{table_name(table)}的命中策略为 unique（只能有一条规则适用），但规则"
+                f"{rule_names([ordered[m] for m in members])}对共同的{noun(table)}给出相同的答案，答案引用哪一条规定"
+                f"不明确（例如{rule_name(ordered[a])}和{rule_name(ordered[b])}都适用于"
+                f"{words.inputs(space.fields, witness)}）",
                 ids,
                 witness=witness,
                 path=rule_path(members[0]),
