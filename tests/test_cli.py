@@ -49,7 +49,7 @@ def test_validate_json_carries_problems_as_data() -> None:
 def test_missing_file_is_an_input_error() -> None:
     """A path that does not exist is an input error (exit 2) saying so."""
     code, _, err = run("validate", "no/such/file.yaml")
-    assert code == 2 and "no such file" in err and "Traceback" not in err
+    assert code == 2 and "找不到规则集文件：no/such/file.yaml" in err and "Traceback" not in err
 
 
 def test_usage_errors_exit_2() -> None:
@@ -58,7 +58,7 @@ def test_usage_errors_exit_2() -> None:
     assert run("validate")[0] == 2
     assert run()[0] == 2
     code, _, err = run("deadline", EXAMPLE, "meeting_documents_issuance", "--from", "2024-13-01")
-    assert code == 2 and "not a date" in err
+    assert code == 2 and "起算日期（--from）须为日期" in err and "2024-13-01" in err
 
 
 def test_sign_prints_signers_and_citation() -> None:
@@ -82,7 +82,8 @@ def test_sign_json_is_a_decision_record_with_the_revision() -> None:
 def test_sign_with_an_unknown_value_is_a_clear_error() -> None:
     """A value outside the vocabulary names the allowed ones, exit 2."""
     code, _, err = run("sign", EXAMPLE, "--issuer", "govt")
-    assert code == 2 and "allowed" in err and "Traceback" not in err
+    assert code == 2 and "--issuer" in err and "可选：" in err and "government（人民政府）" in err
+    assert "Traceback" not in err
 
 
 def test_agenda_exit_code_follows_eligibility() -> None:
@@ -106,7 +107,7 @@ def test_deadline_prints_the_due_date() -> None:
 def test_no_applicable_rule_exits_1_with_the_reason() -> None:
     """A question the text does not answer is a finding, not a crash."""
     code, _, err = run("deadline", EXAMPLE, "consultation_reply", "--from", "2024-09-27")
-    assert code == 1 and "NoApplicableRule" in err
+    assert code == 1 and "没有规则回答这个问题" in err and "未规定" in err and "consultation_reply" in err
 
 
 def test_test_command_prints_failures_and_a_closing_count(tmp_path: Path) -> None:

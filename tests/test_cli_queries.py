@@ -253,7 +253,7 @@ def test_test_on_a_ruleset_file_says_so_in_one_line() -> None:
     code, out, err = run("test", EXAMPLE)
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and "is a ruleset file, not a fixture file" in lines[0]
+    assert len(lines) == 1 and "是规则集文件，不是测试用例文件" in lines[0]
 
 
 def test_test_json_and_junit(tmp_path: Path) -> None:

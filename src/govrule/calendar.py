@@ -51,8 +51,10 @@ CALENDAR_DIR_ENV = "GOVRULE_CALENDAR_DIR"
 class CalendarFileError(CalendarError):
     """A calendar file is unreadable or invalid; the message starts with ``calendar file FILE:LINE``."""
 
-    def __init__(self, message: str, file: str = "", line: int = 0, year: int = 0) -> None:
-        Exception.__init__(self, message)
+    def __init__(
+        self, message: str, file: str = "", line: int = 0, year: int = 0, *, reason: str | None = None, **facts: Any
+    ) -> None:
+        GovruleError.__init__(self, message, reason=reason, **facts)
         self.year = year
         self.covered = None
         self.detail = message
@@ -65,19 +67,20 @@ class CalendarFileError(CalendarError):
         return f"{self.file}:{self.line}" if self.file and self.line else self.file or None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (str(self), self.file, self.line, self.year))
+        state = {k: v for k, v in self.__dict__.items() if k in ("reason", "facts")}
+        return (type(self), (str(self), self.file, self.line, self.year), state or None)
 
 
 def _day_arg(value: object, name: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    raise QueryError(f"{name}={value!r}: expected a datetime.date")
+    raise QueryError(f"{name}={value!r}: expected a datetime.date", field=name, value=value, reason="not_date")
 
 
 def _int_arg(value: object, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise QueryError(f"{name}={value!r}: expected a whole number")
+    raise QueryError(f"{name}={value!r}: expected a whole number", field=name, value=value, reason="not_whole_number")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -235,7 +238,13 @@ class WorkCalendar:
         start = _day_arg(start, "start")
         amount = _int_arg(amount, "amount")
         if not isinstance(unit, str) or unit not in UNITS:
-            raise QueryError(f"unit={unit!r} is not a period unit; allowed units: {', '.join(UNITS)}")
+            raise QueryError(
+                f"unit={unit!r} is not a period unit; allowed units: {', '.join(UNITS)}",
+                field="unit",
+                value=unit,
+                allowed=UNITS,
+                reason="not_allowed",
+            )
         n = -amount if back else amount
         if unit == "working_days":
             return self.add_working_days(start, n)
@@ -460,7 +469,7 @@ def load_calendar_file(path: _Path) -> CalendarYear:
         raise QueryError(f"a calendar file is named by its path, not {type(path).__name__}")
     name = os.fspath(path)
     if not os.path.isfile(name):
-        raise CalendarFileError(f"calendar file {name}: no such file", name)
+        raise CalendarFileError(f"calendar file {name}: no such file", name, reason="no_such_file")
     text, problems = _yaml.read_source(name)
     if text is None:
         p = problems[0]

@@ -66,7 +66,9 @@ def parse_notice(text: str, name: str = "<notice>") -> ImportedNotice:
             each other (a day both off and worked, a weekday declared worked).
     """
     if not isinstance(text, str):
-        raise CalendarFileError(f"notice {name}: expected text, not {type(text).__name__}", name)
+        raise CalendarFileError(
+            f"notice {name}: expected text, not {type(text).__name__}", name, reason="notice_not_text"
+        )
     text = _simplified(text)
     year = None
     for pattern in _YEAR:
@@ -76,7 +78,9 @@ def parse_notice(text: str, name: str = "<notice>") -> ImportedNotice:
             break
     if year is None:
         raise CalendarFileError(
-            f"notice {name}: no year found; expected a title such as 国务院办公厅关于2027年部分节假日安排的通知", name
+            f"notice {name}: no year found; expected a title such as 国务院办公厅关于2027年部分节假日安排的通知",
+            name,
+            reason="notice_no_year",
         )
     off: dict[dt.date, str] = {}
     work: dict[dt.date, str] = {}
@@ -102,7 +106,10 @@ def parse_notice(text: str, name: str = "<notice>") -> ImportedNotice:
                 (work if kind == "work" else off).setdefault(day, holiday)
     if not off:
         raise CalendarFileError(
-            f"notice {name}: no days off found; expected items such as 一、元旦:1月1日放假", name, year=year
+            f"notice {name}: no days off found; expected items such as 一、元旦:1月1日放假",
+            name,
+            year=year,
+            reason="notice_no_holidays",
         )
     calendar = _parse_calendar(_render(year, off, work, name), name)
     return ImportedNotice(calendar, tuple(notes))
@@ -128,7 +135,11 @@ def _clause_days(clause: str, year: int, where: str) -> list[dt.date]:
             day = dt.date(current_year, month, int(tok.group("d")))
         except ValueError:
             raise CalendarFileError(
-                f"notice {where}: {current_year}年{month}月{tok.group('d')}日 is not a date", where.rsplit(":", 1)[0]
+                f"notice {where}: {current_year}年{month}月{tok.group('d')}日 is not a date",
+                where.rsplit(":", 1)[0],
+                reason="notice_bad_day",
+                where=where,
+                text=f"{current_year}年{month}月{tok.group('d')}日",
             ) from None
         if pending_range and days:
             first = days[-1]
@@ -136,11 +147,17 @@ def _clause_days(clause: str, year: int, where: str) -> list[dt.date]:
                 raise CalendarFileError(
                     f"notice {where}: range {first.isoformat()} to {day.isoformat()} ends before it starts",
                     where.rsplit(":", 1)[0],
+                    reason="notice_bad_range",
+                    where=where,
+                    text=f"{first.isoformat()}至{day.isoformat()}",
                 )
             if (day - first).days > 60:
                 raise CalendarFileError(
                     f"notice {where}: range {first.isoformat()} to {day.isoformat()} is longer than any holiday",
                     where.rsplit(":", 1)[0],
+                    reason="notice_long_range",
+                    where=where,
+                    text=f"{first.isoformat()}至{day.isoformat()}",
                 )
             days.extend(first + dt.timedelta(days=i) for i in range(1, (day - first).days + 1))
         else:
@@ -156,16 +173,24 @@ def parse_notice_file(path: str | os.PathLike[str]) -> ImportedNotice:
         with open(name, "rb") as handle:
             raw = handle.read(_MAX_NOTICE_BYTES + 1)
     except OSError as exc:
-        raise CalendarFileError(f"notice {name}: cannot read it: {exc.strerror or exc}", name) from None
+        raise CalendarFileError(
+            f"notice {name}: cannot read it: {exc.strerror or exc}", name, reason="notice_unreadable"
+        ) from None
     if len(raw) > _MAX_NOTICE_BYTES:
-        raise CalendarFileError(f"notice {name}: longer than {_MAX_NOTICE_BYTES:,} bytes; not a holiday notice", name)
+        raise CalendarFileError(
+            f"notice {name}: longer than {_MAX_NOTICE_BYTES:,} bytes; not a holiday notice",
+            name,
+            reason="notice_too_large",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise CalendarFileError(f"notice {name}: neither UTF-8 nor GB18030 text", name) from None
+            raise CalendarFileError(
+                f"notice {name}: neither UTF-8 nor GB18030 text", name, reason="notice_not_text"
+            ) from None
     return parse_notice(text, name)
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from . import __version__, _hints
 from ._dates import iso_date
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
+from .messages import FACT_NAMES
 
 if TYPE_CHECKING:
     from .engine import Ruleset
@@ -76,26 +77,8 @@ AGENDA_FACTS: Mapping[str, str] = {
 #: The flag of each fact whose flag is not simply --field-name.
 _FLAG_OF = {"portfolios": "--portfolio", "subject_matter": "--subject", "procedures_done": "--procedure"}
 
-#: Chinese names of the facts a caller may have to supply (document facts also come from the vocabulary).
-_FACT_ZH = {
-    "title": "议题名称",
-    "kind": "类别",
-    "proposed_by": "提出人",
-    "reviewed_by_leader_in_charge": "是否经分管领导协调或审核",
-    "approved_by_head": "是否经市长（区长）同意",
-    "involves_other_departments": "是否涉及其他部门",
-    "consulted": "是否已与有关部门协商",
-    "cosigned": "是否已会签",
-    "disagreement": "部门间是否有分歧",
-    "coordination_note": "是否附协调情况说明",
-    "within_own_authority": "是否属于部门自身职权范围",
-    "procedures_done": "已履行的程序",
-    "materials_submitted": "材料报送日期",
-    "ad_hoc": "是否临时动议",
-    "meeting_date": "会议日期",
-    "subject_matter": "事项类别",
-    "portfolios": "分管范围",
-}
+#: Chinese names of the facts a caller may have to supply (one list, shared with the error messages).
+_FACT_ZH = FACT_NAMES
 _UNIT_ZH = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年"}
 _ACTION_ZH = {"review": "审核", "cosign": "会签", "approve": "审批", "sign": "签发", "report": "报", "file": "备案"}
 
@@ -164,7 +147,12 @@ def _fact(rs: Ruleset, kind: str, name: str, value: Any, typed: bool = False) ->
         return None
     if typed and kind in ("bool", "int") and (type(value) is not (bool if kind == "bool" else int)):
         expected = "true or false" if kind == "bool" else "a whole number"
-        raise QueryError(f"--input: {name}={value!r} must be {expected}")
+        raise QueryError(
+            f"--input: {name}={value!r} must be {expected}",
+            field=name,
+            value=value,
+            reason="not_bool" if kind == "bool" else "not_whole_number",
+        )
     try:
         if kind == "bool":
             if not isinstance(value, bool | str):
@@ -175,18 +163,27 @@ def _fact(rs: Ruleset, kind: str, name: str, value: Any, typed: bool = False) ->
         if kind == "int":
             return _count(value)
     except argparse.ArgumentTypeError as exc:
-        raise QueryError(f"{name}: {exc}") from None
-    if kind == "role":
-        return rs.role(value)
-    if kind == "meeting":
-        return rs.meeting_id(value)
+        reason = {"bool": "not_bool", "date": "not_date"}.get(kind, "not_whole_number")
+        raise QueryError(f"{name}: {exc}", field=name, value=value, reason=reason) from None
+    try:
+        if kind == "role":
+            return rs.role(value)
+        if kind == "meeting":
+            return rs.meeting_id(value)
+    except QueryError as exc:
+        raise exc.at(name) from None
     if kind.startswith("word:"):
         return _word(kind[5:], value)
     if kind.startswith("words:"):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple):
-            raise QueryError(f"{name}: expected a list of words, not {type(value).__name__}")
+            raise QueryError(
+                f"{name}: expected a list of words, not {type(value).__name__}",
+                field=name,
+                value=value,
+                reason="not_words",
+            )
         return [_word(kind[6:], v) for v in value if v != ""]
     return value
 
@@ -201,17 +198,32 @@ def _read_input(spec: str, err: TextIO) -> dict[str, Any]:
         name = "<stdin>"
     else:
         if not os.path.isfile(spec):
-            raise QueryError(f"--input {spec}: no such file")
+            raise QueryError(
+                f"--input {spec}: no such file", field="input", reason="no_such_file", kind="input", path=spec
+            )
         text, problems = _yaml.read_source(spec)
         name = spec
     if text is None:
-        raise QueryError("; ".join(str(p) for p in problems))
+        raise _bad_input(name, problems)
     loaded, problems = _yaml.load_text(text, name)
     if loaded is None:
-        raise QueryError("; ".join(str(p) for p in problems))
+        raise _bad_input(name, problems)
     if not isinstance(loaded.data, dict):
-        raise QueryError(f"{name}: --input takes a JSON or YAML object of the query's fields")
+        raise QueryError(
+            f"{name}: --input takes a JSON or YAML object of the query's fields",
+            field="input",
+            reason="not_mapping",
+            path=name,
+        )
     return dict(loaded.data)
+
+
+def _bad_input(name: str, problems: Sequence[Any]) -> QueryError:
+    first = problems[0] if problems else None
+    location = f"{first.file}:{first.line}:{first.column}" if first is not None else name
+    return QueryError(
+        "; ".join(str(p) for p in problems), field="input", reason="bad_input_file", path=name, location=location
+    )
 
 
 def _gather(
@@ -227,7 +239,14 @@ def _gather(
     if unknown:
         close = _hints.close_matches(unknown[0], sorted(allowed))
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise QueryError(f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}")
+        raise QueryError(
+            f"--input: unknown field {unknown[0]!r}{hint}; allowed: {', '.join(sorted(allowed))}",
+            value=unknown[0],
+            allowed=sorted(allowed),
+            did_you_mean=close[0] if close else None,
+            reason="unknown_field",
+            where="input",
+        )
     typed = set(given)
     for field in allowed:
         flag_value = getattr(args, field, None)
@@ -275,17 +294,10 @@ def _cite(rule: Any) -> str:
 
 def fact_name(field: str) -> str:
     """A fact's Chinese name with the flag that supplies it: ``是否已与有关部门协商（--consulted）``."""
-    zh = _FACT_ZH.get(field)
-    if zh is None:
-        try:
-            from .vocabulary import terms_of
+    from .messages import field_name
 
-            terms = terms_of("document_field", field)
-        except (ImportError, KeyError):
-            terms = ()
-        zh = terms[0] if terms else field
     flag = _FLAG_OF.get(field, "--" + field.replace("_", "-"))
-    return f"{zh}（{flag}）"
+    return f"{field_name(field)}（{flag}）"
 
 
 def _is_fact(name: str) -> bool:
@@ -308,23 +320,38 @@ def _zh_message(message: str) -> str:
     return re.sub(r"（(无法判断是否适用，)?需提供：[a-z_]+(?:、[a-z_]+)*）", keep, message)
 
 
-def _error_text(exc: BaseException) -> str:
-    """One clear message for an error, in Chinese where it is a question the rules leave open."""
-    from .engine import MissingFact
+#: The positional arguments of each command, by the field they give (shown by their metavar in errors).
+_POSITIONAL = {
+    "deadline": {"event": "EVENT"},
+    "meeting": {"meeting": "MEETING"},
+    "quorum": {"meeting": "MEETING"},
+    "leave": {"role": "ROLE"},
+}
 
-    if isinstance(exc, MissingFact):
-        return (
-            f"无法回答：{_cite(exc.rule)}取决于尚未提供的事实，"
-            f"{_to_do(exc.missing)}。\n(govrule: MissingFact: {exc.query})"
-        )
-    if isinstance(exc, NoApplicableRule):
-        detail = f"：{exc.detail}" if exc.detail else ""
-        return f"没有规则回答这个问题{detail}\n(govrule: NoApplicableRule: {exc})"
-    if isinstance(exc, RulesetError):
-        return "\n".join(str(p) for p in exc.problems)
+
+def _flag_of(command: str | None, field: str) -> str:
+    """How the clerk wrote a field on this command's line: ``--issuer``, ``--from``, ``EVENT``, ``ID``."""
+    if field == "ruleset":
+        return "ID"
+    if field == "input":
+        return "--input"
+    positional = _POSITIONAL.get(command or "", {}).get(field)
+    if positional:
+        return positional
+    if field in ("start", "from"):
+        return "--from"
+    if field == "role":
+        return "ROLE"
+    return _FLAG_OF.get(field, "--" + field.replace("_", "-"))
+
+
+def _error_text(exc: BaseException, command: str | None = None) -> str:
+    """One clear message for an error, in Chinese for a clerk (govrule.messages), naming the flag typed."""
+    from .messages import render, usage
+
     if isinstance(exc, _Usage):
-        return str(exc)
-    return f"govrule: {type(exc).__name__}: {exc}"
+        return usage(str(exc))
+    return render(exc, lambda field: _flag_of(command, field))
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -365,7 +392,9 @@ def _load(args: argparse.Namespace) -> Ruleset:
 
         calendar = default_calendar().with_files(*files)
     if args.ruleset is None:
-        raise QueryError("name a ruleset: a bundled id or a ruleset file")
+        raise QueryError(
+            "name a ruleset: a bundled id or a ruleset file", field="ruleset", reason="missing", example="ezhou"
+        )
     return load(args.ruleset, as_of=getattr(args, "as_of", None), calendar=calendar)
 
 
@@ -387,7 +416,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for i, name in enumerate(args.files, 1):
         file = _ruleset_path(name)
         if not os.path.exists(file):
-            raise QueryError(f"{name}: no such file or bundled ruleset")
+            raise QueryError(
+                f"{name}: no such file or bundled ruleset",
+                field="ruleset",
+                reason="no_such_file",
+                kind="ruleset",
+                path=name,
+                or_id=True,
+            )
         if _format(args) == "text" and len(args.files) > 3:
             err.write(f"[{i}/{len(args.files)}] {file}\n")
         problems = validate(file)
@@ -438,11 +474,13 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     for file in args.files:
         if not os.path.exists(file):
-            raise QueryError(f"{file}: no such fixture file")
+            raise QueryError(f"{file}: no such fixture file", reason="no_such_file", kind="fixture", path=file)
         if _looks_like_ruleset(file):
             raise QueryError(
                 f"{file} is a ruleset file, not a fixture file; check it with `govrule validate {file}` "
-                "or `govrule check {file}`, and test it with a fixture file of cases"
+                f"or `govrule check {file}`, and test it with a fixture file of cases",
+                reason="fixture_is_ruleset",
+                path=file,
             )
     fmt = _format(args)
     passed = failed = 0
@@ -546,7 +584,7 @@ def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rs = _load(args)
     query = "who_must_approve" if args.command == "approve" else "who_must_sign"
     doc, other = _gather(args, rs, DOCUMENT_FACTS, {"absent": "words:"})
-    absent = [rs.role(r) for r in other.get("absent") or ()]
+    absent = [_fact(rs, "role", "absent", r) for r in other.get("absent") or ()]
     ask = getattr(rs, query)
     d = ask(doc, absent=set(absent)) if absent else ask(doc)
     forbidden = bool(getattr(d, "forbidden", False))
@@ -575,7 +613,14 @@ def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     item, other = _gather(args, rs, AGENDA_FACTS, {"meeting": "meeting", "meeting_date": "date"})
     meeting = other.get("meeting")
     if meeting is None:
-        raise QueryError("name the meeting: --meeting 常务会议 (or `meeting` in --input)")
+        raise QueryError(
+            "name the meeting: --meeting 常务会议 (or `meeting` in --input)",
+            field="meeting",
+            reason="missing",
+            example="--meeting 常务会议",
+            allowed=rs.meetings,
+            labels={k: rs.meeting(k).label for k in rs.meetings},
+        )
     a = rs.check_agenda(item, meeting, other.get("meeting_date"))
     label = rs.meeting(a.meeting).label
     head = f"可以提交{label}（{a.meeting}）" if a.eligible else f"不能提交{label}（{a.meeting}）"
@@ -597,9 +642,19 @@ def cmd_deadline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     event = other.get("event")
     start = other.get("start") or other.get("from")
     if event is None:
-        raise QueryError(f"name the event; defined events: {', '.join(sorted(rs.events))}")
+        raise QueryError(
+            f"name the event; defined events: {', '.join(sorted(rs.events))}",
+            field="event",
+            reason="missing",
+            allowed=sorted(rs.events),
+        )
     if start is None:
-        raise QueryError("give the day the period runs from: --from YYYY-MM-DD")
+        raise QueryError(
+            "give the day the period runs from: --from YYYY-MM-DD",
+            field="start",
+            reason="missing",
+            example="--from 2024-09-27",
+        )
     d = rs.deadline(event, start)
     period = f"{d.amount}{_UNIT_ZH.get(d.unit, d.unit)}"
     direction = "前" if d.back else "内" if d.bound == "within" else ""
@@ -619,7 +674,13 @@ def cmd_meeting(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rs = _load(args)
     _, other = _gather(args, rs, {}, {"meeting": "meeting"})
     if other.get("meeting") is None:
-        raise QueryError(f"name the meeting; defined meetings: {', '.join(rs.meetings)}")
+        raise QueryError(
+            f"name the meeting; defined meetings: {', '.join(rs.meetings)}",
+            field="meeting",
+            reason="missing",
+            allowed=rs.meetings,
+            labels={k: rs.meeting(k).label for k in rs.meetings},
+        )
     m = rs.meeting(other["meeting"])
 
     def who(roles: Sequence[str] | None) -> str:
@@ -669,7 +730,12 @@ def cmd_quorum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _, other = _gather(args, rs, {}, {"meeting": "meeting", "present": "int", "total": "int"})
     for need in ("meeting", "present", "total"):
         if other.get(need) is None:
-            raise QueryError(f"quorum needs {need}: govrule quorum ID MEETING --present N --total N")
+            raise QueryError(
+                f"quorum needs {need}: govrule quorum ID MEETING --present N --total N",
+                field=need,
+                reason="missing",
+                example="govrule quorum ezhou 常务会议 --present 6 --total 10",
+            )
     met = rs.quorum_met(other["meeting"], other["present"], other["total"])
     rule = rs.quorum_rule(other["meeting"])
     m = rs.meeting(other["meeting"])
@@ -709,7 +775,13 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rs = _load(args)
     _, other = _gather(args, rs, {}, {"role": "role", "occasion": "text", "meeting": "meeting"})
     if other.get("role") is None:
-        raise QueryError(f"name the role; defined roles: {', '.join(rs.roles)}")
+        raise QueryError(
+            f"name the role; defined roles: {', '.join(rs.roles)}",
+            field="role",
+            reason="missing",
+            allowed=tuple(rs.roles),
+            labels=dict(rs.roles),
+        )
     a = rs.leave_approver(other["role"], other.get("occasion"), other.get("meeting"))
     occasions = {
         "absence": "离开工作岗位（出访、出差、休假）",
@@ -741,9 +813,11 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .segment import ruleset_id_from, scaffold, segment_file
 
     if not os.path.isfile(args.source):
-        raise QueryError(f"{args.source}: no such file")
+        raise QueryError(f"{args.source}: no such file", reason="no_such_file", kind="source", path=args.source)
     if args.output and os.path.exists(args.output) and not args.force:
-        raise QueryError(f"{args.output} exists; pass --force to overwrite it")
+        raise QueryError(
+            f"{args.output} exists; pass --force to overwrite it", reason="output_exists", path=args.output
+        )
     seg = segment_file(args.source)
     rid = args.id or ruleset_id_from(args.source)
     text = scaffold(seg, ruleset_id=rid, source=os.path.basename(args.source))
@@ -768,7 +842,7 @@ def cmd_calendar_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     from .calendar_notice import parse_notice_file, render_calendar
 
     if not os.path.isfile(args.notice):
-        raise QueryError(f"{args.notice}: no such file")
+        raise QueryError(f"{args.notice}: no such file", reason="no_such_file", kind="notice", path=args.notice)
     notice = parse_notice_file(args.notice)
     year = notice.calendar
     text = render_calendar(year, source=args.notice)
@@ -797,7 +871,7 @@ def cmd_calendar_days(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     from .calendar import load_calendar_file
 
     if not os.path.isfile(args.file):
-        raise QueryError(f"{args.file}: no such calendar file")
+        raise QueryError(f"{args.file}: no such calendar file", reason="no_such_file", kind="calendar", path=args.file)
     year = load_calendar_file(args.file)
     data = _days(year)
     text = "\n".join(
@@ -1022,12 +1096,14 @@ def _wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
-def _fail(exc: BaseException, as_json: bool, out: TextIO, err: TextIO, kind: str | None = None) -> None:
+def _fail(
+    exc: BaseException, as_json: bool, out: TextIO, err: TextIO, kind: str | None = None, command: str | None = None
+) -> None:
     if as_json:
         from .wire import dumps, error_dict
 
         out.write(dumps(error_dict(exc, kind), indent=2) + "\n")
-    err.write(_error_text(exc) + "\n")
+    err.write(_error_text(exc, command) + "\n")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -1059,24 +1135,24 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             out.flush()
             return code
         except GovruleError as exc:
-            _fail(exc, as_json, out, err)
+            _fail(exc, as_json, out, err, command=first)
             return _exit_code(exc)
         except (OSError, UnicodeError) as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
-            _fail(exc, as_json, out, err, "FileError")
+            _fail(exc, as_json, out, err, "FileError", command=first)
             return EXIT_USAGE
         except RecursionError as exc:
-            _fail(exc, as_json, out, err, "InputError")
+            _fail(exc, as_json, out, err, "InputError", command=first)
             return EXIT_USAGE
         except KeyboardInterrupt:
-            err.write("govrule: interrupted\n")
+            err.write("govrule：已中断\n")
             return 130
         except Exception as exc:  # a defect in govrule: still one line, not a traceback (GOVRULE_DEBUG=1 shows it)
             if os.environ.get("GOVRULE_DEBUG"):
                 raise
-            _fail(exc, as_json, out, err, "InternalError")
-            err.write("govrule: this is a defect in govrule; set GOVRULE_DEBUG=1 to see where it happened\n")
+            _fail(exc, as_json, out, err, "InternalError", command=first)
+            err.write("这是 govrule 自身的缺陷，请设置环境变量 GOVRULE_DEBUG=1 重新运行，查看出错位置并报告\n")
             return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (`govrule diff … | head`): stop quietly, and keep Python from

@@ -356,21 +356,28 @@ class Ruleset:
 
     def role(self, name: str) -> str:
         """The role id for an id or a Chinese label in either script (市長 or 市长)."""
-        return self._resolve(name, self._role_index, "role", tuple(self._spec.roles))
+        return self._resolve(name, self._role_index, "role", tuple(self._spec.roles), self._labels)
 
     def meeting_id(self, name: str) -> str:
         """The meeting id for an id or a Chinese label in either script."""
-        return self._resolve(name, self._meeting_index, "meeting", tuple(self._spec.meetings))
+        return self._resolve(name, self._meeting_index, "meeting", tuple(self._spec.meetings), self._spec.meetings)
 
     @staticmethod
-    def _resolve(name: Any, index: Mapping[str, str], what: str, defined: tuple[str, ...]) -> str:
+    def _resolve(
+        name: Any, index: Mapping[str, str], what: str, defined: tuple[str, ...], labels: Mapping[str, Any]
+    ) -> str:
         if not isinstance(name, str):
-            raise QueryError(f"a {what} is named by its id or Chinese label, not {type(name).__name__}")
+            raise QueryError(
+                f"a {what} is named by its id or Chinese label, not {type(name).__name__}",
+                field=what,
+                value=name,
+                reason="not_text",
+            )
         hit = index.get(name)
         if hit is None:
             hit = index.get(normalize_label(name))
         if hit is None:
-            raise UnknownTerm(what, name, defined)
+            raise UnknownTerm(what, name, defined, labels)
         return hit
 
     # ------------------------------------------------------------------ signing
@@ -554,7 +561,12 @@ class Ruleset:
                     away = self._absent(absent)
                     decision = self._signing.adjust(decision, "who_must_approve_meeting", req, away, None)
                 return decision
-        raise NoApplicableRule("who_must_approve_meeting", req, "the text sets no approval rule for such a meeting")
+        raise NoApplicableRule(
+            "who_must_approve_meeting",
+            req,
+            "the text sets no approval rule for such a meeting",
+            reason="no_meeting_approval_rule",
+        )
 
     def stand_in(self, role: str, rule: str | None = None) -> StandIn:
         """Who stands in for a role when it is away, with the rule that says so.
@@ -642,7 +654,13 @@ class Ruleset:
         if pending is not None:
             return pending
         what = "approval" if query == "who_must_approve" else "signing"
-        raise NoApplicableRule(query, doc, f"the text sets no {what} rule for such a document" + self._alone_note())
+        raise NoApplicableRule(
+            query,
+            doc,
+            f"the text sets no {what} rule for such a document" + self._alone_note(),
+            reason=f"no_{what}_rule",
+            **self._alone_facts(),
+        )
 
     def _alone_note(self) -> str:
         """For a supplement loaded alone: it answers only what it says itself (compose it over its base)."""
@@ -651,6 +669,13 @@ class Ruleset:
         base = self._spec.meta.supplements
         name = f" 《{base.title}》" if base is not None and base.title else ""
         return f"; this supplement, loaded alone, answers only what it says itself: compose it over its base{name}"
+
+    def _alone_facts(self) -> dict[str, Any]:
+        """The note above as facts of a NoApplicableRule, for govrule.messages."""
+        if self._spec.kind != "supplement":
+            return {}
+        base = self._spec.meta.supplements
+        return {"supplement_alone": True, "supplement_of": base.title if base is not None else None}
 
     def _decide(
         self, table: _Table, rows: tuple[_Candidate, ...], doc: Any, query: str = "who_must_sign"
@@ -717,7 +742,12 @@ class Ruleset:
         if meeting_date is not None and (
             not isinstance(meeting_date, dt.date) or isinstance(meeting_date, dt.datetime)
         ):
-            raise QueryError(f"meeting_date={meeting_date!r}: expected a date")
+            raise QueryError(
+                f"meeting_date={meeting_date!r}: expected a date",
+                field="meeting_date",
+                value=meeting_date,
+                reason="not_date",
+            )
         if agenda_item.proposed_by is not None and agenda_item.proposed_by not in self._spec.roles:
             agenda_item = agenda_item._replace(proposed_by=self.role(agenda_item.proposed_by))
         check = self._agenda.check(agenda_item, meeting_key, meeting_date, self._lead_due, self._warnings)
@@ -726,6 +756,10 @@ class Ruleset:
                 "check_agenda",
                 agenda_item,
                 f"the text sets no agenda preconditions for the {meeting_key} meeting" + self._alone_note(),
+                reason="no_agenda_rule",
+                meeting=meeting_key,
+                meeting_label=self._spec.meetings[meeting_key].label,
+                **self._alone_facts(),
             )
         return check
 
@@ -805,13 +839,16 @@ class Ruleset:
         """
         event = self.event_id(event)
         if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-            raise QueryError(f"start={start!r}: expected a date")
+            raise QueryError(f"start={start!r}: expected a date", field="start", value=start, reason="not_date")
         rule = self._deadlines.get(event)
         if rule is None:
             raise NoApplicableRule(
                 "deadline",
                 {"event": event, "start": start.isoformat()},
                 f"the text sets no time limit for {event}" + self._alone_note(),
+                reason="no_time_limit",
+                event_label=self._spec.events.get(event),
+                **self._alone_facts(),
             )
         cal = self.calendar
         if rule.anchor == "period_end":
@@ -863,7 +900,7 @@ class Ruleset:
             hit = self._event_index.get(normalize_label(name)) or vocabulary.lookup("event", name)
             if hit is not None and hit in self._events:
                 return hit
-        raise UnknownTerm("event", name, tuple(sorted(self._events)))
+        raise UnknownTerm("event", name, tuple(sorted(self._events)), self._spec.events)
 
     # ------------------------------------------------------------------ meetings, acting head, leave
 
@@ -910,13 +947,28 @@ class Ruleset:
         key = self.meeting_id(meeting)
         for name, value in (("present", present), ("total", total)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise QueryError(f"{name}={value!r}: expected a whole number of members, 0 or more")
+                raise QueryError(
+                    f"{name}={value!r}: expected a whole number of members, 0 or more",
+                    field=name,
+                    value=value,
+                    reason="not_whole_number",
+                )
         if total == 0 or present > total:
-            raise QueryError(f"present={present}, total={total}: need 0 <= present <= total and total > 0")
+            raise QueryError(
+                f"present={present}, total={total}: need 0 <= present <= total and total > 0",
+                reason="quorum_counts",
+                present=present,
+                total=total,
+            )
         quorum = self._spec.meetings[key].quorum
         if quorum is None:
             raise NoApplicableRule(
-                "quorum_met", {"meeting": key}, "the text sets no quorum for this meeting" + self._alone_note()
+                "quorum_met",
+                {"meeting": key},
+                "the text sets no quorum for this meeting" + self._alone_note(),
+                reason="no_quorum",
+                meeting_label=self._spec.meetings[key].label,
+                **self._alone_facts(),
             )
         share = fractions.Fraction(present, total)
         if quorum.more_than is not None:
@@ -927,14 +979,21 @@ class Ruleset:
         """The rule that sets a meeting's quorum."""
         quorum = self._spec.meetings[self.meeting_id(meeting)].quorum
         if quorum is None:
-            raise NoApplicableRule("quorum_met", {"meeting": meeting}, "the text sets no quorum for this meeting")
+            raise NoApplicableRule(
+                "quorum_met", {"meeting": meeting}, "the text sets no quorum for this meeting", reason="no_quorum"
+            )
         return self._rule_ref(quorum)
 
     def acting_head(self) -> ActingHead:
         """Who presides when the head is away, in order of preference, with the rule."""
         if self._acting is None:
             raise NoApplicableRule(
-                "acting_head", {}, "the text does not say who presides when the head is away" + self._alone_note()
+                "acting_head",
+                {},
+                "the text does not say who presides when the head is away" + self._alone_note(),
+                reason="no_acting_head",
+                head_label=self._labels.get("head"),
+                **self._alone_facts(),
             )
         return self._acting
 
@@ -960,7 +1019,13 @@ class Ruleset:
         if occasion is not None:
             allowed = model.LeaveRule.model_fields["occasion"].annotation.__args__  # type: ignore[union-attr]
             if occasion not in allowed:
-                raise QueryError(f"occasion={occasion!r} is not allowed; allowed: {', '.join(allowed)}")
+                raise QueryError(
+                    f"occasion={occasion!r} is not allowed; allowed: {', '.join(allowed)}",
+                    field="occasion",
+                    value=occasion,
+                    allowed=allowed,
+                    reason="not_allowed",
+                )
         answers: tuple[LeaveAnswer, ...] = ()
         for holder in (key, *self._hierarchy.ancestors(key)):
             answers = tuple(
@@ -980,6 +1045,9 @@ class Ruleset:
                 "leave_approver",
                 {"role": key, "occasion": occasion, "meeting": meeting_key},
                 "the text does not say whom this role asks for leave" + self._alone_note(),
+                reason="no_leave_rule",
+                role_label=self._labels.get(key),
+                **self._alone_facts(),
             )
         return dataclasses.replace(answers[0], others=answers[1:]) if len(answers) > 1 else answers[0]
 

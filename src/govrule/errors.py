@@ -1,10 +1,19 @@
-"""The exceptions govrule raises, and the Problem record that carries a file position."""
+"""The exceptions govrule raises, and the Problem record that carries a file position.
+
+Every exception keeps the facts of what went wrong as data, beside its English message: the
+field at fault and the value given, the allowed words and the closest of them, a ``reason``
+naming the kind of problem, and its details in ``facts``. :mod:`govrule.messages` renders
+them in Chinese for clerks; the English ``str()`` stays as it is for logs and programs.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import types
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from . import _hints
 
 __all__ = [
     "CalendarError",
@@ -41,7 +50,22 @@ class Problem:
 
 
 class GovruleError(Exception):
-    """The base of every exception govrule raises on purpose."""
+    """The base of every exception govrule raises on purpose.
+
+    ``reason`` names the kind of problem (``"not_allowed"``, ``"no_quorum"``, …; None when the
+    raise site gives none) and ``facts`` its details, for :mod:`govrule.messages`. Both travel
+    with the exception when it is pickled.
+    """
+
+    reason: str | None = None
+    facts: Mapping[str, Any] = types.MappingProxyType({})
+
+    def __init__(self, *args: object, reason: str | None = None, **facts: Any) -> None:
+        super().__init__(*args)
+        if reason is not None:
+            self.reason = reason
+        if facts:
+            self.facts = dict(facts)
 
 
 class RulesetError(GovruleError):
@@ -59,29 +83,109 @@ class RulesetError(GovruleError):
 
 
 class QueryError(GovruleError):
-    """A query was malformed: wrong type, unknown field or a value outside the vocabulary."""
+    """A query was malformed: wrong type, unknown field or a value outside the vocabulary.
+
+    Where the raise site knows them: ``field`` (the input field at fault), ``value`` (what was
+    given), ``allowed`` (the words it may take) and ``did_you_mean`` (the closest of them).
+    """
+
+    field: str | None = None
+    value: object = None
+    allowed: tuple[str, ...] = ()
+    _meant: str | None = None
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field: str | None = None,
+        value: object = None,
+        allowed: Iterable[str] = (),
+        did_you_mean: str | None = None,
+        reason: str | None = None,
+        **facts: Any,
+    ) -> None:
+        super().__init__(message, reason=reason, **facts)
+        if field is not None:
+            self.field = field
+        if value is not None:
+            self.value = value
+        allowed = tuple(allowed)
+        if allowed:
+            self.allowed = allowed
+        if did_you_mean is not None:
+            self._meant = did_you_mean
+
+    @property
+    def did_you_mean(self) -> str | None:
+        """The allowed word closest to the value given, if one is close (given by the raise site or found here)."""
+        if self._meant is not None:
+            return self._meant
+        if isinstance(self.value, str) and self.allowed:
+            return _hints.closest(self.value, self.allowed)
+        return None
+
+    def at(self, field: str) -> QueryError:
+        """This error, naming ``field`` as the input at fault unless the raise site named one already."""
+        if self.field is None:
+            self.field = field
+        return self
 
 
 class UnknownTerm(QueryError):
     """A query named a word (role, meeting, event, kind) the ruleset does not define."""
 
-    def __init__(self, category: str, term: object, defined: Sequence[str]) -> None:
+    def __init__(
+        self, category: str, term: object, defined: Sequence[str], labels: Mapping[str, object] | None = None
+    ) -> None:
         self.category = category
         self.term = term
         self.defined = tuple(defined)
-        super().__init__(f"unknown {category} {term!r}; defined {category}s: {', '.join(self.defined) or '(none)'}")
+        #: The defined words' Chinese labels (id -> label) where the raise site has them.
+        self.labels: dict[str, str] = {
+            k: v if isinstance(v, str) else str(getattr(v, "label", "") or "") for k, v in (labels or {}).items()
+        }
+        super().__init__(
+            f"unknown {category} {term!r}; defined {category}s: {', '.join(self.defined) or '(none)'}",
+            reason="unknown_term",
+        )
+
+    @property
+    def allowed(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The defined words."""
+        return self.defined
+
+    @property
+    def value(self) -> object:  # type: ignore[override]
+        """The word given."""
+        return self.term
+
+    @property
+    def did_you_mean(self) -> str | None:
+        """The defined word (or the id of the label) closest to the word given, if one is close."""
+        if not isinstance(self.term, str):
+            return None
+        close = _hints.closest(self.term, self.defined)
+        if close is None and self.labels:
+            by_label = {label: key for key, label in self.labels.items() if label}
+            label = _hints.closest(self.term, by_label)
+            close = by_label[label] if label is not None else None
+        return close
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.category, self.term, self.defined))
+        return (type(self), (self.category, self.term, self.defined, self.labels), self._state())
+
+    def _state(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("category", "term", "defined", "labels")}
 
 
 class NoApplicableRule(GovruleError):
     """No rule of the ruleset answers the query: the source text is silent on it."""
 
-    def __init__(self, query: str, given: object, detail: str = "") -> None:
+    def __init__(self, query: str, given: object, detail: str = "", *, reason: str | None = None, **facts: Any) -> None:
         # The message is built when shown, not here: callers that ask many questions catch
         # this for every input the text is silent on, and most never print it.
-        super().__init__(query, given, detail)
+        super().__init__(query, given, detail, reason=reason, **facts)
         self.query = query
         self.given = given
         self.detail = detail
@@ -93,7 +197,8 @@ class NoApplicableRule(GovruleError):
         return msg
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.query, self.given, self.detail))
+        state = {k: v for k, v in self.__dict__.items() if k in ("reason", "facts")}
+        return (type(self), (self.query, self.given, self.detail), state or None)
 
 
 def _given_text(given: object) -> str:

@@ -39,13 +39,20 @@ _VOCABULARY_OF = {
 }
 
 
-def _bad(field: str, value: object, allowed: Iterable[str] | str) -> QueryError:
+def _bad(field: str, value: object, allowed: Iterable[str] | str, reason: str = "not_allowed") -> QueryError:
     if isinstance(allowed, str):
-        return QueryError(f"{field}={value!r}: {allowed}")
+        return QueryError(f"{field}={value!r}: {allowed}", field=field, value=value, reason=reason)
     words = sorted(allowed)
     close = _hints.close_matches(str(value), words) if isinstance(value, str) else []
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return QueryError(f"{field}={value!r} is not allowed; allowed: {', '.join(words)}{hint}")
+    return QueryError(
+        f"{field}={value!r} is not allowed; allowed: {', '.join(words)}{hint}",
+        field=field,
+        value=value,
+        allowed=words,
+        did_you_mean=close[0] if close else None,
+        reason=reason,
+    )
 
 
 def _enum(field: str, value: Any, allowed: frozenset[str]) -> Any:
@@ -62,18 +69,18 @@ def _enum(field: str, value: Any, allowed: frozenset[str]) -> Any:
 def _flag(field: str, value: Any, *, unknown_ok: bool) -> Any:
     if value is True or value is False or (value is None and unknown_ok):
         return value
-    raise _bad(field, value, "expected true or false" + (" or null (unknown)" if unknown_ok else ""))
+    raise _bad(field, value, "expected true or false" + (" or null (unknown)" if unknown_ok else ""), "not_bool")
 
 
 def _words(field: str, value: Any, allowed: frozenset[str] | None = None, *, unknown_ok: bool = False) -> Any:
     if value is None and unknown_ok:
         return None
     if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        raise _bad(field, value, "expected a list of words")
+        raise _bad(field, value, "expected a list of words", "not_words")
     out = tuple(value)
     for word in out:
         if not isinstance(word, str):
-            raise _bad(field, word, "expected a list of words")
+            raise _bad(field, word, "expected a list of words", "not_words")
         if allowed is not None and word not in allowed:
             return tuple(_enum(field, w, allowed) for w in out)
     return out
@@ -86,7 +93,7 @@ def _is_text_list(value: Any) -> bool:
 def _name(field: str, value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
-    raise _bad(field, value, "expected an id (text) or null")
+    raise _bad(field, value, "expected an id (text) or null", "not_text")
 
 
 class _DocumentFields(NamedTuple):
@@ -281,14 +288,14 @@ class AgendaItem(_AgendaFields):
         if isinstance(materials_submitted, str):
             day = iso_date(materials_submitted)
             if day is None:
-                raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD")
+                raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD", "not_date")
             materials_submitted = day
         elif isinstance(materials_submitted, dt.datetime) or not (
             materials_submitted is None or isinstance(materials_submitted, dt.date)
         ):
-            raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD")
+            raise _bad("materials_submitted", materials_submitted, "expected a date YYYY-MM-DD", "not_date")
         if title is not None and not isinstance(title, str):
-            raise _bad("title", title, "expected text")
+            raise _bad("title", title, "expected text", "not_text")
         return super().__new__(
             cls,
             title,
@@ -365,7 +372,7 @@ class MeetingRequest(_MeetingRequestFields):
             raise _unknown_field(cls, "meeting request", unknown)
         for name, value in (("half_days", half_days), ("attendees", attendees)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise _bad(name, value, "expected a whole number, 0 or more, or null (unknown)")
+                raise _bad(name, value, "expected a whole number, 0 or more, or null (unknown)", "not_whole_number")
         return super().__new__(
             cls,
             _enum("convened_by", convened_by, _ISSUERS),
@@ -404,7 +411,14 @@ def _unknown_field(cls: type[Any], what: str, unknown: Mapping[str, Any]) -> Que
     key = next(iter(unknown))
     close = _hints.close_matches(str(key), list(cls._fields))
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
+    return QueryError(
+        f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}",
+        value=key,
+        allowed=cls._fields,
+        did_you_mean=close[0] if close else None,
+        reason="unknown_field",
+        where=what,
+    )
 
 
 def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) -> Any:
@@ -417,7 +431,14 @@ def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) ->
         key = unknown[0]
         close = _hints.close_matches(str(key), sorted(keys))
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise QueryError(f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}")
+        raise QueryError(
+            f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}",
+            value=key,
+            allowed=cls._fields,
+            did_you_mean=close[0] if close else None,
+            reason="unknown_field",
+            where=what,
+        )
     return cls(**data)
 
 

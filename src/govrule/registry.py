@@ -120,7 +120,9 @@ def load(
         rs = _load_path(name)
     elif os.sep in name or "/" in name or name.lower().endswith((".yaml", ".yml", ".json")):
         # A path, not an id: say the file is missing rather than list the bundled ids.
-        raise QueryError(f"{name}: no such ruleset file")
+        raise QueryError(
+            f"{name}: no such ruleset file", field="ruleset", reason="no_such_file", kind="ruleset", path=name
+        )
     else:
         raise UnknownTerm("ruleset", name, bundled())
     if as_of is not None:
@@ -184,7 +186,11 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
     if start is None:
         raise NotInForce(
             f"{name}: the text gives no date from which it is in force, so it cannot be "
-            f"confirmed in force on {day.isoformat()}; load it without as_of"
+            f"confirmed in force on {day.isoformat()}; load it without as_of",
+            reason="no_start",
+            title=meta.title,
+            number=meta.number,
+            day=day.isoformat(),
         )
     if day < start:
         earlier = [_describe(r) for r in meta.supersedes if r.date is None or r.date <= day]
@@ -198,9 +204,31 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
                 if getattr(meta, k) == start
             )
         )
-        raise NotInForce(f"{name} {basis}: {start.isoformat()}, after {day.isoformat()}{instead}")
+        raise NotInForce(
+            f"{name} {basis}: {start.isoformat()}, after {day.isoformat()}{instead}",
+            reason="not_yet",
+            title=meta.title,
+            number=meta.number,
+            start=start.isoformat(),
+            day=day.isoformat(),
+            basis=None
+            if meta.effective
+            else next(k for k in ("published", "signed", "adopted") if getattr(meta, k) == start),
+            instead=tuple(
+                (r.title, r.number, r.date.isoformat() if r.date else None)
+                for r in meta.supersedes
+                if r.date is None or r.date <= day
+            ),
+        )
     if meta.abolished is not None and day >= meta.abolished:
-        raise NotInForce(f"{name} was abolished on {meta.abolished.isoformat()}, before {day.isoformat()}")
+        raise NotInForce(
+            f"{name} was abolished on {meta.abolished.isoformat()}, before {day.isoformat()}",
+            reason="abolished",
+            title=meta.title,
+            number=meta.number,
+            abolished=meta.abolished.isoformat(),
+            day=day.isoformat(),
+        )
     number = _norm_number(meta.number)
     if number is not None and meta.id in bundled():
         graph = supersession_graph()
@@ -211,12 +239,22 @@ def _check_in_force(rs: Ruleset, day: dt.date) -> None:
             if since is not None and day >= since:
                 raise NotInForce(
                     f"{name} was superseded by {newer} on {since.isoformat()}; "
-                    f"on {day.isoformat()} that document was in force"
+                    f"on {day.isoformat()} that document was in force",
+                    reason="superseded",
+                    title=meta.title,
+                    number=meta.number,
+                    newer=newer,
+                    since=since.isoformat(),
+                    day=day.isoformat(),
                 )
     if meta.status == "abolished" and meta.abolished is None:
         raise NotInForce(
             f"{name} is marked abolished on a date the text does not give, so it cannot be "
-            f"confirmed in force on {day.isoformat()}; load it without as_of"
+            f"confirmed in force on {day.isoformat()}; load it without as_of",
+            reason="abolished_undated",
+            title=meta.title,
+            number=meta.number,
+            day=day.isoformat(),
         )
 
 

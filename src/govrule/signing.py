@@ -164,6 +164,10 @@ class SigningRules:
                     query,
                     given,
                     f"rule {decision.rule.id} ({decision.rule.citation}) has no path {path!r}; its paths: {have}",
+                    reason="no_path",
+                    rule=decision.rule,
+                    path=path,
+                    paths=tuple(a.name for a in decision.alternatives),
                 )
             steps = alt.steps
             signers, cosigners, escalation = _outcome(steps, decision.purpose)
@@ -264,6 +268,11 @@ class SigningRules:
                     given,
                     f"rule {decision.rule.id} ({decision.rule.citation}) needs {who} to {step.action}, who is away, "
                     "and the text does not say who acts instead",
+                    reason="absent_no_substitute",
+                    rule=decision.rule,
+                    who=tuple(missing),
+                    who_labels={r: self._labels.get(r, "") for r in missing},
+                    action=step.action,
                 )
             authorized_by = step.authorized_by if step.authorized_by in roles else None
             steps.append(dataclasses.replace(step, roles=tuple(roles), authorized_by=authorized_by))
@@ -290,7 +299,11 @@ class SigningRules:
             found.append(StandIn(role, acting.roles, "acting_head", self._ref(acting), labels=self._labels))
         if not found:
             raise NoApplicableRule(
-                "stand_in", {"role": role, "rule": rule_id}, "the text does not say who stands in for this role"
+                "stand_in",
+                {"role": role, "rule": rule_id},
+                "the text does not say who stands in for this role",
+                reason="no_stand_in",
+                role_label=self._labels.get(role),
             )
         return dataclasses.replace(found[0], others=tuple(found[1:]))
 

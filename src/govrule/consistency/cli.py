@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..errors import GovruleError, RulesetError, UnknownTerm
+from ..errors import GovruleError, RulesetError
 from . import check, wording
 
 __all__ = ["cli_check"]
@@ -26,15 +26,10 @@ def cli_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"{p}\n")
             status = max(status, 1)
             continue
-        except UnknownTerm as exc:
-            message = f"govrule check: {target}: no such bundled ruleset or file"
-            if exc.category != "ruleset":
-                message = f"govrule check: {target}: {exc}"
-            err.write(message + "\n")
-            status = max(status, 2)
-            continue
-        except GovruleError as exc:
-            err.write(f"govrule check: {target}: {type(exc).__name__}: {exc}\n")
+        except GovruleError as exc:  # an unknown id or a missing file: in Chinese, as every command's errors
+            from ..messages import render
+
+            err.write(f"govrule check {target}：{render(exc, lambda field: 'ID|FILE')}\n")
             status = max(status, 2)
             continue
         if any(f.severity == "error" and not f.recorded for f in findings):
