@@ -454,7 +454,11 @@ def cli_reference() -> str:
         "Every command takes `--format text|json` (`--json` for short; `test` and `check` also\n"
         '`--format junit`). The JSON carries `"schema": "govrule.answer/1"` and follows\n'
         "`schema/answer.schema.json`; under `--json` an error is JSON on standard output too\n"
-        '(`{"schema", "error": {"kind", "message", …}}`). Exit codes, the same for every command:\n'
+        '(`{"schema", "error": {"kind", "message", …}}`, its `message` the English message of the\n'
+        "exception); as text, an error is one or two lines of Chinese on standard error\n"
+        "(`govrule.messages`) naming the flag and the value at fault, the allowed words with their\n"
+        "Chinese labels and the closest of them, or why the text leaves the question open. Exit codes,\n"
+        "the same for every command:\n"
         "**0** success, **1** a finding (an invalid file, a failed case, an error finding of `check`, a\n"
         "question no rule answers, an ineligible item, a quorum not met, differences in `diff`), **2** a\n"
         "usage or input error (a bad flag, an unknown id or word, a missing file). Errors are one\n"
