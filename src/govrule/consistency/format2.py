@@ -499,7 +499,7 @@ def _contradictions(
             Raw(
                 "contradiction",
                 "warning",
-                f"禁止性规定{rule_name(rule)}与{shown}适用于相同的输入，而{shown}先被查到：这样的输入会得到签发人，"
+                f"禁止性规定{rule_name(rule)}与{shown}适用于相同的输入，而后者先被查到：这样的输入会得到签发人，"
                 f"尽管{rule.cite}禁止办理（请把禁止性规定放在前面，或缩小这些规则的条件）；"
                 f"例如：{words.inputs(space.fields, witness)}",
                 (rule.id, *(ordered[j][3].id for j in winners)),

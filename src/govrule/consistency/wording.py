@@ -246,7 +246,7 @@ def field_name(field: str) -> str:
 
 
 def _counts(field: str, spans: Sequence[tuple[int, int | None]]) -> str:
-    """Whole-number ranges: ``分管领域数≥3（portfolio_count≥3）``, ``参会人数为1–49或≥200（attendees ∈ {1–49, ≥200}）``."""
+    """Whole-number ranges: ``分管领域数≥3（portfolio_count≥3）``, ``参会人数为1–49或≥200（attendees ∈ {…}）``."""
     said = [f"{lo}" if lo == hi else f"≥{lo}" if hi is None else f"{lo}–{hi}" for lo, hi in spans]
     name = field_name(field)
     if len(said) > 1:
