@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import loader, model, vocabulary
+from .. import loader, messages, model, vocabulary
 from . import limits
 
 if TYPE_CHECKING:
@@ -66,21 +66,6 @@ GRAPH_NAMES: Mapping[str, str] = {
     "escalation": "报请关系",
     "is_a": "角色归属（is_a）",
     "see": "参照关系（see）",
-}
-
-#: Fields the closed vocabulary does not name (it names the fields of a document).
-_FIELDS: Mapping[str, str] = {
-    "portfolio_count": "分管领域数",
-    "convened_by": "召集单位",
-    "in_name_of": "会议名义",
-    "scope": "会议范围",
-    "invites": "邀请参会范围",
-    "half_days": "会期（半天数）",
-    "attendees": "参会人数",
-    "title": "议题名称",
-    "proposed_by": "提出人",
-    "procedures_done": "已履行的程序",
-    "materials_submitted": "材料报送日期",
 }
 
 
@@ -179,14 +164,14 @@ class Names:
         if len(values) > 1 and excluded and len(excluded) < len(values):
             written = [_word(v) for v in excluded]
             said = "或".join(self.value(kind, v) for v in excluded)
-            return f"{field_name(field)}不为{said}（{field} ∉ {{{', '.join(written)}}}）"
+            return f"{field_name(field, fields)}不为{said}（{field} ∉ {{{', '.join(written)}}}）"
         written = [_word(v) for v in values]
         if len(values) == 1:
             machine = f"{field}={written[0]}"
         else:
             machine = f"{field} ∈ {{{', '.join(written)}}}"
         said = "或".join(self.value(kind, v) for v in values)
-        return _pair(field_name(field), said, machine, field, "、".join(written))
+        return _pair(field_name(field, fields), said, machine, field, "、".join(written))
 
     def region(self, space: Space, box: Box, *, limit: int = limits.MAX_RENDERED_CONDITIONS) -> str:
         """A box of inputs as conditions (at most ``limit`` of them, then a count of the rest)."""
@@ -199,9 +184,9 @@ class Names:
                 has = allowed == [True]
                 word = dim.word or "其他词"
                 machine = f"{dim.field} {'has' if has else 'lacks'} {dim.word or '(other words)'}"
-                parts.append(f"{field_name(dim.field)}{'含' if has else '不含'}“{word}”（{machine}）")
+                parts.append(f"{field_name(dim.field, space.fields)}{'含' if has else '不含'}“{word}”（{machine}）")
             elif space.fields.get(dim.field) == "int":
-                parts.append(_counts(dim.field, allowed))
+                parts.append(_counts(dim.field, allowed, space.fields))
             else:
                 excluded = [a for j, a in enumerate(dim.atoms) if not mask >> j & 1]
                 parts.append(self.condition(space.fields, dim.field, allowed, excluded))
@@ -216,7 +201,7 @@ class Names:
             if isinstance(value, tuple | list | frozenset | set):
                 words = [str(v) for v in value]
                 said = "、".join(words) or "（无）"
-                parts.append(_pair(field_name(field), said, f"{field}=[{', '.join(words)}]", field, said))
+                parts.append(_pair(field_name(field, fields), said, f"{field}=[{', '.join(words)}]", field, said))
             else:
                 parts.append(self.condition(fields, field, [value]))
         return "、".join(parts) or "任何输入"
@@ -239,16 +224,19 @@ def undefined(what: str, name: str, where: str, *, close: str | None = None, def
     return f"未定义的{zh} '{name}'（位于 {where}）{hint}{listed}"
 
 
-def field_name(field: str) -> str:
-    """A field's Chinese name (its id where none is known)."""
-    terms = vocabulary.terms_of("document_field", field) if field in vocabulary.DOCUMENT_FIELDS else ()
-    return terms[0] if terms else _FIELDS.get(field, field)
+def field_name(field: str, fields: Mapping[str, str] = model.DOCUMENT_FIELDS) -> str:
+    """A field's Chinese name: a document's from the vocabulary (``kind`` is 文种 there), others as errors name them."""
+    if fields is not model.AGENDA_FIELDS and field in vocabulary.DOCUMENT_FIELDS:
+        return vocabulary.terms_of("document_field", field)[0]
+    if field == "portfolio_count":
+        return "分管领域数"
+    return messages.field_name(field)
 
 
-def _counts(field: str, spans: Sequence[tuple[int, int | None]]) -> str:
+def _counts(field: str, spans: Sequence[tuple[int, int | None]], fields: Mapping[str, str]) -> str:
     """Whole-number ranges: ``分管领域数≥3（portfolio_count≥3）``, ``参会人数为1–49或≥200（attendees ∈ {…}）``."""
     said = [f"{lo}" if lo == hi else f"≥{lo}" if hi is None else f"{lo}–{hi}" for lo, hi in spans]
-    name = field_name(field)
+    name = field_name(field, fields)
     if len(said) > 1:
         return f"{name}为{'或'.join(said)}（{field} ∈ {{{', '.join(said)}}}）"
     if said[0].startswith("≥"):
