@@ -177,19 +177,83 @@ class Auditor:
 
     # ------------------------------------------------------------------ one chunk
 
-    def audit(self, table: pa.Table | pa.RecordBatch, first_row: int | np.ndarray = 0) -> pa.Table:
+    def audit(
+        self,
+        table: pa.Table | pa.RecordBatch,
+        first_row: int | np.ndarray = 0,
+        repeats: np.ndarray | None = None,
+    ) -> pa.Table:
         """The findings of a chunk whose first record is record number ``first_row + 1`` of the archive.
 
         Args:
             table: The records, one per row, with the record format's columns (others are ignored).
             first_row: How many records of the archive come before this chunk; or, where the chunk's
                 records are not consecutive, each record's 0-based position in the archive.
+            repeats: Per record, the 1-based row of an earlier record with the same id, or 0 (see
+                `govrule.audit.ids`). A record that repeats an id is a ``bad_row`` naming both rows and
+                is not judged (only its unreadable cells are reported besides). None: ids are not
+                checked (an Auditor sees one chunk at a time; whether an id was seen elsewhere in the
+                archive is the caller's to say).
 
         Returns:
             A table with `FINDINGS_SCHEMA`, ordered by row; compliant records have no rows in it.
         """
         if isinstance(table, pa.RecordBatch):
             table = pa.Table.from_batches([table])
+        found = self._audit(table, first_row)
+        if repeats is None or not repeats.any():
+            return found
+        return self._with_repeats(table, found, first_row, repeats)
+
+    def _with_repeats(
+        self, table: pa.Table, found: pa.Table, first_row: int | np.ndarray, repeats: np.ndarray
+    ) -> pa.Table:
+        """The findings with each record that repeats an id reported as a bad row, and not judged."""
+        where = np.nonzero(repeats)[0]
+        rows = (first_row[where] if isinstance(first_row, np.ndarray) else where + first_row) + 1
+        if found.num_rows:
+            # Of a repeated record's own findings only its unreadable cells stay: it is not judged.
+            flagged = np.isin(found["row"].to_numpy(), rows)
+            keep = ~flagged | (found["finding"].to_numpy(zero_copy_only=False) == "bad_row")
+            found = found.filter(pa.array(keep))
+        take = pa.array(where, type=pa.int64())
+        ids = as_text(table["id"].take(take)).to_pylist()
+        firsts = repeats[where].tolist()
+
+        def raw(name: str) -> pa.Array:
+            if name not in table.column_names:
+                return pa.nulls(len(where), pa.string())
+            text = as_text(table[name].take(take))
+            return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+        n = len(where)
+        shown = [str(i).strip() for i in ids]
+        repeated = pa.table(
+            {
+                "id": pa.array(ids, pa.string()),
+                "row": pa.array(rows, pa.int64()),
+                "finding": pa.array(["bad_row"] * n, pa.string()),
+                "rule": pa.nulls(n, pa.string()),
+                "citation": pa.nulls(n, pa.string()),
+                "detail": pa.array(
+                    [
+                        f"第 {r} 行的编号 {i} 与第 {f} 行重复"
+                        for r, i, f in zip(rows.tolist(), shown, firsts, strict=True)
+                    ],
+                    pa.string(),
+                ),
+                "text": pa.nulls(n, pa.string()),
+                "column": pa.array(["id"] * n, pa.string()),
+                "value": pa.array(ids, pa.string()),
+                "issuer": raw("issuer"),
+                "issued": raw("issued"),
+                "ruleset": pa.nulls(n, pa.string()),
+            },
+            schema=FINDINGS_SCHEMA,
+        )
+        return pa.concat_tables([repeated, found]).sort_by("row")
+
+    def _audit(self, table: pa.Table, first_row: int | np.ndarray) -> pa.Table:
         n = table.num_rows
         if n == 0:
             return FINDINGS_SCHEMA.empty_table()

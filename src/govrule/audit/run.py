@@ -20,6 +20,7 @@ import pyarrow as pa
 from ..engine import Ruleset
 from ..registry import load
 from .batch import FINDINGS_SCHEMA, Auditor, concat
+from .ids import SeenIds, repeats
 from .io import Chunk, FindingsWriter, count_records, read_archive, unreadable_findings
 from .judge import Versions
 from .records import FINDING_KINDS
@@ -142,6 +143,7 @@ def audit_file(
     """
     v = versions(rulesets, ignore_dates=ignore_dates)
     auditor = Auditor(v)
+    seen = SeenIds()
     summary = Summary(archive, _describe(v))
     total = count_records(archive)
     start = time.perf_counter()
@@ -154,7 +156,8 @@ def audit_file(
                 summary.records += len(chunk.unreadable)
                 summary.records_by_month[""] += len(chunk.unreadable)
             if chunk.table.num_rows:
-                parts.append(auditor.audit(chunk.table, chunk.rows))
+                seen, again = repeats(seen, chunk.table, chunk.rows)
+                parts.append(auditor.audit(chunk.table, chunk.rows, again))
                 summary.records += chunk.table.num_rows
                 summary.records_by_month.update(auditor.last_months)
             findings = concat(parts)
@@ -195,11 +198,15 @@ def audit_table(
     first_row: int = 0,
     auditor: Auditor | None = None,
 ) -> pa.Table:
-    """The findings of records in memory: a pyarrow table, a pandas DataFrame or a list of dicts."""
+    """The findings of records in memory: a pyarrow table, a pandas DataFrame or a list of dicts.
+
+    A record whose id repeats an earlier record's id (among these records) is a ``bad_row``.
+    """
     if auditor is None:
         auditor = Auditor(versions(rulesets, ignore_dates=ignore_dates))
     table = _as_table(records)
-    return auditor.audit(table, first_row)
+    _, again = repeats(SeenIds(), table, first_row)
+    return auditor.audit(table, first_row, again)
 
 
 def _as_table(records: Any) -> pa.Table:
