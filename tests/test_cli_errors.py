@@ -374,3 +374,39 @@ def test_render_without_a_command_line_names_the_field() -> None:
         govrule.Document(kind="requst")
     text = messages.render(bad.value)
     assert text.startswith("类别（kind）不能是“requst”，是否要写 request（请示）？")
+
+
+def test_a_bad_calendar_file_lists_each_problem_at_its_line_in_chinese(tmp_path: Path) -> None:
+    bad = tmp_path / "2027.yaml"
+    bad.write_text(
+        "year: 2027\n"
+        "holidays:\n"
+        "  - 2027-01-01\n"
+        "  - {from: 2027-02-10, to: 2027-02-01}\n"
+        "workdays: [2027-01-04, 2027-01-01]\n"
+        "foo: 1\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("calendar", "days", str(bad))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines[0] == "日历文件有误（4 处），请按以下位置修改："
+    assert f"{bad}:4：区间 2027-02-10 至 2027-02-01 结束早于开始" in lines
+    assert f"{bad}:5：2027-01-01 既列为放假（第 3 行）又列为调休上班" in lines
+    assert f"{bad}:5：2027-01-04 是星期一；workdays 只列调休上班的周末" in lines
+    assert f"{bad}:6：未知的键“foo”，可用：year、holidays、workdays" in lines
+    for name in CLASS_NAMES:
+        assert name not in err
+    assert not ENGLISH.search(err.replace(str(bad), ""))
+    one = tmp_path / "one.yaml"
+    one.write_text("year: 2027\n", encoding="utf-8")
+    err, data = text_and_json("calendar", "days", str(one), code=1)
+    assert_readable(err, str(one))
+    assert err.strip() == f"日历文件有误：{one}:1：缺少 holidays（放假日期）"
+    assert data["kind"] == "CalendarFileError" and "missing key 'holidays'" in data["message"]
+
+
+def test_a_period_beyond_the_last_representable_year() -> None:
+    err, _ = text_and_json("deadline", "ezhou", "normative_document_validity", "--from", "9999-06-01", code=2)
+    assert_readable(err)
+    assert err.strip() == "自9999-06-01起5年超出了可以计算的年份（1—9999 年）"

@@ -347,7 +347,11 @@ def _add_months(start: date, months: int, unit: str) -> date:
 def _out_of_range(start: date, amount: int, unit: str) -> GovruleError:
     return GovruleError(
         f"{start.isoformat()} {'+' if amount >= 0 else '-'} {abs(amount)} {unit} "
-        f"falls outside the years {date.min.year}-{date.max.year}"
+        f"falls outside the years {date.min.year}-{date.max.year}",
+        reason="out_of_range",
+        start=start.isoformat(),
+        amount=amount,
+        unit=unit,
     )
 
 
@@ -473,7 +477,9 @@ def load_calendar_file(path: _Path) -> CalendarYear:
     text, problems = _yaml.read_source(name)
     if text is None:
         p = problems[0]
-        raise CalendarFileError(f"calendar file {name}:{p.line}: {p.message}", name, p.line)
+        raise CalendarFileError(
+            f"calendar file {name}:{p.line}: {p.message}", name, p.line, reason="calendar_unreadable"
+        )
     return _parse_calendar(text, name)
 
 
@@ -484,7 +490,7 @@ def _parse_calendar(text: str, name: str) -> CalendarYear:
     loaded, problems = _yaml.load_text(text, name)
     if loaded is None:
         p = problems[0]
-        raise CalendarFileError(f"calendar file {name}:{p.line}: {p.message}", name, p.line)
+        raise CalendarFileError(f"calendar file {name}:{p.line}: {p.message}", name, p.line, reason="calendar_yaml")
     return _Checker(name, loaded).calendar()
 
 
@@ -504,13 +510,19 @@ class _Checker:
     def __init__(self, name: str, loaded: Any) -> None:
         self.name = name
         self.loaded = loaded
-        self.problems: list[tuple[int, str]] = []
+        # (line, English message, reason, facts) for each problem; govrule.messages renders the reason.
+        self.problems: list[tuple[int, str, str, tuple[tuple[str, Any], ...]]] = []
 
     def line(self, path: tuple[str | int, ...], key: bool = False) -> int:
         return int(self.loaded.where(path, key=key)[0])
 
-    def problem(self, path: tuple[str | int, ...], message: str, key: bool = False) -> None:
-        self.problems.append((self.line(path, key), message))
+    def problem(
+        self, path: tuple[str | int, ...], message: str, key: bool = False, reason: str = "", **facts: Any
+    ) -> None:
+        self.add(self.line(path, key), message, reason, **facts)
+
+    def add(self, line: int, message: str, reason: str, **facts: Any) -> None:
+        self.problems.append((line, message, reason, tuple(sorted(facts.items()))))
 
     def day(self, value: object, path: tuple[str | int, ...], what: str) -> date | None:
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -519,14 +531,16 @@ class _Checker:
         if day is not None:
             return day
         shown = value if isinstance(value, str | int | float | bool | None) else type(value).__name__
-        self.problem(path, f"{what} must be a date written YYYY-MM-DD, not {shown!r}")
+        self.problem(path, f"{what} must be a date written YYYY-MM-DD, not {shown!r}", reason="bad_date", value=shown)
         return None
 
     def entries(self, value: object, key: str) -> list[_Entry]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem((key,), f"{key} must be a list of dates or {{from, to, name}} ranges")
+            self.problem(
+                (key,), f"{key} must be a list of dates or {{from, to, name}} ranges", reason="not_list", word=key
+            )
             return []
         found: list[_Entry] = []
         for i, item in enumerate(value):
@@ -544,11 +558,16 @@ class _Checker:
         for k in item:
             if k not in _RANGE_KEYS:
                 self.problem(
-                    (*path, k), f"unknown key {k!r} in a range in {key}; allowed: {', '.join(_RANGE_KEYS)}", True
+                    (*path, k),
+                    f"unknown key {k!r} in a range in {key}; allowed: {', '.join(_RANGE_KEYS)}",
+                    True,
+                    reason="unknown_range_key",
+                    word=str(k),
+                    allowed=_RANGE_KEYS,
                 )
         for required in ("from", "to"):
             if required not in item:
-                self.problem(path, f"a range in {key} needs '{required}'")
+                self.problem(path, f"a range in {key} needs '{required}'", reason="range_needs", word=required)
         if "from" not in item or "to" not in item:
             return None
         first = self.day(item["from"], (*path, "from"), "'from'")
@@ -559,54 +578,82 @@ class _Checker:
             if isinstance(raw, str) and raw.strip():
                 label = raw.strip()
             else:
-                self.problem((*path, "name"), "'name' must be a non-empty text")
+                self.problem((*path, "name"), "'name' must be a non-empty text", reason="bad_name")
         if first is None or last is None:
             return None
         if first > last:
-            self.problem(path, f"range from {first} to {last} ends before it starts")
+            self.problem(
+                path,
+                f"range from {first} to {last} ends before it starts",
+                reason="range_backwards",
+                first=first,
+                last=last,
+            )
             return None
         if last.toordinal() - first.toordinal() > 366:
-            self.problem(path, f"range from {first} to {last} is longer than a year")
+            self.problem(
+                path,
+                f"range from {first} to {last} is longer than a year",
+                reason="range_too_long",
+                first=first,
+                last=last,
+            )
             return None
         return _Entry(first, last, label, self.line(path))
 
     def error(self) -> CalendarFileError:
         problems = sorted(set(self.problems))
-        line, message = problems[0]
+        line, message = problems[0][:2]
+        found = tuple({"line": n, "reason": r, **dict(f)} for n, _, r, f in problems)
         if len(problems) == 1:
-            return CalendarFileError(f"calendar file {self.name}:{line}: {message}", self.name, line)
-        lines = "\n".join(f"{self.name}:{n}: {m}" for n, m in problems[:20])
+            return CalendarFileError(
+                f"calendar file {self.name}:{line}: {message}", self.name, line, reason="calendar_problems", found=found
+            )
+        lines = "\n".join(f"{self.name}:{n}: {m}" for n, m, _, _ in problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         return CalendarFileError(
-            f"calendar file {self.name} has {len(problems)} problems:\n{lines}{more}", self.name, line
+            f"calendar file {self.name} has {len(problems)} problems:\n{lines}{more}",
+            self.name,
+            line,
+            reason="calendar_problems",
+            found=found,
         )
 
     def calendar(self) -> CalendarYear:
         data = self.loaded.data
         if not isinstance(data, dict):
-            self.problem((), f"must be a mapping with the keys {', '.join(_FILE_KEYS)}")
+            self.problem((), f"must be a mapping with the keys {', '.join(_FILE_KEYS)}", reason="not_mapping")
             raise self.error()
         for k in data:
             if k not in _FILE_KEYS:
-                self.problem((k,), f"unknown key {k!r} in a calendar file; allowed: {', '.join(_FILE_KEYS)}", True)
+                self.problem(
+                    (k,),
+                    f"unknown key {k!r} in a calendar file; allowed: {', '.join(_FILE_KEYS)}",
+                    True,
+                    reason="unknown_key",
+                    word=str(k),
+                    allowed=_FILE_KEYS,
+                )
         year: int | None = None
         if "year" not in data:
-            self.problem((), "missing key 'year'")
+            self.problem((), "missing key 'year'", reason="missing_key", word="year")
         else:
             raw = data["year"]
             if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= date.max.year:
                 year = raw
             else:
                 shown = raw if isinstance(raw, str | int | float | bool | None) else type(raw).__name__
-                self.problem(("year",), f"year must be a whole year such as 2027, not {shown!r}")
+                self.problem(
+                    ("year",), f"year must be a whole year such as 2027, not {shown!r}", reason="bad_year", value=shown
+                )
         reported = len(self.problems)
         holidays = self.entries(data.get("holidays"), "holidays")
         # Every published schedule has at least 元旦; a year without holidays would be a
         # weekend-only guess under another name.
         if "holidays" not in data:
-            self.problem((), "missing key 'holidays' (the year's days off)")
+            self.problem((), "missing key 'holidays' (the year's days off)", reason="missing_key", word="holidays")
         elif not holidays and len(self.problems) == reported:
-            self.problem(("holidays",), "holidays must list at least one day")
+            self.problem(("holidays",), "holidays must list at least one day", reason="no_holidays")
         workdays = self.entries(data.get("workdays"), "workdays")
 
         off: dict[date, _Entry] = {}
@@ -616,7 +663,13 @@ class _Checker:
             for entry in entries:
                 if year is not None and (entry.first.year != year or entry.last.year != year):
                     outside = entry.first if entry.first.year != year else entry.last
-                    self.problems.append((entry.line, f"{outside} is outside the file's year {year}"))
+                    self.add(
+                        entry.line,
+                        f"{outside} is outside the file's year {year}",
+                        "outside_year",
+                        day=outside,
+                        year=year,
+                    )
                     continue
                 for ordinal in range(entry.first.toordinal(), entry.last.toordinal() + 1):
                     day = date.fromordinal(ordinal)
@@ -625,16 +678,21 @@ class _Checker:
                         names[day] = entry.name
         for day, entry in sorted(on.items()):
             if day in off:
-                self.problems.append(
-                    (entry.line, f"{day} is listed both as a holiday (line {off[day].line}) and as a workday")
+                self.add(
+                    entry.line,
+                    f"{day} is listed both as a holiday (line {off[day].line}) and as a workday",
+                    "both",
+                    day=day,
+                    other_line=off[day].line,
                 )
             elif day.weekday() < 5:
-                self.problems.append(
-                    (
-                        entry.line,
-                        f"workday {day} is a {_WEEKDAY_NAMES[day.weekday()]}; workdays lists only "
-                        "weekend days that are worked (调休上班)",
-                    )
+                self.add(
+                    entry.line,
+                    f"workday {day} is a {_WEEKDAY_NAMES[day.weekday()]}; workdays lists only "
+                    "weekend days that are worked (调休上班)",
+                    "weekday_workday",
+                    day=day,
+                    weekday=day.weekday(),
                 )
         if self.problems or year is None:
             raise self.error()

@@ -235,7 +235,14 @@ def render(exc: BaseException, flag: Flag | None = None) -> str:
         return "文件不是 UTF-8 编码的文本，请另存为 UTF-8 后重试"
     if isinstance(exc, RecursionError):
         return "输入嵌套过深，无法读取"
+    if getattr(exc, "reason", None) == "out_of_range":
+        facts = getattr(exc, "facts", {})
+        unit = _UNITS.get(str(facts.get("unit")), str(facts.get("unit")))
+        return f"自{facts.get('start')}起{facts.get('amount')}{unit}超出了可以计算的年份（1—9999 年）"
     return f"出错了：{exc}"
+
+
+_UNITS = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年"}
 
 
 def _unknown_term(exc: Any, flag: Flag) -> str:
@@ -382,8 +389,54 @@ def _calendar_file(exc: Any) -> str:
     }
     if reason in texts:
         return texts[reason]
-    # The calendar file checker's problems are kept in English (file:line first, so the place is clear).
-    return f"{what}有误，请按以下位置修改：\n{exc}"
+    if reason in ("calendar_unreadable", "calendar_yaml"):
+        return f"{exc.file}:{exc.line}：{what}不是有效的 YAML，或其中的值不成立，请检查这一行"
+    found = facts.get("found") or ()
+    if reason == "calendar_problems" and found:
+        lines = [f"{exc.file}:{p['line']}：{_calendar_problem(p)}" for p in found[:20]]
+        if len(found) == 1:
+            return f"日历文件有误：{lines[0]}"
+        more = [f"……另有 {len(found) - 20} 处"] if len(found) > 20 else []
+        return "\n".join([f"日历文件有误（{len(found)} 处），请按以下位置修改：", *lines, *more])
+    return f"{what}有误：{where}"
+
+
+_CALENDAR_PROBLEMS = {
+    "not_mapping": "日历文件须为一个对象，键为 year（年份）、holidays（放假日期）、workdays（调休上班日期）",
+    "unknown_key": "未知的键“{word}”，可用：{allowed}",
+    "unknown_range_key": "区间中未知的键“{word}”，可用：{allowed}",
+    "missing_key": "缺少 {word}（{word_zh}）",
+    "bad_year": "year 须为整年，如 2027，收到的是“{value}”",
+    "no_holidays": "holidays 至少须列出一天",
+    "not_list": "{word} 须为日期的列表，或 {{from, to, name}} 区间的列表",
+    "bad_date": "日期须写作 YYYY-MM-DD，收到的是“{value}”",
+    "range_needs": "区间缺少 {word}（{word_zh}）",
+    "bad_name": "name（假日名称）须为非空文字",
+    "range_backwards": "区间 {first} 至 {last} 结束早于开始",
+    "range_too_long": "区间 {first} 至 {last} 超过一年",
+    "outside_year": "{day} 不在本文件的年份 {year} 年内",
+    "both": "{day} 既列为放假（第 {other_line} 行）又列为调休上班",
+    "weekday_workday": "{day} 是星期{weekday_zh}；workdays 只列调休上班的周末",
+}
+_CALENDAR_WORDS = {"year": "年份", "holidays": "放假日期", "workdays": "调休上班日期", "from": "起", "to": "止"}
+
+
+def _calendar_problem(problem: Mapping[str, Any]) -> str:
+    template = _CALENDAR_PROBLEMS.get(str(problem.get("reason")))
+    if template is None:
+        return "此处有误"
+    values = {k: v for k, v in problem.items()}
+    values["word_zh"] = _CALENDAR_WORDS.get(str(values.get("word")), "")
+    values["allowed"] = "、".join(values.get("allowed") or ())
+    values["weekday_zh"] = "一二三四五六日"[int(values.get("weekday", 0))]
+    return template.format_map(_Missing(values))
+
+
+class _Missing(dict[str, Any]):
+    """Format values where a template's field is absent: an empty text rather than a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 _IN_FORCE = {
