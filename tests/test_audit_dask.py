@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,11 +25,23 @@ def test_ruleset_versions_pickle_by_content() -> None:
     assert again.rulesets[0].who_must_sign(doc) == versions.rulesets[0].who_must_sign(doc)
 
 
+def with_repeats(table: Any) -> tuple[Any, dict[int, int]]:
+    """The archive with some ids repeated: in another partition, in the same one, and twice over."""
+    import pyarrow as pa
+
+    ids = table["id"].to_pylist()
+    repeated = {4501: 11, 21: 20, 6000: 11}  # 1-based row -> the row it repeats
+    for row, first in repeated.items():
+        ids[row - 1] = ids[first - 1]
+    return table.set_column(table.schema.get_field_index("id"), "id", pa.array(ids, pa.string())), repeated
+
+
 def test_dask_local_cluster_gives_the_local_findings(tmp_path: Path) -> None:
     archive = synth.generate("ezhou", 6000, every=41, seed=5)
+    table, repeated = with_repeats(archive.table)
     path = tmp_path / "archive.parquet"
-    synth.write(archive, str(path), row_group_size=1000)
-    local = run.audit_table("ezhou", archive.table).to_pandas()
+    synth.write(synth.Archive(table, archive.planted, archive.kinds), str(path), row_group_size=1000)
+    local = run.audit_table("ezhou", table).to_pandas()
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -49,4 +62,11 @@ def test_dask_local_cluster_gives_the_local_findings(tmp_path: Path) -> None:
     assert len(found) == len(local) > 0
     assert found.equals(local)
     assert direct.equals(local)
-    assert set(zip(found["row"], found["finding"], strict=True)) == set(archive.planted)
+    # Each repeat is found, across partitions too, naming the first row; it is not judged, the first is.
+    ids = found[found["column"] == "id"]
+    assert {(r, d) for r, d in zip(ids["row"], ids["detail"], strict=True) if "重复" in d} == {
+        (row, f"第 {row} 行的编号 {table['id'][row - 1]} 与第 {first} 行重复") for row, first in repeated.items()
+    }
+    expected = {(r, k) for r, k in archive.planted if r not in repeated or k == "bad_row"}
+    expected |= {(row, "bad_row") for row in repeated}
+    assert set(zip(found["row"], found["finding"], strict=True)) == expected
