@@ -410,3 +410,14 @@ def test_a_period_beyond_the_last_representable_year() -> None:
     err, _ = text_and_json("deadline", "ezhou", "normative_document_validity", "--from", "9999-06-01", code=2)
     assert_readable(err)
     assert err.strip() == "自9999-06-01起5年超出了可以计算的年份（1—9999 年）"
+
+
+def test_a_number_flag_and_a_file_a_library_names_only_in_its_message(tmp_path: Path) -> None:
+    from govrule.messages import render, usage
+
+    text = usage("govrule serve: argument --port: invalid int value: 'abc'")
+    assert text == "govrule serve：--port 须为数字，收到的是 “abc”"
+    missing = FileNotFoundError(2, "Failed to open local file 'archive.parquet'")  # no filename attribute set
+    assert render(missing) == "找不到文件：archive.parquet"
+    denied = PermissionError(13, "Permission denied", str(tmp_path / "x"))
+    assert render(denied) == f"没有读写该文件的权限：{tmp_path / 'x'}"

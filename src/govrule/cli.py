@@ -29,6 +29,7 @@ from . import __version__, _hints
 from ._dates import iso_date
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
 from .messages import FACT_NAMES
+from .messages import FACT_NAMES
 
 if TYPE_CHECKING:
     from .engine import Ruleset
@@ -216,6 +217,14 @@ def _read_input(spec: str, err: TextIO) -> dict[str, Any]:
             path=name,
         )
     return dict(loaded.data)
+
+
+def _bad_input(name: str, problems: Sequence[Any]) -> QueryError:
+    first = problems[0] if problems else None
+    location = f"{first.file}:{first.line}:{first.column}" if first is not None else name
+    return QueryError(
+        "; ".join(str(p) for p in problems), field="input", reason="bad_input_file", path=name, location=location
+    )
 
 
 def _bad_input(name: str, problems: Sequence[Any]) -> QueryError:
@@ -833,7 +842,7 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for note in (*seg.duplicates, *seg.notes):
         err.write(f"note: {note}\n")
     if not seg.articles:
-        err.write(f"{args.source}: 未找到条文（no article header such as 第一条 or 一、 was found)\n")
+        err.write(f"{args.source}：未找到条文（没有“第一条”或“一、”这样的条标题）\n")
         return EXIT_FINDING
     return EXIT_OK
 

@@ -476,7 +476,10 @@ def _document(title: str | None, number: str | None, date: str | None) -> str:
 
 
 def _os_error(exc: OSError) -> str:
-    name = exc.filename if exc.filename is not None else ""
+    name = exc.filename
+    if name is None:  # some libraries (pyarrow) put the path only in the message
+        quoted = re.search(r"'([^']+)'", str(exc))
+        name = quoted.group(1) if quoted else ""
     if exc.errno == errno.ENOENT:
         return f"找不到文件：{name}"
     if exc.errno in (errno.EACCES, errno.EPERM):
@@ -500,6 +503,10 @@ _USAGE = (
     (
         re.compile(r"^argument (?P<arg>[^:]+): (?P<value>'.*') is not a date; write YYYY-MM-DD$"),
         "{arg} 须为日期，写作 YYYY-MM-DD（如 2024-09-27），收到的是 {value}",
+    ),
+    (
+        re.compile(r"^argument (?P<arg>[^:]+): invalid (?P<type>int|float) value: (?P<value>'.*')$"),
+        "{arg} 须为数字，收到的是 {value}",
     ),
     (re.compile(r"^argument (?P<arg>[^:]+): expected one argument$"), "{arg} 后面需要一个值"),
     (re.compile(r"^argument (?P<arg>[^:]+): expected at most one argument$"), "{arg} 后面最多一个值"),
