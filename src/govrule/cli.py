@@ -29,7 +29,6 @@ from . import __version__, _hints
 from ._dates import iso_date
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
 from .messages import FACT_NAMES
-from .messages import FACT_NAMES
 
 if TYPE_CHECKING:
     from .engine import Ruleset
@@ -217,14 +216,6 @@ def _read_input(spec: str, err: TextIO) -> dict[str, Any]:
             path=name,
         )
     return dict(loaded.data)
-
-
-def _bad_input(name: str, problems: Sequence[Any]) -> QueryError:
-    first = problems[0] if problems else None
-    location = f"{first.file}:{first.line}:{first.column}" if first is not None else name
-    return QueryError(
-        "; ".join(str(p) for p in problems), field="input", reason="bad_input_file", path=name, location=location
-    )
 
 
 def _bad_input(name: str, problems: Sequence[Any]) -> QueryError:
