@@ -4,7 +4,8 @@ One record per issued document (``record: document``, the default) or per agenda
 meeting took (``record: agenda``). Columns a file lacks are unknown facts; columns it has
 beyond these are ignored. A cell that cannot be read (an unparseable date, a word outside
 the vocabulary) is a ``bad_row`` finding with its column and value; the row is still
-reported, never dropped.
+reported, never dropped. Ids are unique: a record repeating an earlier record's id is a
+``bad_row`` too (`govrule.audit.ids`).
 
 Reading a value here needs no ruleset: role and meeting names (ids or Chinese labels in
 either script) are resolved later against the ruleset version that judges the record.
@@ -121,7 +122,12 @@ _AGENDA = ("agenda",)
 _BOTH = ("document", "agenda")
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "id", _BOTH, "The record's id in the archive (required)."),
+    Column(
+        "id",
+        "id",
+        _BOTH,
+        "The record's id in the archive (required, unique: a record repeating an earlier record's id is a bad_row).",
+    ),
     Column(
         "record",
         "record",
