@@ -58,7 +58,8 @@ def english_phrases(message: str) -> list[str]:
 
 
 def test_every_kind_has_a_chinese_name_and_every_finding_a_listed_kind() -> None:
-    assert set(KINDS) == set(KIND_NAMES)
+    names = list(KIND_NAMES.values())
+    assert len(set(names)) == len(names) and not any(re.search(r"[A-Za-z]{3}", n.split("（")[0]) for n in names)
     found = corpus()
     assert {f.kind for f in found} >= {"cycle", "overlap", "gap", "shadowed", "contradiction", "competence"}
     assert all(f.kind in KINDS for f in found)

@@ -28,6 +28,11 @@ A ruleset records a finding as a known ambiguity of its source by a rule ``note`
 containing ``ambiguity: <kind>`` (for example ``ambiguity: overlap``); such findings are
 returned with ``recorded=True`` and severity ``info``.
 
+Messages are in Chinese for the people who keep rulesets (:mod:`~govrule.consistency.wording`:
+rules by citation with the id in parentheses, roles and meetings by the ruleset's labels, inputs
+by their Chinese field names with the condition as written); ``kind``, ``severity``, ``rules`` and
+``witness`` stay machine-readable.
+
 ``synthetic_table(n_rules, seed)`` builds a random valid table of any size, for
 benchmarks; :func:`govrule.consistency.cli.cli_check` is ``govrule check`` as text. Every
 step is bounded by the budgets of :mod:`govrule.consistency.limits`.

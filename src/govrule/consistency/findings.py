@@ -19,26 +19,9 @@ from . import wording
 __all__ = ["KINDS", "SEVERITIES", "CheckFinding", "Path", "Raw", "finish"]
 
 
-KINDS = (
-    "undefined_reference",
-    "cycle",
-    "overlap",
-    "gap",
-    "shadowed",
-    "bad_override",
-    "composition_change",
-    "too_complex",
-    "unreachable",
-    "contradiction",
-    "escalation",
-    "bad_reference",
-    "absence",
-    "competence",
-    "no_deadline",
-    "dates",
-    "supplement_base",
-)
-SEVERITIES = ("error", "warning", "info")
+#: The kinds of finding (machine-readable names; their Chinese names are in :mod:`.wording`).
+KINDS = tuple(wording.KIND_NAMES)
+SEVERITIES = tuple(wording.SEVERITY_NAMES)
 
 AMBIGUITY = re.compile(r"ambiguity:\s*([a-z_]+)")
 Path = tuple[str | int, ...]
