@@ -13,8 +13,6 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import _hints
-
 __all__ = [
     "CalendarError",
     "GovruleError",
@@ -122,6 +120,8 @@ class QueryError(GovruleError):
         if self._meant is not None:
             return self._meant
         if isinstance(self.value, str) and self.allowed:
+            from . import _hints  # imported when asked: start-up does not pay for difflib
+
             return _hints.closest(self.value, self.allowed)
         return None
 
@@ -165,6 +165,8 @@ class UnknownTerm(QueryError):
         """The defined word (or the id of the label) closest to the word given, if one is close."""
         if not isinstance(self.term, str):
             return None
+        from . import _hints
+
         close = _hints.closest(self.term, self.defined)
         if close is None and self.labels:
             by_label = {label: key for key, label in self.labels.items() if label}

@@ -493,30 +493,31 @@ def _os_error(exc: OSError) -> str:
 
 # ---------------------------------------------------------------------------- command-line usage
 
+#: argparse's messages (patterns, compiled only when a usage error is shown) and their Chinese.
 _USAGE = (
-    (re.compile(r"^the following arguments are required: (?P<what>.+)$"), "缺少参数：{what}"),
-    (re.compile(r"^unrecognized arguments: (?P<what>.+)$"), "无法识别的参数：{what}"),
+    (r"^the following arguments are required: (?P<what>.+)$", "缺少参数：{what}"),
+    (r"^unrecognized arguments: (?P<what>.+)$", "无法识别的参数：{what}"),
     (
-        re.compile(r"^argument (?P<arg>[^:]+): invalid choice: (?P<value>'[^']*') \(choose from (?P<choices>.+)\)$"),
+        r"^argument (?P<arg>[^:]+): invalid choice: (?P<value>'[^']*') \(choose from (?P<choices>.+)\)$",
         "{arg} 不能是 {value}\n可选：{choices}",
     ),
     (
-        re.compile(r"^argument (?P<arg>[^:]+): (?P<value>'.*') is not a date; write YYYY-MM-DD$"),
+        r"^argument (?P<arg>[^:]+): (?P<value>'.*') is not a date; write YYYY-MM-DD$",
         "{arg} 须为日期，写作 YYYY-MM-DD（如 2024-09-27），收到的是 {value}",
     ),
     (
-        re.compile(r"^argument (?P<arg>[^:]+): invalid (?P<type>int|float) value: (?P<value>'.*')$"),
+        r"^argument (?P<arg>[^:]+): invalid (?P<type>int|float) value: (?P<value>'.*')$",
         "{arg} 须为数字，收到的是 {value}",
     ),
-    (re.compile(r"^argument (?P<arg>[^:]+): expected one argument$"), "{arg} 后面需要一个值"),
-    (re.compile(r"^argument (?P<arg>[^:]+): expected at most one argument$"), "{arg} 后面最多一个值"),
+    (r"^argument (?P<arg>[^:]+): expected one argument$", "{arg} 后面需要一个值"),
+    (r"^argument (?P<arg>[^:]+): expected at most one argument$", "{arg} 后面最多一个值"),
     (
-        re.compile(r"^argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)$"),
+        r"^argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)$",
         "{arg} 不能与 {other} 同时使用",
     ),
-    (re.compile(r"^argument (?P<arg>[^:]+): (?P<text>.*[^\x00-\x7f].*)$"), "{arg}：{text}"),
+    (r"^argument (?P<arg>[^:]+): (?P<text>.*[^\x00-\x7f].*)$", "{arg}：{text}"),
     (
-        re.compile(r"^ambiguous option: (?P<what>\S+) could match (?P<choices>.+)$"),
+        r"^ambiguous option: (?P<what>\S+) could match (?P<choices>.+)$",
         "选项 {what} 有歧义，可能是：{choices}",
     ),
 )
@@ -528,7 +529,7 @@ def usage(message: str) -> str:
     if not sep:
         prog, text = "", message
     for pattern, template in _USAGE:
-        m = pattern.match(text)
+        m = re.match(pattern, text)  # compiled on first use and cached by re
         if m is not None:
             parts = {k: v.replace("'", "") if k == "choices" else v for k, v in m.groupdict().items()}
             if parts.get("value", "").startswith("'"):
