@@ -235,7 +235,7 @@ def section_startup(mode: Mode) -> tuple[str, float]:
     cold = startup.cold_start(mode.cold_runs)
     bare = cold["bare interpreter (python -c pass)"]
     rows = [(label, r.text(1), "—" if r is bare else f"{r.median - bare.median:.0f}") for label, r in cold.items()]
-    load_all = list(cold.values())[-1]
+    load_all = cold[startup.LOAD_ALL_VALIDATING]
     beyond = load_all.median - bare.median
     log(f"warm load: {mode.warm_runs} runs per ruleset")
     warm = startup.warm_load(mode.warm_runs)

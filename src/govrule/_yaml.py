@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 
 import yaml
 
+from ._text import MAX_BYTES, decode, read_source
 from .errors import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "Loaded", "Path", "load_text", "read_source"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "Loaded", "Path", "decode", "load_text", "read_source"]
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -58,7 +59,6 @@ _CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
 for _tag, _pattern, _first in _CORE_RESOLVERS:
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 #: Characters of text the document may expand to once aliases are followed (a long string anchored
@@ -99,49 +99,6 @@ def _pos(mark: Any) -> tuple[int, int]:
     if mark is None:
         return (1, 1)
     return (mark.line + 1, mark.column + 1)
-
-
-def read_source(file: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text, refusing oversize files before reading them."""
-    import os
-
-    try:
-        size = os.path.getsize(file)
-    except OSError as exc:
-        return None, [Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
-    if size > MAX_BYTES:
-        return None, [Problem(file, 1, 1, "", f"file is {size:,} bytes; rulesets are limited to {MAX_BYTES:,} bytes")]
-    try:
-        with open(file, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
-    return decode(raw, file)
-
-
-def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """Decode bytes as UTF-8, locating the first bad byte."""
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(file, 1, 1, "", f"input exceeds {MAX_BYTES:,} bytes")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [
-            Problem(
-                file,
-                line,
-                column,
-                "",
-                f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                "save the file as UTF-8",
-            )
-        ]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, []
 
 
 def _check_depth(text: str) -> None:

@@ -21,19 +21,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import conditions, facts, loader, model
+from . import conditions, facts, vocabulary
 from .answers import AgendaCheck, Finding, RuleRef
 from .errors import GovruleError
 from .signing import RoleHierarchy
+
+if TYPE_CHECKING:
+    from . import model
 
 __all__ = ["AgendaBook", "unknown_fields", "widen"]
 
 #: AgendaItem facts beyond the contract's vocabulary: leaving them unknown never bars an item by itself.
 REFINEMENTS = frozenset({"subject_matter"})
 #: AgendaItem fields that hold a role id (the hierarchy applies to tests on them).
-_ROLE_FIELDS = frozenset(f for f, kind in model.AGENDA_FIELDS.items() if kind == "role")
+_ROLE_FIELDS = frozenset(f for f, kind in vocabulary.AGENDA_FIELD_KINDS.items() if kind == "role")
 
 
 def widen(cond: conditions.Cond, hierarchy: RoleHierarchy, fields: frozenset[str]) -> conditions.Cond:
@@ -108,8 +111,8 @@ class AgendaBook:
     ) -> None:
         self._meeting_label = meeting_label
         hierarchy = RoleHierarchy(spec.roles)
-        item_vocab = loader.vocabulary(spec, model.AGENDA_FIELDS)
-        doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
+        item_vocab = conditions.words_of(spec, vocabulary.AGENDA_FIELD_KINDS)
+        doc_vocab = conditions.words_of(spec, vocabulary.DOCUMENT_FIELD_KINDS)
 
         def compile_item(data: Any) -> conditions.Cond:
             cond, errors = conditions.parse_condition(data, item_vocab)

@@ -273,9 +273,12 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _emit(out: TextIO, args: argparse.Namespace, data: Any, text: str) -> None:
+    """Print the text, or under --format json the data (a callable is called only then)."""
     if _format(args) == "json":
         from .wire import dumps, envelope
 
+        if callable(data):
+            data = data()
         payload = envelope(data) if isinstance(data, Mapping) and "schema" not in data else data
         out.write(dumps(payload, indent=2) + "\n")
     else:
@@ -378,7 +381,7 @@ def _ruleset_path(name: str) -> str:
     if name in bundled():
         from .registry import _bundled_dir
 
-        return str(_bundled_dir() / f"{name}.yaml")
+        return os.path.join(_bundled_dir(), f"{name}.yaml")
     return name
 
 
@@ -604,7 +607,7 @@ def cmd_sign(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lines.append(f"缺席：{_who(rs, absent)}")
     lines.append(f"依据：{_cite(d.rule)}")
     lines.append(d.explain())
-    _emit(out, args, _record(rs, query, doc if not absent else {**doc, "absent": absent}, d), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, query, doc if not absent else {**doc, "absent": absent}, d), "\n".join(lines))
     return EXIT_FINDING if forbidden else EXIT_OK
 
 
@@ -632,7 +635,7 @@ def cmd_agenda(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if _to_do(a.to_do):
         lines.append("  " + _to_do(a.to_do))
     given = {"meeting": a.meeting, "meeting_date": other.get("meeting_date"), "item": item}
-    _emit(out, args, _record(rs, "check_agenda", given, a), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, "check_agenda", given, a), "\n".join(lines))
     return EXIT_OK if a.eligible else EXIT_FINDING
 
 
@@ -666,7 +669,7 @@ def cmd_deadline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for warning in getattr(d, "warnings", ()):
         lines.append(f"注意：{warning}")
         err.write(f"govrule: warning: {warning}\n")
-    _emit(out, args, _record(rs, "deadline", {"event": event, "start": start}, d), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, "deadline", {"event": event, "start": start}, d), "\n".join(lines))
     return EXIT_OK
 
 
@@ -705,7 +708,7 @@ def cmd_meeting(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lines.append(f"纪要签发：{who(m.minutes_signers)}")
     for r in m.rules or (m.rule,):
         lines.append(f"依据：{_cite(r)}：{r.text}")
-    _emit(out, args, _record(rs, "meeting", {"meeting": m.id}, m), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, "meeting", {"meeting": m.id}, m), "\n".join(lines))
     return EXIT_OK
 
 
@@ -767,7 +770,7 @@ def cmd_acting_head(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if a.entrusted:
         lines.append(f"（受{head}委托）")
     lines.append(f"依据：{_cite(a.rule)}：{a.rule.text}")
-    _emit(out, args, _record(rs, "acting_head", {}, a), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, "acting_head", {}, a), "\n".join(lines))
     return EXIT_OK
 
 
@@ -805,7 +808,7 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     given = {"role": other["role"], "occasion": other.get("occasion")}
     if other.get("meeting") is not None:
         given["meeting"] = other["meeting"]
-    _emit(out, args, _record(rs, "leave_approver", given, a), "\n".join(lines))
+    _emit(out, args, lambda: _record(rs, "leave_approver", given, a), "\n".join(lines))
     return EXIT_OK
 
 
@@ -946,8 +949,9 @@ def _wrap_json(func: Command) -> Command:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of the ``govrule`` command.
 
-    ``command`` (the first argument of the command line) lets :func:`main` skip importing the
-    option definitions of other commands' packages; None builds the whole parser.
+    ``command`` (the first argument of the command line) lets :func:`main` build the options of
+    that command only (every command stays a choice, so a mistyped one is still named with the
+    others); None builds the whole parser, for help, completion and the docs.
     """
     p = _Parser(prog="govrule", description="Query and check Chinese government work rules encoded as YAML rulesets.")
     p.add_argument("--version", action="version", version=f"govrule {__version__}")
@@ -955,7 +959,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     def add(
         name: str, help_text: str, func: Command, formats: Sequence[str] = ("text", "json"), parent: Any = None
-    ) -> argparse.ArgumentParser:
+    ) -> Any:
+        if command is not None and (command != "calendar" if parent is not None else name != command):
+            (parent or sub).add_parser(name, help=help_text, add_help=False)
+            return _NotBuilt()
         sp = (parent or sub).add_parser(name, help=help_text, description=help_text)
         sp.add_argument("--format", choices=tuple(formats), default="text", help="text for people, json for programs")
         sp.add_argument("--json", action="store_const", dest="format", const="json", help="same as --format json")
@@ -1087,6 +1094,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
         serve_options(sp)
     return p
+
+
+class _NotBuilt:
+    """The parser of a command other than the one being run: its options are not built (start-up time)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def _wants_json(argv: Sequence[str]) -> bool:

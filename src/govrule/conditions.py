@@ -16,10 +16,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _hints, model
+from . import _hints, vocabulary
 from ._dates import iso_date
+
+if TYPE_CHECKING:
+    from .model import RulesetFile
 
 __all__ = [
     "TRUE",
@@ -97,6 +100,17 @@ class Vocabulary:
     roles: frozenset[str]
     meetings: frozenset[str]
     events: frozenset[str]
+
+
+def words_of(spec: RulesetFile, fields: Mapping[str, str]) -> Vocabulary:
+    """The words conditions of this ruleset may use over the given input fields."""
+    return Vocabulary(
+        fields=fields,
+        enums={name: tuple(entries) for name, entries in vocabulary.VOCABULARIES.items()},
+        roles=frozenset(spec.roles),
+        meetings=frozenset(spec.meetings),
+        events=frozenset(vocabulary.EVENTS) | frozenset(spec.events),
+    )
 
 
 class ConditionError(Exception):
@@ -181,12 +195,12 @@ def _check_value(
         if not isinstance(value, str) or value not in vocab.meetings:
             out.append(ConditionError(path, f"undefined meeting {value!r}", _suggest(value, sorted(vocab.meetings))))
     elif kind == "set":
-        if field == "procedures_done" and value not in model.PROCEDURES:
+        if field == "procedures_done" and value not in tuple(vocabulary.PROCEDURES):
             out.append(
                 ConditionError(
                     path,
-                    f"unknown procedure {value!r}; allowed: {', '.join(model.PROCEDURES)}",
-                    _suggest(value, model.PROCEDURES),
+                    f"unknown procedure {value!r}; allowed: {', '.join(tuple(vocabulary.PROCEDURES))}",
+                    _suggest(value, tuple(vocabulary.PROCEDURES)),
                 )
             )
         elif not isinstance(value, str):

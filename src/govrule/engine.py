@@ -14,14 +14,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fractions
-import hashlib
-import json
 import operator
 import threading
+import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import conditions, facts, loader, model, signing, vocabulary
+from . import conditions, facts, signing, vocabulary
 from ._frozen import FrozenMap
 from .agenda import AgendaBook
 from .agenda import unknown_fields as _unknown_fields
@@ -39,6 +38,10 @@ from .answers import (
 )
 from .calendar import WorkCalendar, coverage_warnings, default_calendar
 from .errors import CalendarError, GovruleError, NoApplicableRule, QueryError, UnknownTerm
+from .literals import LeaveOccasion
+
+if TYPE_CHECKING:
+    from . import loader, model
 
 __all__ = ["MissingFact", "Ruleset"]
 
@@ -64,9 +67,24 @@ _normalizer: Callable[[str], str] | None = None
 _normalizer_lock = threading.Lock()
 
 
+#: Labels already normalised (from a ruleset's compiled form), so that loading it needs no converter.
+_normalized: dict[str, str] = {}
+
+
+def remember_normalized(pairs: Mapping[str, str]) -> None:
+    """Record labels and their normal forms computed earlier (bounded, like every cache here)."""
+    if len(_normalized) < 65536:
+        _normalized.update(pairs)
+
+
 def normalize_label(text: str) -> str:
     """A label in Simplified script without spaces, so 市長 and 市长 compare equal."""
     global _normalizer
+    known = _normalized.get(text)
+    if known is not None:
+        return known
+    if text.isascii():  # ids and Latin letters: nothing to convert
+        return "".join(text.split())
     if _normalizer is None:
         with _normalizer_lock:
             if _normalizer is None:
@@ -183,8 +201,14 @@ class Ruleset:
         supplement_tables: int = 0,
         supplement_rules: frozenset[str] = frozenset(),
         composed_of: tuple[model.RulesetFile, model.RulesetFile] | None = None,
+        revision: str | None = None,
+        origin: tuple[str, str] | None = None,
     ) -> None:
+        # ``spec`` is the validated file model, or its compiled form (govrule._compiled) with ``origin``
+        # (file name, text) and ``revision``: the model and the source positions are then read again
+        # from that text the first time ``spec`` or ``source`` is asked for.
         self._spec = spec
+        self._origin = origin
         self._composed_of = composed_of
         self._n_supplement_tables = supplement_tables
         self._supplement_rules = frozenset(supplement_rules)
@@ -198,7 +222,7 @@ class Ruleset:
         self._labels: FrozenMap[str, str] = FrozenMap({rid: role.label for rid, role in spec.roles.items()})
         self._role_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.roles.items()})
         self._meeting_index = self._label_index({k: (v.label, v.aliases) for k, v in spec.meetings.items()})
-        self._events = frozenset(model.EVENTS) | frozenset(spec.events)
+        self._events = frozenset(vocabulary.EVENTS) | frozenset(spec.events)
         self._hierarchy = signing.RoleHierarchy(spec.roles)
         self._signing = signing.SigningRules(spec, self._rule_ref, self._labels, self._hierarchy)
         compiled = tuple(self._compile_table(t, i < supplement_tables) for i, t in enumerate(spec.signing))
@@ -213,7 +237,7 @@ class Ruleset:
         )
         self._signing_rule_ids = frozenset(rule.id for table in spec.signing for rule in table.rules)
         # The documents competence rules speak to, for deciding per index key whether their check applies.
-        doc_vocab = loader.vocabulary(spec, model.DOCUMENT_FIELDS)
+        doc_vocab = conditions.words_of(spec, vocabulary.DOCUMENT_FIELD_KINDS)
         self._competence_documents = tuple(
             conditions.parse_condition(c.documents, doc_vocab)[0] for c in spec.competence if c.documents is not None
         )
@@ -250,10 +274,7 @@ class Ruleset:
             if spec.acting_head
             else None
         )
-        dumped = json.dumps(
-            spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False
-        )
-        self._revision = hashlib.sha256(dumped.encode()).hexdigest()[:16]
+        self._revision = revision if revision is not None else revision_of(spec)
 
     # ------------------------------------------------------------------ identity
 
@@ -270,17 +291,36 @@ class Ruleset:
     @property
     def meta(self) -> Meta:
         """What the document is: title, number, dates, status, supersession; None where unknown."""
-        return Meta.from_spec(self._spec, self._revision, self._parts)
+        spec = self.spec
+        return Meta.from_spec(spec, self._revision, self._parts if self._origin is None else (spec.meta,))
+
+    @property
+    def document(self) -> str:
+        """The document this ruleset encodes, by its number (文号), or by its title where it has none."""
+        return str(self._spec.meta.number or self._spec.meta.title)
 
     @property
     def spec(self) -> model.RulesetFile:
         """The validated file model this ruleset was compiled from."""
-        return self._spec
+        return self._spec if self._origin is None else self._read_again().spec
 
     @property
     def source(self) -> loader.Source | None:
         """Where the ruleset was read from (None for a composition)."""
-        return self._source
+        return self._source if self._origin is None else self._read_again()
+
+    def _read_again(self) -> loader.Source:
+        # Compiled from its cached form: validate the text once more for the file model and its positions.
+        source = self._source
+        if source is None:
+            from . import loader
+
+            file, text = self._origin  # type: ignore[misc]
+            source = loader.parse_text(text, file)
+            if revision_of(source.spec) != self._revision:
+                raise GovruleError(f"{file}: the compiled form of this ruleset does not match its text")
+            self._source = source
+        return source
 
     @property
     def revision(self) -> str:
@@ -302,6 +342,8 @@ class Ruleset:
             supplement_tables=self._n_supplement_tables,
             supplement_rules=self._supplement_rules,
             composed_of=self._composed_of,
+            revision=self._revision,
+            origin=self._origin,
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -311,11 +353,15 @@ class Ruleset:
             base, sup = self._composed_of
             dumps = tuple(p.model_dump(mode="json", by_alias=True) for p in (base, sup))
             return (_recompose, (self._revision, *dumps, self._calendar))
+        spec = self.spec
         payload = (
             self._revision,
-            self._spec.model_dump(mode="json", by_alias=True),
+            spec.model_dump(mode="json", by_alias=True),
             self._calendar,
-            tuple(p.model_dump(mode="json", by_alias=True) for p in self._parts),
+            tuple(
+                p.model_dump(mode="json", by_alias=True)
+                for p in (self._parts if self._origin is None else (spec.meta,))
+            ),
             self._n_supplement_tables,
         )
         return (_restore, payload)
@@ -383,8 +429,10 @@ class Ruleset:
     # ------------------------------------------------------------------ signing
 
     def _compile_table(self, table: model.DecisionTable, from_supplement: bool = False) -> _Table:
-        fields = model.MEETING_REQUEST_FIELDS if table.purpose == "meeting" else model.DOCUMENT_FIELDS
-        vocab = loader.vocabulary(self._spec, fields)
+        fields = (
+            vocabulary.MEETING_REQUEST_FIELD_KINDS if table.purpose == "meeting" else vocabulary.DOCUMENT_FIELD_KINDS
+        )
+        vocab = conditions.words_of(self._spec, fields)
         rows = []
         for rule in table.rules:
             cond, errors = conditions.parse_condition(rule.when, vocab)
@@ -392,7 +440,7 @@ class Ruleset:
                 raise GovruleError(f"rule {rule.id}: {errors[0].message}")
             decision = self._signing.decision(rule, table)
             every_step = (*decision.steps, *(s for a in decision.alternatives for s in a.steps))
-            relational = any(r in model.RELATIONAL_ROLES for s in every_step for r in s.roles)
+            relational = any(r in vocabulary.RELATIONAL_ROLES for s in every_step for r in s.roles)
             rows.append(_Row(rule, cond, conditions.fields_of(cond), decision, relational))
         return _Table(table, tuple(rows), from_supplement)
 
@@ -909,7 +957,7 @@ class Ruleset:
         if m.frequency is not None:
             freq = FrozenMap(
                 (k, v)
-                for k, v in m.frequency.model_dump().items()
+                for k, v in ((k, getattr(m.frequency, k)) for k in type(m.frequency).model_fields)
                 if k not in ("id", "cite", "text", "note") and not (k == "times_max" and v is None)
             )
         rules = tuple(self._rule_ref(r) for r in (m, m.frequency, m.quorum, m.minutes) if r is not None)
@@ -1017,7 +1065,7 @@ class Ruleset:
         key = self.role(role)
         meeting_key = self.meeting_id(meeting) if meeting is not None else None
         if occasion is not None:
-            allowed = model.LeaveRule.model_fields["occasion"].annotation.__args__  # type: ignore[union-attr]
+            allowed = typing.get_args(LeaveOccasion)
             if occasion not in allowed:
                 raise QueryError(
                     f"occasion={occasion!r} is not allowed; allowed: {', '.join(allowed)}",
@@ -1098,7 +1146,7 @@ class Ruleset:
             "rule_document": rule.document if rule is not None else None,
             "warnings": list(rule.warnings if rule is not None else self._warnings),
             "ruleset": self.id,
-            "document": self._spec.meta.number or self._spec.meta.title,
+            "document": self.document,
             "revision": self._revision,
         }
 
@@ -1119,7 +1167,9 @@ class Ruleset:
 
 
 _FALSE: conditions.Cond = conditions.AnyOf(())  # no part holds
-_FEW_VALUED = frozenset(f for f, kind in model.DOCUMENT_FIELDS.items() if kind in ("bool", "meeting", "enum:direction"))
+_FEW_VALUED = frozenset(
+    f for f, kind in vocabulary.DOCUMENT_FIELD_KINDS.items() if kind in ("bool", "meeting", "enum:direction")
+)
 
 
 _restored: dict[str, Ruleset] = {}
@@ -1132,6 +1182,7 @@ def _recompose(
     """Unpickle a composition: validate both parts again and compose them, once per process."""
 
     def build() -> Ruleset:
+        from . import model
         from .registry import compose  # the registry imports this module
 
         parts = [Ruleset(model.RulesetFile.model_validate(p), calendar=calendar) for p in (base, supplement)]
@@ -1152,12 +1203,29 @@ def _restore(
         revision,
         calendar,
         lambda: Ruleset(
-            model.RulesetFile.model_validate(spec),
+            _model().RulesetFile.model_validate(spec),
             calendar=calendar,
-            parts=tuple(model.Meta.model_validate(p) for p in parts),
+            parts=tuple(_model().Meta.model_validate(p) for p in parts),
             supplement_tables=supplement_tables,
         ),
     )
+
+
+def _model() -> Any:
+    from . import model  # the file models (and pydantic) load only when a file is validated
+
+    return model
+
+
+def revision_of(spec: model.RulesetFile) -> str:
+    """A validated file's content hash: what its answers are recorded under."""
+    import hashlib
+    import json
+
+    dumped = json.dumps(
+        spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
 
 
 def _rebuilt_once(revision: str, calendar: WorkCalendar | None, build: Callable[[], Ruleset]) -> Ruleset:
@@ -1278,14 +1346,15 @@ class Meta:
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata as plain data."""
+        ref = _model().DocumentRef
         out = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
             if isinstance(v, dt.date):
                 v = v.isoformat()
-            elif isinstance(v, model.DocumentRef):
+            elif isinstance(v, ref):
                 v = v.model_dump(mode="json", exclude_none=True)
             elif isinstance(v, tuple):
-                v = [x.model_dump(mode="json", exclude_none=True) if isinstance(x, model.DocumentRef) else x for x in v]
+                v = [x.model_dump(mode="json", exclude_none=True) if isinstance(x, ref) else x for x in v]
             out[f.name] = v
         return out

@@ -11,22 +11,22 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from . import _hints, model, vocabulary
+from . import _hints, vocabulary
 from ._dates import iso_date
 from .errors import QueryError
 from .literals import AgendaKind, Direction, DocumentKind, Issuer, Procedure, Recipient  # resolvable hints
 
 __all__ = ["AgendaItem", "Document", "MeetingRequest", "as_agenda_item", "as_document", "as_meeting_request"]
 
-_ISSUERS = frozenset(model.ISSUERS)
-_KINDS = frozenset(model.DOCUMENT_KINDS)
-_RECIPIENTS = frozenset(model.RECIPIENTS)
-_AGENDA_KINDS = frozenset(model.AGENDA_KINDS)
-_PROCEDURES = frozenset(model.PROCEDURES)
-_DIRECTIONS = frozenset(model.DIRECTIONS)
+_ISSUERS = frozenset(vocabulary.ISSUERS)
+_KINDS = frozenset(vocabulary.DOCUMENT_KINDS)
+_RECIPIENTS = frozenset(vocabulary.RECIPIENTS)
+_AGENDA_KINDS = frozenset(vocabulary.VOCABULARIES["agenda_kind"])
+_PROCEDURES = frozenset(vocabulary.PROCEDURES)
+_DIRECTIONS = frozenset(vocabulary.DIRECTIONS)
 #: Document facts (format 2) whose default is unknown, so False is information to keep.
 _TRISTATE = frozenset({"skips_level", "within_department_authority", "assigned_by_leader"})
-_SCOPES = frozenset(model.MEETING_SCOPES)
+_SCOPES = frozenset(vocabulary.MEETING_SCOPES)
 #: The closed vocabulary each word field takes, for reading Chinese terms in place of ids.
 _VOCABULARY_OF = {
     _ISSUERS: "issuer",

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-__all__ = ["VOCABULARY_OF", "AgendaKind", "Direction", "DocumentKind", "Issuer", "Procedure", "Recipient"]
+__all__ = [
+    "VOCABULARY_OF",
+    "AgendaKind",
+    "Direction",
+    "DocumentKind",
+    "Issuer",
+    "LeaveOccasion",
+    "Procedure",
+    "Recipient",
+]
+
+LeaveOccasion: TypeAlias = Literal["absence", "travel", "meeting_absence", "outbound_travel", "leave_meeting_proxy"]
+"""When a leave rule applies (``occasion:`` of a leave rule; ``rs.leave_approver(role, occasion)``)."""
 
 Issuer: TypeAlias = Literal[
     "government",

@@ -16,7 +16,6 @@ from typing import Any
 import pydantic
 
 from . import _hints, _yaml, conditions, model
-from . import vocabulary as words
 from .errors import Problem, RulesetError
 from .signing import article_of
 
@@ -476,15 +475,8 @@ def rule_ids(spec: model.RulesetFile) -> dict[str, tuple[str | int, ...]]:
     return out
 
 
-def vocabulary(spec: model.RulesetFile, fields: Mapping[str, str]) -> conditions.Vocabulary:
-    """The words conditions of this ruleset may use over the given input fields."""
-    return conditions.Vocabulary(
-        fields=fields,
-        enums={name: tuple(entries) for name, entries in words.VOCABULARIES.items()},
-        roles=frozenset(spec.roles),
-        meetings=frozenset(spec.meetings),
-        events=frozenset(model.EVENTS) | frozenset(spec.events),
-    )
+#: The words conditions of a ruleset may use over some input fields (defined beside the condition language).
+vocabulary = conditions.words_of
 
 
 def _semantic_problems(

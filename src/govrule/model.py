@@ -32,6 +32,7 @@ from pydantic import (
 
 from . import vocabulary
 from ._dates import iso_date
+from .literals import LeaveOccasion
 
 __all__ = [
     "ACTIONS",
@@ -106,60 +107,10 @@ ACTIONS = tuple(vocabulary.ACTIONS)
 PURPOSES = tuple(vocabulary.PURPOSES)
 MEETING_SCOPES = tuple(vocabulary.MEETING_SCOPES)
 
-# Field name -> kind of value, for the condition language. "enum:<name>" fields take
-# one word of a closed vocabulary; "set" fields are tuples of words; "bool" and "int"
-# are what they say; "role" and "meeting" take ids the ruleset defines.
-DOCUMENT_FIELDS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "issuer": "enum:issuer",
-        "kind": "enum:document_kind",
-        "recipient": "enum:recipient",
-        "portfolios": "set",
-        "portfolio_count": "int",
-        "major": "bool",
-        "important": "bool",
-        "broad_scope": "bool",
-        "decided_by": "meeting",
-        "routine_approval": "bool",
-        "meeting": "meeting",
-        "entrusted": "bool",
-        "subject_matter": "set",
-        "direction": "enum:direction",
-        "skips_level": "bool",
-        "within_department_authority": "bool",
-        "assigned_by_leader": "bool",
-    }
-)
-#: The facts of a request to convene a meeting (purpose: meeting tables, who_must_approve_meeting).
-MEETING_REQUEST_FIELDS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "convened_by": "enum:issuer",
-        "in_name_of": "enum:issuer",
-        "scope": "enum:meeting_scope",
-        "invites": "set",
-        "half_days": "int",
-        "attendees": "int",
-    }
-)
-AGENDA_FIELDS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "title": "str",
-        "kind": "enum:agenda_kind",
-        "proposed_by": "role",
-        "reviewed_by_leader_in_charge": "bool",
-        "approved_by_head": "bool",
-        "involves_other_departments": "bool",
-        "consulted": "bool",
-        "cosigned": "bool",
-        "disagreement": "bool",
-        "coordination_note": "bool",
-        "within_own_authority": "bool",
-        "procedures_done": "set",
-        "materials_submitted": "date",
-        "ad_hoc": "bool",
-        "subject_matter": "set",
-    }
-)
+# The query fields conditions read (defined with the rest of the words in govrule.vocabulary).
+DOCUMENT_FIELDS = vocabulary.DOCUMENT_FIELD_KINDS
+MEETING_REQUEST_FIELDS = vocabulary.MEETING_REQUEST_FIELD_KINDS
+AGENDA_FIELDS = vocabulary.AGENDA_FIELD_KINDS
 
 # --------------------------------------------------------------------------------------
 # Building blocks
@@ -764,7 +715,7 @@ class LeaveRule(Provision):
         description="Format 2. Several roles the same rule is for (instead of `role`).",
         json_schema_extra=FORMAT2,
     )
-    occasion: Literal["absence", "travel", "meeting_absence", "outbound_travel", "leave_meeting_proxy"] = "absence"
+    occasion: LeaveOccasion = "absence"
     approvers: Roles = Field(min_length=1, description="Asked for leave / reported to (请假/报告).")
     approvers_mode: Literal["any", "all"] | None = Field(
         default=None,

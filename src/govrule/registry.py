@@ -14,17 +14,18 @@ import hashlib
 import os
 import re
 import threading
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _yaml, loader, model
+from . import _compiled
+from ._text import read_source
 from .calendar import WorkCalendar
 from .engine import Ruleset, normalize_label
 from .errors import GovruleError, QueryError, RulesetError, UnknownTerm
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from . import model
 
 __all__ = ["CompositionError", "NotInForce", "bundled", "compose", "load", "supersession_graph"]
 
@@ -44,8 +45,9 @@ class CompositionError(GovruleError):
         return (type(self), (list(self.problems),))
 
 
-def _bundled_dir() -> Path:
-    return Path(str(resources.files("govrule") / "rulesets"))
+def _bundled_dir() -> str:
+    # The rulesets ship as files inside the package (not zip-safe by design: they are read by path).
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "rulesets")
 
 
 _BUNDLED_DIR = _bundled_dir()
@@ -64,15 +66,22 @@ _cache_lock = threading.Lock()
 def _load_path(path: str) -> Ruleset:
     # Keyed by what the file holds, not by its size and modification time: a rewrite that keeps both
     # (cp -p, a fast editor, a coarse file system clock) must not answer from the old rules.
-    text, problems = _yaml.read_source(path)
+    text, problems = read_source(path)
     if text is None:
         raise RulesetError(problems)
     key = (os.path.realpath(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
     hit = _cache.get(key)
     if hit is not None:
         return hit
-    source = loader.parse_text(text, path)
-    rs = Ruleset(source.spec, source=source)
+    # The compiled form of the same text, validated by an earlier process (see govrule._compiled), or the text
+    # validated now (and its compiled form kept for the next process).
+    rs = _compiled.load(path, text)
+    if rs is None:
+        from . import loader
+
+        source = loader.parse_text(text, path)
+        rs = Ruleset(source.spec, source=source)
+        _compiled.store(text, rs)
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
@@ -115,7 +124,7 @@ def load(
         raise QueryError(f"as_of={as_of!r:.60} is not a date (datetime.date)")
     name = os.fspath(id_or_path)
     if name in bundled():
-        rs = _load_path(str(_BUNDLED_DIR / f"{name}.yaml"))
+        rs = _load_path(os.path.join(_BUNDLED_DIR, f"{name}.yaml"))
     elif os.path.exists(name):
         rs = _load_path(name)
     elif os.sep in name or "/" in name or name.lower().endswith((".yaml", ".yml", ".json")):
@@ -292,6 +301,8 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
         )
     elif target is not None and _norm_number(target.number) != _norm_number(b.meta.number):
         problems.append(f"{s.id} supplements {target.number or target.title}, not {b.meta.number or b.id}")
+    from . import loader
+
     base_ids = set(loader.rule_ids(b))
     sup_ids = loader.rule_ids(s)
     overridden: set[str] = set()
@@ -362,6 +373,8 @@ def _compose_specs(b: model.RulesetFile, s: model.RulesetFile, overridden: set[s
             "status": _composed_status(b.meta, s.meta),
         }
     )
+    from . import model
+
     return model.RulesetFile.model_construct(
         id=f"{b.id}+{s.id}",
         kind="base",

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import model
 from .answers import AlternativeAnswer, RuleRef, SigningDecision, StandIn, StepAnswer
 from .errors import GovruleError, NoApplicableRule
+
+if TYPE_CHECKING:
+    from . import model
 
 __all__ = ["RoleHierarchy", "SigningRules", "article_of"]
 

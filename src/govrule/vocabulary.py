@@ -20,6 +20,9 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 __all__ = [
+    "AGENDA_FIELD_KINDS",
+    "DOCUMENT_FIELD_KINDS",
+    "MEETING_REQUEST_FIELD_KINDS",
     "VOCABULARIES",
     "Word",
     "lookup",
@@ -452,3 +455,59 @@ def lookup(vocabulary: str, text: str) -> str | None:
     from .engine import normalize_label
 
     return index.get(normalize_label(text))
+
+
+# Field name -> kind of value, for the condition language. "enum:<name>" fields take
+# one word of a closed vocabulary; "set" fields are tuples of words; "bool" and "int"
+# are what they say; "role" and "meeting" take ids the ruleset defines.
+DOCUMENT_FIELD_KINDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "issuer": "enum:issuer",
+        "kind": "enum:document_kind",
+        "recipient": "enum:recipient",
+        "portfolios": "set",
+        "portfolio_count": "int",
+        "major": "bool",
+        "important": "bool",
+        "broad_scope": "bool",
+        "decided_by": "meeting",
+        "routine_approval": "bool",
+        "meeting": "meeting",
+        "entrusted": "bool",
+        "subject_matter": "set",
+        "direction": "enum:direction",
+        "skips_level": "bool",
+        "within_department_authority": "bool",
+        "assigned_by_leader": "bool",
+    }
+)
+#: The facts of a request to convene a meeting (purpose: meeting tables, who_must_approve_meeting).
+MEETING_REQUEST_FIELD_KINDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "convened_by": "enum:issuer",
+        "in_name_of": "enum:issuer",
+        "scope": "enum:meeting_scope",
+        "invites": "set",
+        "half_days": "int",
+        "attendees": "int",
+    }
+)
+AGENDA_FIELD_KINDS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "title": "str",
+        "kind": "enum:agenda_kind",
+        "proposed_by": "role",
+        "reviewed_by_leader_in_charge": "bool",
+        "approved_by_head": "bool",
+        "involves_other_departments": "bool",
+        "consulted": "bool",
+        "cosigned": "bool",
+        "disagreement": "bool",
+        "coordination_note": "bool",
+        "within_own_authority": "bool",
+        "procedures_done": "set",
+        "materials_submitted": "date",
+        "ad_hoc": "bool",
+        "subject_matter": "set",
+    }
+)

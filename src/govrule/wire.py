@@ -247,10 +247,9 @@ def record(query: str, given: Any, answer: Any, ruleset: Any = None) -> dict[str
     rule = getattr(answer, "rule", None)
     out: dict[str, Any] = {"schema": SCHEMA_VERSION, "query": query}
     if ruleset is not None:
-        meta = ruleset.meta
         out["ruleset"] = {
             "id": ruleset.id,
-            "document": meta.number or meta.title,
+            "document": ruleset.document,
             "revision": ruleset.revision,
         }
     out["input"] = input_dict(given) if hasattr(given, "_fields") or isinstance(given, Mapping) else _plain(given)
