@@ -55,11 +55,12 @@ def test_every_answer_dumps_with_the_hook_and_matches_the_schema(rs: govrule.Rul
     rules += [f["rule"] for f in data.get("failures", []) + data.get("requirements", [])]
     for rule in rules:
         conforms(rule, "rule")
-    # the answer's own to_dict carries the same facts
+    # the answer's own to_dict is the same JSON body: one rule object in every place, findings' too
     body = answer.to_dict()
     for key in body:
-        if key not in ("rule", "failures", "requirements", "also", "rules", "others"):
-            assert data[key] == json.loads(json.dumps(body[key], default=govrule.jsonable)), key
+        assert data[key] == json.loads(json.dumps(body[key], default=govrule.jsonable)), key
+    for finding in answer.to_dict().get("failures", []) + answer.to_dict().get("requirements", []):
+        assert isinstance(finding["rule"], dict) and set(finding) <= {"rule", "message", "missing", "status"}
 
 
 def test_inputs_become_objects_of_their_known_facts() -> None:

@@ -265,13 +265,11 @@ class Finding:
         return self.rule.id
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as plain data."""
+        """The finding as plain data: the rule as the same object every answer carries."""
         out: dict[str, Any] = {
-            "rule": self.rule.id,
-            "citation": self.rule.citation,
+            "rule": self.rule.to_dict(),
             "message": self.message,
             "missing": list(self.missing),
-            "text": self.rule.text,
         }
         if self.status is not None:
             out["status"] = self.status

@@ -78,6 +78,8 @@ def rule_dict(rule: Any) -> dict[str, Any] | None:
     """
     if rule is None:
         return None
+    if hasattr(rule, "to_dict"):  # a RuleRef: its own plain form
+        return _plain(rule.to_dict())  # type: ignore[no-any-return]
     out: dict[str, Any] = {
         "id": str(rule.id),
         "citation": str(rule.citation),
@@ -153,14 +155,6 @@ def case_dict(result: Any) -> dict[str, Any]:
     }
 
 
-def _agenda_finding(f: Any) -> dict[str, Any]:
-    out = {"rule": rule_dict(f.rule), "message": f.message, "missing": list(f.missing)}
-    status = getattr(f, "status", None)
-    if status is not None:
-        out["status"] = status
-    return out
-
-
 def answer_dict(answer: Any) -> dict[str, Any]:
     """An answer (SigningDecision, AgendaCheck, Deadline, MeetingInfo, ActingHead, LeaveAnswer) as JSON data.
 
@@ -169,10 +163,6 @@ def answer_dict(answer: Any) -> dict[str, Any]:
     """
     name = type(answer).__name__
     body = dict(answer.to_dict())
-    for key in ("failures", "requirements"):  # agenda findings, also a signing answer's requirements
-        found = getattr(answer, key, None)
-        if isinstance(found, tuple) and key in body:
-            body[key] = [_agenda_finding(f) for f in found]
     rule = getattr(answer, "rule", None)
     if rule is not None and not isinstance(rule, str):
         body["rule"] = rule_dict(rule)
@@ -295,7 +285,7 @@ def jsonable(obj: Any) -> Any:
     if name == "CheckFinding":
         return finding_dict(obj)
     if name == "Finding" and hasattr(obj, "rule"):
-        return _agenda_finding(obj)
+        return _plain(obj.to_dict())
     if isinstance(obj, tuple) and hasattr(obj, "_fields") and hasattr(obj, "to_dict"):
         return {"schema": SCHEMA_VERSION, "type": name, **input_dict(obj)}
     if isinstance(obj, Mapping | list | tuple | set | frozenset):
