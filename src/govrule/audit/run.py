@@ -12,7 +12,7 @@ import collections
 import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +28,7 @@ from .records import FINDING_KINDS
 __all__ = ["Summary", "audit_file", "audit_table", "versions"]
 
 RulesetArg = Ruleset | str
+_T = TypeVar("_T")
 
 
 def versions(rulesets: RulesetArg | Sequence[RulesetArg] | Versions, *, ignore_dates: bool = False) -> Versions:
@@ -143,20 +144,18 @@ def audit_file(
     """
     v = versions(rulesets, ignore_dates=ignore_dates)
     auditor = Auditor(v)
-    seen = SeenIds()
     summary = Summary(archive, _describe(v))
     total = count_records(archive)
     start = time.perf_counter()
     writer = FindingsWriter(out) if out else None
     try:
-        for chunk in _prefetch(read_archive(archive, chunk_rows)):
+        for chunk, again in _prefetch(_with_repeats(read_archive(archive, chunk_rows))):
             parts = []
             if chunk.unreadable:
                 parts.append(unreadable_findings(chunk.unreadable))
                 summary.records += len(chunk.unreadable)
                 summary.records_by_month[""] += len(chunk.unreadable)
             if chunk.table.num_rows:
-                seen, again = repeats(seen, chunk.table, chunk.rows)
                 parts.append(auditor.audit(chunk.table, chunk.rows, again))
                 summary.records += chunk.table.num_rows
                 summary.records_by_month.update(auditor.last_months)
@@ -175,8 +174,19 @@ def audit_file(
     return summary
 
 
-def _prefetch(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
-    """The chunks, the next one read on a thread while the current one is audited (reading releases the GIL)."""
+def _with_repeats(chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, np.ndarray]]:
+    """Each chunk with, per record, the row of an earlier record with its id (0: none); ids seen kept across chunks."""
+    seen = SeenIds()
+    for chunk in chunks:
+        seen, again = repeats(seen, chunk.table, chunk.rows)
+        yield chunk, again
+
+
+def _prefetch(chunks: Iterator[_T]) -> Iterator[_T]:
+    """The chunks, the next one read (and its ids checked) on a thread while the current one is audited.
+
+    Reading and the array work on ids release the GIL, so on two cores they overlap the audit.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     done = object()
