@@ -29,6 +29,7 @@ from . import __version__, _hints
 from ._dates import iso_date
 from .errors import GovruleError, NoApplicableRule, QueryError, RulesetError
 from .messages import FACT_NAMES
+from .vocabulary import AGENDA_FIELD_KINDS, DOCUMENT_FIELD_KINDS
 
 if TYPE_CHECKING:
     from .engine import Ruleset
@@ -37,43 +38,29 @@ EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
-# The facts of each query, by kind: "bool", "date", "int", "text", "role", "meeting", "words:<vocabulary>",
-# "word:<vocabulary>". Kept here (not read from govrule.model) so that building the parser imports no models.
-DOCUMENT_FACTS: Mapping[str, str] = {
-    "issuer": "word:issuer",
-    "kind": "word:document_kind",
-    "recipient": "word:recipient",
-    "portfolios": "words:",
-    "major": "bool",
-    "important": "bool",
-    "broad_scope": "bool",
-    "decided_by": "meeting",
-    "routine_approval": "bool",
-    "meeting": "meeting",
-    "entrusted": "bool",
-    "subject_matter": "words:",
-    "direction": "word:direction",
-    "skips_level": "bool",
-    "within_department_authority": "bool",
-    "assigned_by_leader": "bool",
-}
-AGENDA_FACTS: Mapping[str, str] = {
-    "title": "text",
-    "kind": "word:agenda_kind",
-    "proposed_by": "role",
-    "reviewed_by_leader_in_charge": "bool",
-    "approved_by_head": "bool",
-    "involves_other_departments": "bool",
-    "consulted": "bool",
-    "cosigned": "bool",
-    "disagreement": "bool",
-    "coordination_note": "bool",
-    "within_own_authority": "bool",
-    "procedures_done": "words:procedure",
-    "materials_submitted": "date",
-    "ad_hoc": "bool",
-    "subject_matter": "words:",
-}
+
+def _flag_kinds(fields: Mapping[str, str]) -> Mapping[str, str]:
+    """How the CLI reads each fact of a query from its flag, from the field kinds of the vocabulary.
+
+    ``word:V`` one word of vocabulary V, ``words:V`` a repeated flag (``words:`` any words),
+    ``text``, ``bool``, ``date``, ``role`` and ``meeting`` (ids or labels of the ruleset). A count
+    the engine derives (``portfolio_count`` from ``--portfolio``) has no flag of its own.
+    """
+    out: dict[str, str] = {}
+    for field, kind in fields.items():
+        if field == "portfolio_count":
+            continue
+        if kind.startswith("enum:"):
+            out[field] = "word:" + kind.removeprefix("enum:")
+        elif kind == "set":  # procedures_done holds words of the procedure vocabulary; other sets are free words
+            out[field] = "words:procedure" if field == "procedures_done" else "words:"
+        else:
+            out[field] = "text" if kind == "str" else kind
+    return out
+
+
+DOCUMENT_FACTS = _flag_kinds(DOCUMENT_FIELD_KINDS)
+AGENDA_FACTS = _flag_kinds(AGENDA_FIELD_KINDS)
 #: The flag of each fact whose flag is not simply --field-name.
 _FLAG_OF = {"portfolios": "--portfolio", "subject_matter": "--subject", "procedures_done": "--procedure"}
 
