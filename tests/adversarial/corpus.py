@@ -551,7 +551,7 @@ case(
         "higher_government",
     ),
     exit=(1,),
-    says="supplement",
+    says="补充规定",
 )
 case(
     "supplement-alone-api",
@@ -672,7 +672,7 @@ case(
     "traceback",
     cli=("test", str(ROOT / "examples" / "minimal.yaml")),
     exit=(1, 2),
-    says="ruleset",
+    says="是规则集文件",
 )
 case("cli-validate-bundled-id", "traceback", cli=("validate", "ezhou"), exit=0)
 case("cli-unknown-role-label", "traceback", cli=("leave", "ezhou", "皇帝"), exit=2, says="皇帝")
