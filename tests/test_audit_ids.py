@@ -394,3 +394,15 @@ def test_findings_read_the_same_in_every_output_format(city: govrule.Ruleset, tm
         read[ext] = cells
     assert read[".csv"] == read[".jsonl"] == read[".parquet"]
     assert [c["finding"] for c in read[".csv"]] == ["wrong_signer", "bad_row", "bad_row", "unknown_fact"]
+
+
+def test_the_synthetic_archive_plants_repeated_ids() -> None:
+    from govrule.audit import synth
+
+    archive = synth.generate("ezhou", 2000, every=11)
+    ids = archive.table["id"].to_pylist()
+    again = [r + 1 for r in range(1, len(ids)) if ids[r] == ids[r - 1]]
+    assert again and all((r, "bad_row") in archive.planted for r in again)
+    found = run.audit_table("ezhou", archive.table).to_pylist()
+    said = {f["row"]: f["detail"] for f in found if f["column"] == "id"}
+    assert {r: said.get(r) for r in again} == {r: f"第 {r} 行的编号 {ids[r - 1]} 与第 {r - 1} 行重复" for r in again}

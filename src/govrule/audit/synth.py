@@ -67,6 +67,7 @@ class _Variant:
     meeting: bool = False  # decided at a meeting: has a meeting date, issued on time unless planted late
     date: str = "in_force"  # in_force | before | unreadable
     day: int | None = None  # a fixed meeting day (ordinal), for agenda records checked on that day
+    repeat: bool = False  # takes the id of the record before it (a bad row; the earlier record is judged)
 
 
 def _steps(d: SigningDecision) -> tuple[list[str], list[str], list[str], str | None]:
@@ -301,6 +302,7 @@ def generate(
         plant("not_in_force", _Variant(dict(first), date="before"))
     plant("bad_row", _Variant(dict(first), date="unreadable"))
     plant("bad_row", _Variant({**first, "signed_by": ["不存在的职务"]}))
+    plant("bad_row", _Variant(dict(first), repeat=True))
     if meeting is not None:
         day = start + dt.timedelta(days=400)
         clean_item, broken_item = _agenda_variants(rs, meeting, day)
@@ -356,7 +358,11 @@ def generate(
 
     table = _columns(all_variants, which, lists)
     cols = dict(zip(table.column_names, table.columns, strict=True))
-    cols["id"] = pa.array([f"D{i + 1:08d}" for i in range(records)], pa.string())
+    ids = [f"D{i + 1:08d}" for i in range(records)]
+    for r in np.nonzero(np.array([v.repeat for v in all_variants])[which])[0].tolist():
+        if r:
+            ids[r] = ids[r - 1]
+    cols["id"] = pa.array(ids, pa.string())
     cols["issued"] = pa.array(issued_col, pa.string()).dictionary_encode()
     cols["meeting_date"] = pa.array(md_col, pa.string()).dictionary_encode()
     names = ["id", "record", "issued", *[n for n in cols if n not in ("id", "record", "issued")]]
