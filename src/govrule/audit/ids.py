@@ -73,14 +73,42 @@ class IdKeys:
 
 
 def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The ids as one string array, surrounding whitespace removed."""
     from .batch import as_text
 
-    text = pc.utf8_trim_whitespace(as_text(column))
+    text = as_text(column)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks() if text.num_chunks else pa.array([], pa.string())
-    if pa.types.is_null(text.type):
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         text = text.cast(pa.string())
+    if _may_have_spaces(text):
+        text = pc.utf8_trim_whitespace(text)
     return text
+
+
+#: First and last bytes a whitespace character can have in UTF-8 (ASCII spaces and controls, the
+#: lead bytes of U+0085 … U+3000, any continuation byte): an id that begins and ends with none needs no trim.
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_SPACE_FIRST[0xC2:] = True
+_SPACE_LAST = _SPACE_FIRST.copy()
+_SPACE_LAST[0x80:] = True
+
+
+def _may_have_spaces(text: pa.Array) -> bool:
+    n = len(text)
+    if n == 0:
+        return False
+    buffers = text.buffers()
+    odt = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    if buffers[1] is None or buffers[2] is None:
+        return False
+    offsets = np.frombuffer(buffers[1], dtype=odt, count=text.offset + n + 1)[text.offset :].astype(np.int64)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]  # empty or null cells have no bytes to look at
+    first = data[offsets[:-1][filled]]
+    last = data[offsets[1:][filled] - 1]
+    return bool(_SPACE_FIRST[first].any() or _SPACE_LAST[last].any())
 
 
 def id_keys(column: pa.Array | pa.ChunkedArray | None, rows: int | np.ndarray = 0) -> IdKeys:
