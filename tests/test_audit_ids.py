@@ -260,6 +260,11 @@ def test_adding_never_changes_the_state_it_was_called_on() -> None:
     assert again.tolist() == [0]  # after_c never saw d
 
 
+def test_a_chunk_without_an_id_column_still_counts_its_records() -> None:
+    seen, again = repeats(SeenIds(), pa.table({"issued": ["2024-05-10"] * 3}), 10)
+    assert again.tolist() == [0, 0, 0] and (seen.records, len(seen)) == (3, 0)
+
+
 def test_memory_grows_with_distinct_ids_not_records() -> None:
     seen = SeenIds()
     ids = pa.array([f"D{i}" for i in range(100)])

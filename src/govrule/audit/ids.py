@@ -12,8 +12,9 @@ never with the records. Two different ids share a key with probability about
 and, per record, the 1-based row of the first record with the same id (0 where the record is the
 first). It never changes the state it was called on, so the same function serves a loop over
 chunks and a chain of Dask tasks (`govrule.audit.dask`), where a task may be run again.
-The keys are kept in sorted runs whose sizes at least double from newest to oldest
-(a log-structured merge), so adding ``m`` keys to ``n`` costs about ``m log n``.
+The keys are kept in sorted runs, each more than twice the size of the next newer one (a
+log-structured merge): a chunk's keys are sorted, looked up in each run and added as a new run,
+and runs are merged as they fill, so adding ``m`` keys to ``n`` costs about ``m log n``.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def repeats(seen: SeenIds, table: pa.Table, rows: int | np.ndarray = 0) -> tuple
 
     ``rows``: the chunk's first record's 0-based row in the archive, or each record's.
     """
-    keys = id_keys(table["id"] if "id" in table.column_names else None, rows)
+    keys = id_keys(table["id"], rows) if "id" in table.column_names else IdKeys.empty(table.num_rows)
     seen, first = seen.add(keys)
     out = np.zeros(table.num_rows, dtype=np.int64)
     out[keys.index] = first
