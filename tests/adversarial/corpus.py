@@ -733,5 +733,5 @@ case(
     },
     cli=("check", "a.yaml"),
     exit=(1,),
-    says="supersede",
+    says="废止了自身",
 )
