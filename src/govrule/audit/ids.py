@@ -184,13 +184,22 @@ def _hash(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return h1, h2
 
 
+_TAIL = np.dtype([("k2", "<u8"), ("row", "<i8")])
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Run:
-    """Keys sorted by their first half, with the 0-based row of each key's first record."""
+    """Keys sorted by their first half; beside each, its second half and the 0-based row of its first record."""
 
     k1: np.ndarray
-    k2: np.ndarray
-    rows: np.ndarray
+    tail: np.ndarray  # of _TAIL: moved as one 16-byte item when runs merge
+
+    @classmethod
+    def of(cls, k1: np.ndarray, k2: np.ndarray, rows: np.ndarray) -> _Run:
+        tail = np.empty(len(k1), dtype=_TAIL)
+        tail["k2"] = k2
+        tail["row"] = rows
+        return cls(k1, tail)
 
     def __len__(self) -> int:
         return len(self.k1)
@@ -204,14 +213,18 @@ class _Run:
         inside = pos < len(self.k1)
         at = np.minimum(pos, len(self.k1) - 1)
         same1 = inside & (self.k1[at] == k1)
-        hit = same1 & (self.k2[at] == k2)
-        out[hit] = self.rows[at[hit]]
+        if not same1.any():
+            return out
+        where = np.nonzero(same1)[0]
+        found = self.tail[at[where]]
+        hit = found["k2"] == k2[where]
+        out[where[hit]] = found["row"][hit]
         # The first halves agree but not the second: other keys with that first half may follow (rare).
-        for i in np.nonzero(same1 & ~hit)[0].tolist():
+        for i in where[~hit].tolist():
             j = int(pos[i])
             while j < len(self.k1) and self.k1[j] == k1[i]:
-                if self.k2[j] == k2[i]:
-                    out[i] = self.rows[j]
+                if self.tail["k2"][j] == k2[i]:
+                    out[i] = self.tail["row"][j]
                     break
                 j += 1
         return out
@@ -222,13 +235,32 @@ def _merge(a: _Run, b: _Run) -> _Run:
     at = np.searchsorted(a.k1, b.k1) + np.arange(len(b), dtype=np.int64)
     mine = np.ones(len(a) + len(b), dtype=bool)
     mine[at] = False
-    out = []
-    for x, y in ((a.k1, b.k1), (a.k2, b.k2), (a.rows, b.rows)):
-        merged = np.empty(len(mine), dtype=x.dtype)
-        merged[mine] = x
-        merged[at] = y
-        out.append(merged)
-    return _Run(out[0], out[1], out[2])
+    k1 = np.empty(len(mine), dtype=a.k1.dtype)
+    k1[mine] = a.k1
+    k1[at] = b.k1
+    tail = np.empty(len(mine), dtype=_TAIL)
+    tail[mine] = a.tail
+    tail[at] = b.tail
+    return _Run(k1, tail)
+
+
+def _order(k1: np.ndarray) -> np.ndarray:
+    """The order that sorts ``k1``: a sort of the values with each one's position in their low bits.
+
+    Sorting values is cheaper than sorting indices. Keys that agree above the position's bits keep
+    their positions' order (equal keys stay in archive order); if two different keys agree there
+    (rare) and come out of order, the indices are sorted instead.
+    """
+    m = len(k1)
+    bits = _U(max(1, (m - 1).bit_length()))
+    low = (_U(1) << bits) - _U(1)
+    packed = (k1 & ~low) | np.arange(m, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.int64)
+    s1 = k1[order]
+    if bool((s1[1:] < s1[:-1]).any()):
+        return np.argsort(k1, kind="stable")
+    return order
 
 
 class SeenIds:
@@ -247,7 +279,7 @@ class SeenIds:
     @property
     def nbytes(self) -> int:
         """Bytes the keys and rows take."""
-        return sum(r.k1.nbytes + r.k2.nbytes + r.rows.nbytes for r in self._runs)
+        return sum(r.k1.nbytes + r.tail.nbytes for r in self._runs)
 
     def add(self, keys: IdKeys) -> tuple[SeenIds, np.ndarray]:
         """The state with ``keys`` added, and per key the 1-based row of its id's first record (0: this one).
@@ -259,7 +291,7 @@ class SeenIds:
         first = np.zeros(m, dtype=np.int64)
         if m == 0:
             return SeenIds(self._runs, records), first
-        order = np.argsort(keys.k1)
+        order = _order(keys.k1)
         s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
         tie = s1[1:] == s1[:-1]
         if bool((tie & (s2[1:] != s2[:-1])).any()):  # two ids share a first half (rare): sort by both halves
@@ -286,7 +318,7 @@ class SeenIds:
         out[repeat] = origin[repeat] + 1
         first[order] = out
         runs = list(self._runs)
-        new = _Run(u1[~known], u2[~known], urow[~known])
+        new = _Run.of(u1[~known], u2[~known], urow[~known])
         if len(new):
             runs.append(new)
             while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
