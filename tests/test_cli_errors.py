@@ -421,3 +421,14 @@ def test_a_number_flag_and_a_file_a_library_names_only_in_its_message(tmp_path: 
     assert render(missing) == "找不到文件：archive.parquet"
     denied = PermissionError(13, "Permission denied", str(tmp_path / "x"))
     assert render(denied) == f"没有读写该文件的权限：{tmp_path / 'x'}"
+
+
+def test_a_signer_away_with_no_substitute_in_the_text() -> None:
+    argv = ("sign", "ezhou", *SIGN, "--absent", "head", "--absent", "executive_deputy_head", "--absent", "副市长")
+    err, data = text_and_json(*argv, code=1)
+    assert_readable(err, "sign.request_report_to_province")
+    assert err.strip() == (
+        "没有规则回答这个问题：规则《鄂州市人民政府工作规则》五十六（一）（sign.request_report_to_province）"
+        "须由head（市长）、executive_deputy_head（常务副市长）签发，其不在时由谁代行，原文未作规定"
+    )
+    assert data["kind"] == "NoApplicableRule" and "who is away" in data["message"]

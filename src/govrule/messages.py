@@ -123,7 +123,6 @@ _SILENT_BY_QUERY = {
     "leave_approver": "no_leave_rule",
     "stand_in": "no_stand_in",
 }
-_ACTIONS = {"review": "审核", "cosign": "会签", "approve": "审批", "sign": "签发", "report": "报", "file": "备案"}
 
 #: What holds the fields of an unknown-field error.
 _WHERE = {"input": "输入文件", "document": "公文", "agenda item": "议题", "meeting request": "会议申请"}
@@ -155,13 +154,12 @@ def field_name(field: str) -> str:
     return terms[0] if terms else field
 
 
-def _named(field: str | None, flag: Flag, category: str = "") -> str:
+def _named(field: str | None, flag: Flag) -> str:
     """``发文机关（--issuer）``: the field's Chinese name with the flag the caller typed."""
-    key = field or category
-    if not key:
+    if not field:
         return ""
-    zh = field_name(key) if key in FIELD_NAMES or field else FIELD_NAMES.get(category, category)
-    shown = flag(key)
+    zh = field_name(field)
+    shown = flag(field)
     return f"{zh}（{shown}）" if shown and shown != zh else zh
 
 
@@ -237,12 +235,25 @@ def render(exc: BaseException, flag: Flag | None = None) -> str:
         return "输入嵌套过深，无法读取"
     if getattr(exc, "reason", None) == "out_of_range":
         facts = getattr(exc, "facts", {})
-        unit = _UNITS.get(str(facts.get("unit")), str(facts.get("unit")))
-        return f"自{facts.get('start')}起{facts.get('amount')}{unit}超出了可以计算的年份（1—9999 年）"
+        period = f"{facts.get('amount')}{_unit(facts.get('unit'))}"
+        return f"自{facts.get('start')}起{period}超出了可以计算的年份（1—9999 年）"
     return f"出错了：{exc}"
 
 
-_UNITS = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年"}
+def _term(vocabulary: str, item: object) -> str:
+    """The usual Chinese term of a word (the word itself when the vocabulary has none)."""
+    from .vocabulary import terms_of
+
+    terms = terms_of(vocabulary, str(item))
+    return terms[0] if terms else str(item)
+
+
+def _unit(unit: object) -> str:
+    """A period unit as counted: 个工作日, 日, 个月, 年 (the vocabulary's counting term where it has one)."""
+    from .vocabulary import terms_of
+
+    terms = terms_of("unit", str(unit))
+    return next((t for t in terms if t.startswith("个")), terms[0] if terms else str(unit))
 
 
 def _unknown_term(exc: Any, flag: Flag) -> str:
@@ -330,7 +341,7 @@ def _no_rule(exc: Any, flag: Flag) -> str:
         "path": facts.get("path", ""),
         "paths": "、".join(facts.get("paths") or ()) or "（无）",
         "who": "、".join(word(w, "role", facts.get("who_labels")) for w in facts.get("who") or ()),
-        "action": _ACTIONS.get(str(facts.get("action")), str(facts.get("action") or "办理")),
+        "action": _term("action", facts["action"]) if facts.get("action") else "办理",
     }
     text = "没有规则回答这个问题：" + template.format(**values)
     base = facts.get("supplement_of")
