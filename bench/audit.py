@@ -9,8 +9,8 @@ rows. For each size:
 
 - *floor*: read the same columns with pyarrow (a batch at a time, text columns as dictionaries)
   and group each batch by the deciding columns (``Table.group_by``): what any grouped audit pays;
-- *audit*: `govrule.audit.audit_file` on the file (read, group, judge each group once, join back,
-  count the findings), the ruleset already loaded;
+- *audit*: `govrule.audit.audit_file` on the file (read, check that ids are unique, group, judge each
+  group once, join back, count the findings), the ruleset already loaded;
 - the best of several runs, wall clock; CPU seconds (all threads of the process) alongside,
   because other work on the machine inflates wall time.
 
@@ -142,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(
         f"`python bench/audit.py{' --quick' if args.quick else ''}`: a synthetic Parquet archive of Ezhou records "
         "(`govrule.audit.synth`, a planted finding every 997 records, lists as text), audited in one process "
-        "by `govrule.audit.audit_file` against the floor of reading the same columns with pyarrow and grouping "
-        f"each batch by the deciding columns. Best of {runs} runs; CPU seconds count every thread of the process. "
+        "by `govrule.audit.audit_file` (ids checked for repeats across the whole file) against the floor of "
+        "reading the same columns with pyarrow and grouping each batch by the deciding columns. "
+        f"Best of {runs} runs; CPU seconds count every thread of the process. "
         f"Every run found exactly the planted findings. Load average (1 min): {load_before:.2f} before, "
         f"{load_after:.2f} after, on {os.cpu_count()} cores."
     )
