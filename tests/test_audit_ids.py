@@ -94,9 +94,9 @@ WRONG = {**OK, "signed_by": ["秘书长"]}
 # ---------------------------------------------------------------------------- repeated ids
 
 
-def test_before_the_check_a_repeat_was_judged_again_under_the_same_id(city: govrule.Ruleset) -> None:
-    # What the audit did before ids were checked, and still does for a chunk audited on its own:
-    # the repeat is judged like any record (a second wrong_signer under D-1, a clean repeat passes).
+def test_an_auditor_told_nothing_of_repeats_judges_every_record(city: govrule.Ruleset) -> None:
+    # An Auditor sees one chunk; without `repeats` it does not check ids (what the whole audit did
+    # before ids were checked): a repeat is judged like any record, a clean repeat passes.
     from govrule.audit.batch import Auditor
     from govrule.audit.judge import Versions
 
@@ -248,6 +248,15 @@ def test_repeats_match_a_plain_reading_whatever_the_chunks(ids: list[str | None]
         got.extend(again.tolist())
     assert got == naive(ids)
     assert len(seen) == len({(i or "").strip() for i in ids} - {""})
+
+
+def test_the_ids_seen_travel_between_processes() -> None:
+    import pickle
+
+    seen, _ = SeenIds().add(id_keys(pa.array(["a", "b", "c"])))
+    again = pickle.loads(pickle.dumps(seen))
+    assert (len(again), again.records) == (3, 3)
+    assert again.add(id_keys(pa.array(["b", "z"]), 3))[1].tolist() == [2, 0]
 
 
 def test_adding_never_changes_the_state_it_was_called_on() -> None:
