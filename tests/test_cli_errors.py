@@ -433,3 +433,16 @@ def test_a_signer_away_with_no_substitute_in_the_text() -> None:
         "须由head（市长）、executive_deputy_head（常务副市长）签发，其不在时由谁代行，原文未作规定"
     )
     assert data["kind"] == "NoApplicableRule" and "who is away" in data["message"]
+
+
+def test_a_fixture_file_naming_an_unknown_ruleset(tmp_path: Path) -> None:
+    fixture = tmp_path / "cases.yaml"
+    fixture.write_text(
+        "ruleset: nope\ncases:\n  - name: x\n    query: who_must_sign\n    input: {issuer: government}\n"
+        "    expect: {signers: [head]}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("test", str(fixture))
+    assert code == 1
+    assert out.startswith(f"{fixture}:1:1：没有名为“nope”的规则集（ruleset）。\n内置规则集：")
+    assert out.rstrip().endswith("0 passed, 1 failed")

@@ -484,7 +484,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(
                     "\n".join(str(p) for p in exc.problems) + "\n"
                     if isinstance(exc, RulesetError)
-                    else f"{file}:1:1: {exc}\n"
+                    else f"{file}:1:1：{_fixture_error(exc)}\n"
                 )
             errors.append({"file": file, **error_dict(exc)})
             failed += 1
@@ -512,6 +512,13 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(f"{passed} passed, {failed} failed\n")
     return EXIT_FINDING if failed else EXIT_OK
+
+
+def _fixture_error(exc: BaseException) -> str:
+    """An error in a fixture file, in Chinese, naming its keys as the file writes them (``ruleset``)."""
+    from .messages import render
+
+    return render(exc)
 
 
 def _junit(suite: str, cases: Sequence[tuple[str, str, bool, str]]) -> str:
