@@ -446,3 +446,12 @@ def test_a_fixture_file_naming_an_unknown_ruleset(tmp_path: Path) -> None:
     assert code == 1
     assert out.startswith(f"{fixture}:1:1：没有名为“nope”的规则集（ruleset）。\n内置规则集：")
     assert out.rstrip().endswith("0 passed, 1 failed")
+
+
+def test_a_leave_occasion_outside_the_list_is_suggested_with_its_meaning() -> None:
+    err, data = text_and_json("leave", "ezhou", "副市长", "--occasion", "travl", code=2)
+    assert_readable(err, "travl")
+    first, second = err.strip().splitlines()
+    assert first == "情形（--occasion）不能是“travl”，是否要写 travel（外出）？"
+    assert second.startswith("可选：absence（离开工作岗位（出访、出差、休假））、travel（外出）")
+    assert data["kind"] == "QueryError"

@@ -780,13 +780,8 @@ def cmd_leave(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             labels=dict(rs.roles),
         )
     a = rs.leave_approver(other["role"], other.get("occasion"), other.get("meeting"))
-    occasions = {
-        "absence": "离开工作岗位（出访、出差、休假）",
-        "travel": "外出",
-        "meeting_absence": "不能出席会议",
-        "outbound_travel": "出国（境）",
-        "leave_meeting_proxy": "不能出席会议、委托他人代会",
-    }
+    from .messages import OCCASION_NAMES as occasions
+
     lines = []
     for x in (a, *a.others):
         what = occasions.get(x.occasion, x.occasion)

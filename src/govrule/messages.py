@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["FACT_NAMES", "FIELD_NAMES", "field_name", "render", "usage", "word"]
+__all__ = ["FACT_NAMES", "FIELD_NAMES", "OCCASION_NAMES", "field_name", "render", "usage", "word"]
 
 #: Chinese names of the facts a caller may have to supply (document facts also come from the vocabulary).
 FACT_NAMES: Mapping[str, str] = {
@@ -67,6 +67,15 @@ FIELD_NAMES: Mapping[str, str] = {
     "attendees": "参会人数",
     "signing rule": "签发规则",
     "path": "办理途径",
+}
+
+#: What each occasion of a leave rule means (``leave --occasion``).
+OCCASION_NAMES: Mapping[str, str] = {
+    "absence": "离开工作岗位（出访、出差、休假）",
+    "travel": "外出",
+    "meeting_absence": "不能出席会议",
+    "outbound_travel": "出国（境）",
+    "leave_meeting_proxy": "不能出席会议、委托他人代会",
 }
 
 #: The closed vocabulary whose terms label the words of a field or category.
@@ -277,8 +286,9 @@ def _query_error(exc: Any, flag: Flag) -> str:
     named = _named(field, flag)
     key = field if field in _VOCABULARY_OF_FIELD else None
     if reason == "not_allowed":
-        head = f"{named}不能是{_value(exc.value)}{_suggest(exc.did_you_mean, key)}"
-        return f"{head}\n可选：{_words(exc.allowed, key)}"
+        labels = OCCASION_NAMES if field == "occasion" else None
+        head = f"{named}不能是{_value(exc.value)}{_suggest(exc.did_you_mean, key, labels)}"
+        return f"{head}\n可选：{_words(exc.allowed, key, labels)}"
     if reason == "unknown_field":
         where = _WHERE.get(str(facts.get("where")), "查询")
         if facts.get("where") == "input":
