@@ -381,6 +381,29 @@ def test_missing_optional_columns_are_unknown_facts(city: govrule.Ruleset, tmp_p
     ]
 
 
+@pytest.mark.parametrize("ext", FORMATS)
+def test_a_document_from_a_meeting_without_the_meetings_date_is_not_compliant(
+    city: govrule.Ruleset, tmp_path: Path, ext: str
+) -> None:
+    doc = {
+        "issued": "2024-10-11",
+        "issuer": "government",
+        "kind": "other",
+        "recipient": "subordinate",
+        "decided_by": "executive",
+        **KNOWN,
+        "signed_by": ["head"],
+    }
+    rows = [{"id": "late", **doc, "meeting_date": "2024-09-27"}, {"id": "undated", **doc}, {"id": "plain", **OK}]
+    found = audit(city, rows, tmp_path / f"a{ext}")
+    assert shape(found) == [(1, "late", "late", "issued"), (2, "undated", "unknown_fact", "meeting_date")]
+    assert (found[1]["rule"], found[1]["citation"]) == ("deadline.meeting_documents", "十二")
+    assert "会议日期" in found[1]["detail"] and "5个工作日" in found[1]["detail"]
+    # No meeting_date column at all: the same.
+    found = audit(city, rows[1:], tmp_path / f"b{ext}")
+    assert shape(found) == [(1, "undated", "unknown_fact", "meeting_date")]
+
+
 def test_findings_read_the_same_in_every_output_format(city: govrule.Ruleset, tmp_path: Path) -> None:
     import pyarrow.csv as pacsv
 

@@ -389,6 +389,14 @@ class Auditor:
                 self._template(Template("not_in_force", f"印发之日不在所给规则的施行期内：{reason}", column="issued")),
             )
         found = self.judge.judge(rec if rec in ("agenda", "approval") else "document", vkey - 2, facts)
+        from_meeting = facts.get("decided_by") is not None or (
+            facts.get("kind") == "minutes" and facts.get("meeting") is not None
+        )
+        if rec not in ("agenda", "approval") and from_meeting and facts.get("meeting_date") is None:
+            # The time limit after the meeting cannot be checked without the meeting's date: not compliant.
+            if not any(t.finding == "bad_row" for t in found):
+                undated = self.judge.undated(vkey - 2)
+                found = (*found, undated) if undated is not None else found
         return tuple(self._template(t) for t in found)
 
     def _late(

@@ -56,6 +56,7 @@ _FACT_ZH = {
 }
 _AGENDA_FLAGS = tuple(name for name, kind in model.AGENDA_FIELDS.items() if kind == "bool")
 _ACTION_ZH = {"review": "审核", "approve": "审定/审批", "cosign": "会签", "sign": "签发"}
+_UNIT_ZH = {"working_days": "个工作日", "calendar_days": "日", "months": "个月", "years": "年"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -366,6 +367,22 @@ class Judge:
         return tuple(out)
 
     # ------------------------------------------------------------------ deadlines
+
+    def undated(self, version: int) -> Template | None:
+        """The finding for a document from a meeting whose meeting date is not recorded, or None.
+
+        None where the version sets no time limit for issuing documents after a meeting; else
+        ``unknown_fact``: whether it went out in time cannot be said.
+        """
+        rs = self.versions.rulesets[version]
+        rule = next((d for d in rs.spec.deadlines if d.event == "meeting_documents_issuance"), None)
+        if rule is None:
+            return None
+        unit = _UNIT_ZH.get(rule.unit, rule.unit)
+        detail = (
+            f"会议决定的文件须在会议结束后{rule.amount}{unit}内印发，记录未载明会议日期(meeting_date)，无法判断是否逾期"
+        )
+        return Template("unknown_fact", detail, rule.id, rule.cite, rule.text, "meeting_date", rs.id)
 
     def late(self, version: int, meeting_date: dt.date) -> tuple[dt.date, Template] | Template | None:
         """When documents from a meeting held on ``meeting_date`` are due, or a finding why it cannot be said.

@@ -290,12 +290,16 @@ def generate(
     if has_deadline and at_meeting:
         f, d = at_meeting[0]
         plant("late", _Variant(_record(rs, f, d, 0), meeting=True))
+    # A document a meeting decided carries the meeting's date (issued on time), so its time limit can be checked.
     for i, (f, d) in enumerate(shapes["forbidden"][:3]):
-        plant("forbidden", _Variant(_record(rs, f, d, i)))
+        plant("forbidden", _Variant(_record(rs, f, d, i), meeting=has_deadline and f["decided_by"] is not None))
     for f, _ in shapes["no_rule"][:3]:
         plant(
             "no_rule",
-            _Variant({**f, "record": "document", "signed_by": ["head"], "cosigned_by": [], "reviewed_by": []}),
+            _Variant(
+                {**f, "record": "document", "signed_by": ["head"], "cosigned_by": [], "reviewed_by": []},
+                meeting=has_deadline and f["decided_by"] is not None,
+            ),
         )
     first = variants[0].facts
     if rs.meta.in_force_from is not None:
