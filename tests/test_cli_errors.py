@@ -455,3 +455,10 @@ def test_a_leave_occasion_outside_the_list_is_suggested_with_its_meaning() -> No
     assert first == "情形（--occasion）不能是“travl”，是否要写 travel（外出）？"
     assert second.startswith("可选：absence（离开工作岗位（出访、出差、休假））、travel（外出）")
     assert data["kind"] == "QueryError"
+
+
+def test_a_supplement_over_the_wrong_base_says_which_base_it_supplements() -> None:
+    code, _, err = run("check", "panjin_supplement", "--base", "rizhao")
+    assert code == 2
+    assert_readable(err, "panjin_supplement", "rizhao")
+    assert "补充规定不能与该规则合并：panjin_supplement 补充的是 盘政发〔2014〕5号，不是 日政发〔2017〕6号" in err

@@ -234,8 +234,9 @@ def render(exc: BaseException, flag: Flag | None = None) -> str:
     if type(exc).__name__ == "NotInForce":
         return _not_in_force(exc)
     if type(exc).__name__ == "CompositionError":
-        problems = getattr(exc, "problems", ())
-        return "补充规定不能与该规则合并：" + "；".join(str(p) for p in problems)
+        found = getattr(exc, "facts", {}).get("found") or ()
+        parts = [_COMPOSITION.get(str(p.get("reason")), "{text}").format_map(_Missing(p)) for p in found]
+        return "补充规定不能与该规则合并：" + "；".join(parts or [str(p) for p in getattr(exc, "problems", ())])
     if isinstance(exc, OSError):
         return _os_error(exc)
     if isinstance(exc, UnicodeError):
@@ -459,6 +460,18 @@ class _Missing(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 
+
+_COMPOSITION = {
+    "not_supplement": "{id} 不是补充规定（kind: {kind}）",
+    "not_base": "{id} 不是基础规则（kind: {kind}），补充规定只能合并到基础规则之上",
+    "title_only": (
+        "{id} 只写了所补充规则的标题（{title}），标题不能确定是哪一份文件，请在 meta.supplements.number 写明文号"
+    ),
+    "wrong_base": "{id} 补充的是 {target}，不是 {base}",
+    "shared_id": "两份文件都用了规则 id {rule}，补充规定的规则须有自己的 id",
+    "override_missing": "{rule}（{cite}）要覆盖 {target}，但 {base} 没有这条规则",
+    "precedence_base": "{id} 覆盖了基础规则，但其效力条款 {clause}（{cite}）规定以基础规则为准",
+}
 
 _IN_FORCE = {
     "not_yet": "{name}自{start}起施行{basis}，{day}尚未施行{instead}",

@@ -37,12 +37,12 @@ class NotInForce(GovruleError):
 class CompositionError(GovruleError):
     """A supplement cannot be composed over this base; ``problems`` lists why."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], found: list[dict[str, Any]] | tuple[dict[str, Any], ...] = ()) -> None:
         self.problems = tuple(problems)
-        super().__init__("cannot compose: " + "; ".join(problems))
+        super().__init__("cannot compose: " + "; ".join(problems), reason="cannot_compose", found=tuple(found))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (list(self.problems),))
+        return (type(self), (list(self.problems), self.facts.get("found", ())))
 
 
 def _bundled_dir() -> str:
@@ -289,18 +289,25 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
     sup_rs = supplement if isinstance(supplement, Ruleset) else load(supplement)
     b, s = base_rs.spec, sup_rs.spec
     problems = []
+    found: list[dict[str, Any]] = []  # each problem's kind and facts, for govrule.messages
     if s.kind != "supplement":
         problems.append(f"{s.id} is kind: {s.kind}, not a supplement")
+        found.append({"reason": "not_supplement", "id": s.id, "kind": s.kind})
     if b.kind != "base":
         problems.append(f"{b.id} is kind: {b.kind}; compose a supplement over a base document")
+        found.append({"reason": "not_base", "id": b.id, "kind": b.kind})
     target = s.meta.supplements
     if target is not None and target.number is None:
         problems.append(
             f"{s.id} names the document it supplements only by title ({target.title or 'no title'}); "
             "a title does not identify a document: give its number (文号) under meta.supplements.number"
         )
+        found.append({"reason": "title_only", "id": s.id, "title": target.title})
     elif target is not None and _norm_number(target.number) != _norm_number(b.meta.number):
         problems.append(f"{s.id} supplements {target.number or target.title}, not {b.meta.number or b.id}")
+        found.append(
+            {"reason": "wrong_base", "id": s.id, "target": target.number or target.title, "base": b.meta.number or b.id}
+        )
     from . import loader
 
     base_ids = set(loader.rule_ids(b))
@@ -311,18 +318,37 @@ def compose(base: Ruleset | str, supplement: Ruleset | str) -> Ruleset:
             continue  # the same meeting, described by both documents: merged field by field below
         if rid in base_ids:
             problems.append(f"rule id {rid} is used by both documents; a supplement's rules need their own ids")
+            found.append({"reason": "shared_id", "rule": rid})
     for _path, rule in loader._rules(s):
         for target_id in getattr(rule, "overrides", ()):
             if target_id not in base_ids:
                 problems.append(f"{rule.id} ({rule.cite}) overrides {target_id}, which {b.id} does not have")
+                found.append(
+                    {
+                        "reason": "override_missing",
+                        "rule": rule.id,
+                        "cite": rule.cite,
+                        "target": target_id,
+                        "base": b.id,
+                    }
+                )
             overridden.add(target_id)
     if overridden and s.meta.precedence is not None and s.meta.precedence.prevails == "base":
         problems.append(
             f"{s.id} overrides base rules ({', '.join(sorted(overridden))}) but its precedence clause "
             f"{s.meta.precedence.id} ({s.meta.precedence.cite}) says the base prevails"
         )
+        found.append(
+            {
+                "reason": "precedence_base",
+                "id": s.id,
+                "overridden": tuple(sorted(overridden)),
+                "clause": s.meta.precedence.id,
+                "cite": s.meta.precedence.cite,
+            }
+        )
     if problems:
-        raise CompositionError(problems)
+        raise CompositionError(problems, found)
     spec = _compose_specs(b, s, overridden)
     return Ruleset(
         spec,
