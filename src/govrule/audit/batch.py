@@ -217,20 +217,13 @@ class Auditor:
             keep = ~flagged | (found["finding"].to_numpy(zero_copy_only=False) == "bad_row")
             found = found.filter(pa.array(keep))
         take = pa.array(where, type=pa.int64())
-        ids = as_text(table["id"].take(take)).to_pylist()
+        ids = _cells(table, "id", take)
         firsts = repeats[where].tolist()
-
-        def raw(name: str) -> pa.Array:
-            if name not in table.column_names:
-                return pa.nulls(len(where), pa.string())
-            text = as_text(table[name].take(take))
-            return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-
         n = len(where)
-        shown = [str(i).strip() for i in ids]
+        shown = [str(i).strip() for i in ids.to_pylist()]
         repeated = pa.table(
             {
-                "id": pa.array(ids, pa.string()),
+                "id": ids,
                 "row": pa.array(rows, pa.int64()),
                 "finding": pa.array(["bad_row"] * n, pa.string()),
                 "rule": pa.nulls(n, pa.string()),
@@ -244,9 +237,9 @@ class Auditor:
                 ),
                 "text": pa.nulls(n, pa.string()),
                 "column": pa.array(["id"] * n, pa.string()),
-                "value": pa.array(ids, pa.string()),
-                "issuer": raw("issuer"),
-                "issued": raw("issued"),
+                "value": ids,
+                "issuer": _cells(table, "issuer", take),
+                "issued": _cells(table, "issued", take),
                 "ruleset": pa.nulls(n, pa.string()),
             },
             schema=FINDINGS_SCHEMA,
@@ -437,10 +430,7 @@ class Auditor:
             return pa.array([getattr(t, attr) for t in ts], type=pa.string()).take(idx)
 
         def raw(name: str) -> pa.Array:
-            if name not in table.column_names:
-                return pa.nulls(len(rows), pa.string())
-            text = as_text(table[name].take(take))
-            return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+            return _cells(table, name, take)
 
         values: list[str | None] = [None] * len(rows)
         bad = [(i, templates[t].column) for i, t in enumerate(tmpl.tolist()) if templates[t].finding == "bad_row"]
@@ -487,6 +477,14 @@ class Auditor:
             month = self._months[code]
             out[month] = out.get(month, 0) + int(counts[code])
         return out
+
+
+def _cells(table: pa.Table, name: str, take: pa.Array) -> pa.Array:
+    """The cells of a column at some rows, as text (all empty where the table has no such column)."""
+    if name not in table.column_names:
+        return pa.nulls(len(take), pa.string())
+    text = as_text(table[name].take(take))
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def _ordinals(codes: _Codes) -> np.ndarray:
