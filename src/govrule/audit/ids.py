@@ -299,24 +299,26 @@ class SeenIds:
             s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
             tie = s1[1:] == s1[:-1]
         same = tie & (s2[1:] == s2[:-1])
-        starts = np.concatenate([[True], ~same])
-        group = np.cumsum(starts) - 1
         if bool(same.any()):  # an id repeated within the chunk: its group's first record is the earliest
-            sr_first = np.minimum.reduceat(sr, np.nonzero(starts)[0])
-        else:
-            sr_first = sr
-        u1, u2, urow = s1[starts], s2[starts], sr_first
+            starts = np.concatenate([[True], ~same])
+            group = np.cumsum(starts) - 1
+            u1, u2, urow = s1[starts], s2[starts], np.minimum.reduceat(sr, np.nonzero(starts)[0])
+        else:  # every key of the chunk is distinct (the usual case)
+            group = None
+            u1, u2, urow = s1, s2, sr
         earlier = np.full(len(u1), -1, dtype=np.int64)
         for run in self._runs:
             found = run.find(u1, u2)
             earlier = np.where(found >= 0, found, earlier)
         known = earlier >= 0
-        # A record repeats the earliest record with its id: one of an earlier chunk, else the first of this one.
-        origin = np.where(known, earlier, urow)[group] if len(u1) < m else np.where(known, earlier, urow)
-        repeat = origin != sr
-        out = np.zeros(m, dtype=np.int64)
-        out[repeat] = origin[repeat] + 1
-        first[order] = out
+        if len(u1) < m or known.any():
+            # A record repeats the earliest record with its id: one of an earlier chunk, else the first of this one.
+            origin = np.where(known, earlier, urow)
+            origin = origin if group is None else origin[group]
+            repeat = origin != sr
+            out = np.zeros(m, dtype=np.int64)
+            out[repeat] = origin[repeat] + 1
+            first[order] = out
         runs = list(self._runs)
         new = _Run.of(u1[~known], u2[~known], urow[~known])
         if len(new):
