@@ -462,3 +462,7 @@ def test_a_supplement_over_the_wrong_base_says_which_base_it_supplements() -> No
     assert code == 2
     assert_readable(err, "panjin_supplement", "rizhao")
     assert "补充规定不能与该规则合并：panjin_supplement 补充的是 盘政发〔2014〕5号，不是 日政发〔2017〕6号" in err
+    code, out, _ = run("check", "panjin_supplement", "--base", "rizhao", "--json")
+    error = json.loads(out)["targets"][0]["error"]  # check --json reports per target (and exits 1 here)
+    assert code == 1 and error["kind"] == "CompositionError" and "problems" not in error
+    assert "supplements 盘政发〔2014〕5号" in error["message"]

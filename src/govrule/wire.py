@@ -200,7 +200,7 @@ def error_dict(exc: BaseException, kind: str | None = None) -> dict[str, Any]:
     """
     err: dict[str, Any] = {"kind": kind or type(exc).__name__, "message": str(exc)}
     problems = getattr(exc, "problems", None)
-    if problems is not None:
+    if problems is not None and not any(isinstance(p, str) for p in problems):  # a composition's are text only
         err["problems"] = [problem_dict(p) for p in problems]
     if hasattr(exc, "category") and hasattr(exc, "defined"):
         err["category"] = exc.category
