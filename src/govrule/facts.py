@@ -426,19 +426,9 @@ def _from_mapping(cls: type[Any], keys: frozenset[str], data: Any, what: str) ->
         return data
     if not isinstance(data, Mapping):
         raise QueryError(f"a {what} is a govrule.{cls.__name__} or a mapping of its fields, not {type(data).__name__}")
-    unknown = [k for k in data if k not in keys]
+    unknown = {k: data[k] for k in data if k not in keys}
     if unknown:
-        key = unknown[0]
-        close = _hints.close_matches(str(key), sorted(keys))
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise QueryError(
-            f"unknown {what} field {key!r}{hint}; allowed: {', '.join(cls._fields)}",
-            value=key,
-            allowed=cls._fields,
-            did_you_mean=close[0] if close else None,
-            reason="unknown_field",
-            where=what,
-        )
+        raise _unknown_field(cls, what, unknown)
     return cls(**data)
 
 
