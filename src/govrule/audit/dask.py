@@ -12,9 +12,9 @@ judgements grows across partitions). Row numbers are the records' positions in t
 DataFrame.
 
 Ids must be unique across the whole archive, so they are checked globally: a light first pass
-reads only the ``id`` column of each partition and turns the ids into 128-bit keys
-(`govrule.audit.ids`), and a chain of small tasks adds each partition's keys, in order, to the
-ids seen so far (`SeenIds`, one key and first row per distinct id: its memory grows with the
+reads only the ``id`` column of each partition and turns the ids into 128-bit keys, sorted
+(`govrule.audit.ids`, in parallel), and a chain of small tasks adds each partition's keys, in
+order, to the ids seen so far (`SeenIds`, one key and first row per distinct id: its memory grows with the
 distinct ids, not the records). The chain also counts the records before each partition, which
 gives the row numbers; each partition's audit then receives, with its first row, which of its
 records repeat an earlier record's id (in any partition before it, or earlier in itself).
@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from ..engine import Ruleset
 from .batch import FINDINGS_SCHEMA, Auditor
-from .ids import IdKeys, SeenIds, id_keys
+from .ids import IdKeys, SeenIds, Sorted, id_keys
 from .judge import Versions
 from .run import versions as _versions
 
@@ -60,14 +60,14 @@ def _auditor(v: Versions) -> Auditor:
     return hit
 
 
-def _ids(frame: Any) -> IdKeys:
-    """The keys of a partition's ids (rows counted from the partition's start)."""
+def _ids(frame: Any) -> Sorted:
+    """The keys of a partition's ids, sorted (rows counted from the partition's start)."""
     if "id" not in frame.columns:
-        return IdKeys.empty(len(frame))
-    return id_keys(pa.Table.from_pandas(frame[["id"]], preserve_index=False)["id"])
+        return Sorted.of(IdKeys.empty(len(frame)))
+    return Sorted.of(id_keys(pa.Table.from_pandas(frame[["id"]], preserve_index=False)["id"]))
 
 
-def _fold(seen: SeenIds, keys: IdKeys) -> tuple[SeenIds, _Repeats]:
+def _fold(seen: SeenIds, keys: Sorted) -> tuple[SeenIds, _Repeats]:
     """The ids seen with a partition's added, and where the partition starts and which of its records repeat one."""
     offset = seen.records
     seen, first = seen.add(keys.shifted(offset))
@@ -133,16 +133,16 @@ def audit(
     return dd.from_delayed(out, meta=findings_meta(), verify_meta=False)
 
 
-def _row_group_ids(fs: Any, path: str, index: int) -> IdKeys:
-    """The keys of the ids of one row group of a Parquet file (only that column is read)."""
+def _row_group_ids(fs: Any, path: str, index: int) -> Sorted:
+    """The keys of the ids of one row group of a Parquet file, sorted (only that column is read)."""
     import pyarrow.parquet as pq
 
     with fs.open_input_file(path) as handle:
         parquet = pq.ParquetFile(handle)
         n = parquet.metadata.row_group(index).num_rows
         if "id" not in parquet.schema_arrow.names:
-            return IdKeys.empty(n)
-        return id_keys(parquet.read_row_group(index, columns=["id"])["id"])
+            return Sorted.of(IdKeys.empty(n))
+        return Sorted.of(id_keys(parquet.read_row_group(index, columns=["id"])["id"]))
 
 
 def _row_group(fs: Any, path: str, index: int, v: Versions, found: _Repeats) -> Any:

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["IdKeys", "SeenIds", "id_keys", "repeats"]
+__all__ = ["IdKeys", "SeenIds", "Sorted", "id_keys", "repeats"]
 
 #: Ids longer than this many bytes are hashed one at a time (blake2b); shorter ones as arrays.
 _WIDE = 64
@@ -263,6 +263,56 @@ def _order(k1: np.ndarray) -> np.ndarray:
     return order
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Sorted:
+    """A chunk's keys sorted, and its distinct keys with the row of each one's first record in the chunk.
+
+    The work of adding keys that needs no ids seen before: on Dask it runs in parallel, per
+    partition, leaving the chain of `SeenIds.add` only the look-ups and merges.
+    """
+
+    #: Which key (of the IdKeys, in their order) comes at each sorted place.
+    order: np.ndarray
+    #: The archive rows of the keys, in sorted order.
+    rows: np.ndarray
+    #: Per sorted key, which distinct key it is; None where every key is distinct.
+    group: np.ndarray | None
+    u1: np.ndarray
+    u2: np.ndarray
+    #: Per distinct key, the archive row of its first record in the chunk.
+    urow: np.ndarray
+    #: The keyed records' positions in the chunk (as in the IdKeys).
+    index: np.ndarray
+    records: int
+
+    @classmethod
+    def of(cls, keys: IdKeys) -> Sorted:
+        """Sort a chunk's keys and group equal ones."""
+        m = len(keys.k1)
+        if m == 0:
+            return cls(keys.rows, keys.rows, None, keys.k1, keys.k2, keys.rows, keys.index, keys.records)
+        order = _order(keys.k1)
+        s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
+        tie = s1[1:] == s1[:-1]
+        if bool((tie & (s2[1:] != s2[:-1])).any()):  # two ids share a first half (rare): sort by both halves
+            order = np.lexsort((keys.rows, keys.k2, keys.k1))
+            s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
+            tie = s1[1:] == s1[:-1]
+        same = tie & (s2[1:] == s2[:-1])
+        if bool(same.any()):  # an id repeated within the chunk: its group's first record is the earliest
+            starts = np.concatenate([[True], ~same])
+            group = np.cumsum(starts) - 1
+            urow = np.minimum.reduceat(sr, np.nonzero(starts)[0])
+            return cls(order, sr, group, s1[starts], s2[starts], urow, keys.index, keys.records)
+        return cls(order, sr, None, s1, s2, sr, keys.index, keys.records)  # every key distinct (the usual case)
+
+    def shifted(self, offset: int) -> Sorted:
+        """The same keys with rows counted ``offset`` further (a Dask partition's rows within the archive)."""
+        if not offset:
+            return self
+        return dataclasses.replace(self, rows=self.rows + offset, urow=self.urow + offset)
+
+
 class SeenIds:
     """The ids seen so far (one key and first row per distinct id), as immutable sorted runs."""
 
@@ -281,44 +331,32 @@ class SeenIds:
         """Bytes the keys and rows take."""
         return sum(r.k1.nbytes + r.tail.nbytes for r in self._runs)
 
-    def add(self, keys: IdKeys) -> tuple[SeenIds, np.ndarray]:
+    def add(self, keys: IdKeys | Sorted) -> tuple[SeenIds, np.ndarray]:
         """The state with ``keys`` added, and per key the 1-based row of its id's first record (0: this one).
 
-        ``keys`` come in archive order and after every key already added.
+        ``keys`` come in archive order and after every key already added; sorted beforehand
+        (`Sorted.of`, which needs no state and so can run elsewhere) or not.
         """
-        m = len(keys.k1)
-        records = self.records + keys.records
+        ready = keys if isinstance(keys, Sorted) else Sorted.of(keys)
+        m = len(ready.order)
+        records = self.records + ready.records
         first = np.zeros(m, dtype=np.int64)
         if m == 0:
             return SeenIds(self._runs, records), first
-        order = _order(keys.k1)
-        s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
-        tie = s1[1:] == s1[:-1]
-        if bool((tie & (s2[1:] != s2[:-1])).any()):  # two ids share a first half (rare): sort by both halves
-            order = np.lexsort((keys.rows, keys.k2, keys.k1))
-            s1, s2, sr = keys.k1[order], keys.k2[order], keys.rows[order]
-            tie = s1[1:] == s1[:-1]
-        same = tie & (s2[1:] == s2[:-1])
-        if bool(same.any()):  # an id repeated within the chunk: its group's first record is the earliest
-            starts = np.concatenate([[True], ~same])
-            group = np.cumsum(starts) - 1
-            u1, u2, urow = s1[starts], s2[starts], np.minimum.reduceat(sr, np.nonzero(starts)[0])
-        else:  # every key of the chunk is distinct (the usual case)
-            group = None
-            u1, u2, urow = s1, s2, sr
+        u1, u2, urow = ready.u1, ready.u2, ready.urow
         earlier = np.full(len(u1), -1, dtype=np.int64)
         for run in self._runs:
             found = run.find(u1, u2)
             earlier = np.where(found >= 0, found, earlier)
         known = earlier >= 0
-        if len(u1) < m or known.any():
+        if ready.group is not None or known.any():
             # A record repeats the earliest record with its id: one of an earlier chunk, else the first of this one.
             origin = np.where(known, earlier, urow)
-            origin = origin if group is None else origin[group]
-            repeat = origin != sr
+            origin = origin if ready.group is None else origin[ready.group]
+            repeat = origin != ready.rows
             out = np.zeros(m, dtype=np.int64)
             out[repeat] = origin[repeat] + 1
-            first[order] = out
+            first[ready.order] = out
         runs = list(self._runs)
         new = _Run.of(u1[~known], u2[~known], urow[~known])
         if len(new):
