@@ -208,6 +208,22 @@ def test_exit_1_for_findings() -> None:
     assert run("sign", bad, *SIGN)[0] == 1  # an invalid ruleset file is a finding about the file
 
 
+def test_exit_codes_do_not_depend_on_the_output_format() -> None:
+    cases = [
+        ("check", "panjin_supplement", "--base", "rizhao"),  # a base the supplement does not supplement
+        ("check", "nosuchid"),
+        ("check", str(ROOT / "tests" / "data" / "malformed" / "undefined_role.yaml")),
+        ("check", str(ROOT / "tests" / "data" / "defects" / "gap.yaml")),
+        ("sign", "nosuchid", *SIGN),
+        ("deadline", EXAMPLE, "consultation_reply", "--from", "2024-09-27"),
+    ]
+    for argv in cases:
+        codes = {fmt: run(*argv, "--format", fmt)[0] for fmt in ("text", "json")}
+        if argv[0] == "check":
+            codes["junit"] = run(*argv, "--format", "junit")[0]
+        assert len(set(codes.values())) == 1 and 0 not in codes.values(), (argv, codes)
+
+
 def test_missing_fact_is_explained_in_chinese_with_the_flag_and_without_python_repr() -> None:
     from govrule import Document, RuleRef, wire
     from govrule.cli import _error_text

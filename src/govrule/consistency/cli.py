@@ -26,11 +26,12 @@ def cli_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"{p}\n")
             status = max(status, 1)
             continue
-        except GovruleError as exc:  # an unknown id or a missing file: in Chinese, as every command's errors
+        except GovruleError as exc:  # an unknown id, a missing file, a base it cannot compose over: in Chinese
+            from ..cli import _exit_code  # one exit-code policy for every command and format
             from ..messages import render
 
             err.write(f"govrule check {target}：{render(exc, lambda field: 'ID|FILE')}\n")
-            status = max(status, 2)
+            status = max(status, _exit_code(exc))
             continue
         if any(f.severity == "error" and not f.recorded for f in findings):
             status = max(status, 1)
