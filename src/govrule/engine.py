@@ -189,7 +189,13 @@ class _Probe:
 
 
 class Ruleset:
-    """A loaded, validated and compiled ruleset that answers queries."""
+    """A loaded, validated and compiled ruleset that answers queries.
+
+    Usually made by `govrule.load`. Built directly, it takes a validated file model
+    (``loader.parse_text(text).spec``); ``revision`` and ``origin`` (file name, text) are for
+    the compiled form of a file (`govrule._compiled`), whose model is read again from the text
+    when ``spec`` or ``source`` is asked for.
+    """
 
     def __init__(
         self,
