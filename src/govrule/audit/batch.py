@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from .judge import Judge, Template, Versions
 from .records import COLUMNS, FINDINGS_COLUMNS, Bad, parse
 
-__all__ = ["FINDINGS_SCHEMA", "Auditor", "as_text"]
+__all__ = ["FINDINGS_SCHEMA", "Auditor", "as_text", "with_repeats"]
 
 FINDINGS_SCHEMA = pa.schema(
     [
@@ -203,48 +203,7 @@ class Auditor:
         found = self._audit(table, first_row)
         if repeats is None or not repeats.any():
             return found
-        return self._with_repeats(table, found, first_row, repeats)
-
-    def _with_repeats(
-        self, table: pa.Table, found: pa.Table, first_row: int | np.ndarray, repeats: np.ndarray
-    ) -> pa.Table:
-        """The findings with each record that repeats an id reported as a bad row, and not judged."""
-        where = np.nonzero(repeats)[0]
-        rows = (first_row[where] if isinstance(first_row, np.ndarray) else where + first_row) + 1
-        if found.num_rows:
-            # Of a repeated record's own findings only its unreadable cells stay: it is not judged.
-            flagged = np.isin(found["row"].to_numpy(), rows)
-            keep = ~flagged | (found["finding"].to_numpy(zero_copy_only=False) == "bad_row")
-            found = found.filter(pa.array(keep))
-        take = pa.array(where, type=pa.int64())
-        ids = _cells(table, "id", take)
-        firsts = repeats[where].tolist()
-        n = len(where)
-        shown = [str(i).strip() for i in ids.to_pylist()]
-        repeated = pa.table(
-            {
-                "id": ids,
-                "row": pa.array(rows, pa.int64()),
-                "finding": pa.array(["bad_row"] * n, pa.string()),
-                "rule": pa.nulls(n, pa.string()),
-                "citation": pa.nulls(n, pa.string()),
-                "detail": pa.array(
-                    [
-                        f"第 {r} 行的编号 {i} 与第 {f} 行重复"
-                        for r, i, f in zip(rows.tolist(), shown, firsts, strict=True)
-                    ],
-                    pa.string(),
-                ),
-                "text": pa.nulls(n, pa.string()),
-                "column": pa.array(["id"] * n, pa.string()),
-                "value": ids,
-                "issuer": _cells(table, "issuer", take),
-                "issued": _cells(table, "issued", take),
-                "ruleset": pa.nulls(n, pa.string()),
-            },
-            schema=FINDINGS_SCHEMA,
-        )
-        return pa.concat_tables([repeated, found]).sort_by("row")
+        return with_repeats(table, found, first_row, repeats)
 
     def _audit(self, table: pa.Table, first_row: int | np.ndarray) -> pa.Table:
         n = table.num_rows
@@ -477,6 +436,50 @@ class Auditor:
             month = self._months[code]
             out[month] = out.get(month, 0) + int(counts[code])
         return out
+
+
+def with_repeats(table: pa.Table, found: pa.Table, first_row: int | np.ndarray, repeats: np.ndarray) -> pa.Table:
+    """A chunk's findings with each record that repeats an id reported as a bad row, and not judged.
+
+    Args:
+        table: The chunk's records (only ``id``, ``issuer`` and ``issued`` are read).
+        found: The chunk's findings, as `Auditor.audit` gives them without ``repeats``.
+        first_row: As for `Auditor.audit`.
+        repeats: Per record, the 1-based row of an earlier record with the same id, or 0.
+    """
+    where = np.nonzero(repeats)[0]
+    rows = (first_row[where] if isinstance(first_row, np.ndarray) else where + first_row) + 1
+    if found.num_rows:
+        # Of a repeated record's own findings only its unreadable cells stay: it is not judged.
+        flagged = np.isin(found["row"].to_numpy(), rows)
+        keep = ~flagged | (found["finding"].to_numpy(zero_copy_only=False) == "bad_row")
+        found = found.filter(pa.array(keep))
+    take = pa.array(where, type=pa.int64())
+    ids = _cells(table, "id", take)
+    firsts = repeats[where].tolist()
+    n = len(where)
+    shown = [str(i).strip() for i in ids.to_pylist()]
+    repeated = pa.table(
+        {
+            "id": ids,
+            "row": pa.array(rows, pa.int64()),
+            "finding": pa.array(["bad_row"] * n, pa.string()),
+            "rule": pa.nulls(n, pa.string()),
+            "citation": pa.nulls(n, pa.string()),
+            "detail": pa.array(
+                [f"第 {r} 行的编号 {i} 与第 {f} 行重复" for r, i, f in zip(rows.tolist(), shown, firsts, strict=True)],
+                pa.string(),
+            ),
+            "text": pa.nulls(n, pa.string()),
+            "column": pa.array(["id"] * n, pa.string()),
+            "value": ids,
+            "issuer": _cells(table, "issuer", take),
+            "issued": _cells(table, "issued", take),
+            "ruleset": pa.nulls(n, pa.string()),
+        },
+        schema=FINDINGS_SCHEMA,
+    )
+    return pa.concat_tables([repeated, found]).sort_by("row")
 
 
 def _cells(table: pa.Table, name: str, take: pa.Array) -> pa.Array:

@@ -11,17 +11,21 @@ worker process, where one `Auditor` serves every partition that process runs (it
 judgements grows across partitions). Row numbers are the records' positions in the whole
 DataFrame.
 
-Ids must be unique across the whole archive, so they are checked globally: a light first pass
-reads only the ``id`` column of each partition and turns the ids into 128-bit keys, sorted
-(`govrule.audit.ids`, in parallel), and a chain of small tasks adds each partition's keys, in
-order, to the ids seen so far (`SeenIds`, one key and first row per distinct id: its memory grows with the
-distinct ids, not the records). The chain also counts the records before each partition, which
-gives the row numbers; each partition's audit then receives, with its first row, which of its
-records repeat an earlier record's id (in any partition before it, or earlier in itself).
+Ids must be unique across the whole archive, so they are checked globally. Each partition is
+audited on its own and, in the same pass, turns its ids into 128-bit keys, sorted
+(`govrule.audit.ids`); a chain of small tasks adds each partition's keys, in order, to the ids
+seen so far (`SeenIds`, one key and first row per distinct id: its memory grows with the
+distinct ids, not the records), which also counts the records before each partition and so
+gives the row numbers. A last step per partition shifts its rows and, where some record repeats
+an id seen before (in any partition before it, or earlier in itself), reports the repeat as a bad
+row instead of its judgement, with its ``id``, ``issuer`` and ``issued`` (kept from the audit for a
+DataFrame's partition until then; read again, only where needed, for a Parquet row group). The
+audits never wait for the chain.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..engine import Ruleset
-from .batch import FINDINGS_SCHEMA, Auditor
+from .batch import FINDINGS_SCHEMA, Auditor, with_repeats
 from .ids import IdKeys, SeenIds, Sorted, id_keys
 from .judge import Versions
 from .run import versions as _versions
@@ -60,11 +64,11 @@ def _auditor(v: Versions) -> Auditor:
     return hit
 
 
-def _ids(frame: Any) -> Sorted:
+def _keys(table: pa.Table) -> Sorted:
     """The keys of a partition's ids, sorted (rows counted from the partition's start)."""
-    if "id" not in frame.columns:
-        return Sorted.of(IdKeys.empty(len(frame)))
-    return Sorted.of(id_keys(pa.Table.from_pandas(frame[["id"]], preserve_index=False)["id"]))
+    if "id" not in table.column_names:
+        return Sorted.of(IdKeys.empty(table.num_rows))
+    return Sorted.of(id_keys(table["id"]))
 
 
 def _fold(seen: SeenIds, keys: Sorted) -> tuple[SeenIds, _Repeats]:
@@ -73,12 +77,6 @@ def _fold(seen: SeenIds, keys: Sorted) -> tuple[SeenIds, _Repeats]:
     seen, first = seen.add(keys.shifted(offset))
     hit = first > 0
     return seen, (offset, keys.index[hit], first[hit])
-
-
-def _repeats(n: int, found: _Repeats) -> np.ndarray:
-    out = np.zeros(n, dtype=np.int64)
-    out[found[1]] = found[2]
-    return out
 
 
 def _chain(keys: list[Any]) -> list[Any]:
@@ -93,13 +91,38 @@ def _chain(keys: list[Any]) -> list[Any]:
     return out
 
 
-def _partition(frame: Any, v: Versions, found: _Repeats) -> Any:
-    """A partition's findings, rows counted from the start of the whole DataFrame."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def _audit(table: pa.Table, v: Versions) -> tuple[Any, Sorted]:
+    """A partition's findings (rows counted from the partition's start, ids not yet checked) and its keys."""
+    keys = _keys(table)
     auditor = _auditor(v)
     with _lock:  # an Auditor's caches are per process; threads of one worker take turns
-        findings = auditor.audit(table, found[0], _repeats(table.num_rows, found))
-    return findings.to_pandas()
+        findings = auditor.audit(table, 0)
+    return findings.to_pandas(), keys
+
+
+def _partition(frame: Any, v: Versions) -> tuple[Any, Sorted, pa.Table]:
+    """A partition audited: findings, keys, and the cells a repeated id is reported with."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    findings, keys = _audit(table, v)
+    return findings, keys, table.select([c for c in ("id", "issuer", "issued") if c in table.column_names])
+
+
+def _finish(findings: Any, found: _Repeats, cells: Any) -> Any:
+    """A partition's findings with rows counted from the archive's start, and its repeated ids as bad rows.
+
+    ``cells``: the partition's ``id``, ``issuer`` and ``issued`` (a table, or a callable reading
+    them), looked at only where some record repeats an id.
+    """
+    offset, where, first = found
+    if offset:
+        findings = findings.assign(row=findings["row"] + offset)
+    if not len(where):
+        return findings
+    table = cells() if callable(cells) else cells
+    repeats = np.zeros(table.num_rows, dtype=np.int64)
+    repeats[where] = first
+    judged = pa.Table.from_pandas(findings, schema=FINDINGS_SCHEMA, preserve_index=False)
+    return with_repeats(table, judged, offset, repeats).to_pandas()
 
 
 def audit(
@@ -124,29 +147,16 @@ def audit(
 
     v = _versions(ruleset, ignore_dates=ignore_dates)
     shared = delayed(v, pure=True)
-    parts = dataframe.to_delayed()
-    # The ids are read apart (only that column, where the source can project) and checked in order;
-    # each partition's audit waits for its place in that chain, which also gives its first row.
-    ids = dataframe[["id"]].to_delayed() if "id" in dataframe.columns else parts
-    found = _chain([delayed(_ids)(part) for part in ids])
-    out = [delayed(_partition)(part, shared, f) for part, f in zip(parts, found, strict=True)]
+    # Each partition is audited on its own and turns its ids into keys in the same pass; the keys are
+    # checked in order along a chain, and each partition's findings are finished once its step has run.
+    audited = [delayed(_partition, nout=3)(part, shared) for part in dataframe.to_delayed()]
+    found = _chain([keys for _, keys, _ in audited])
+    out = [delayed(_finish)(findings, f, cells) for (findings, _, cells), f in zip(audited, found, strict=True)]
     return dd.from_delayed(out, meta=findings_meta(), verify_meta=False)
 
 
-def _row_group_ids(fs: Any, path: str, index: int) -> Sorted:
-    """The keys of the ids of one row group of a Parquet file, sorted (only that column is read)."""
-    import pyarrow.parquet as pq
-
-    with fs.open_input_file(path) as handle:
-        parquet = pq.ParquetFile(handle)
-        n = parquet.metadata.row_group(index).num_rows
-        if "id" not in parquet.schema_arrow.names:
-            return Sorted.of(IdKeys.empty(n))
-        return Sorted.of(id_keys(parquet.read_row_group(index, columns=["id"])["id"]))
-
-
-def _row_group(fs: Any, path: str, index: int, v: Versions, found: _Repeats) -> Any:
-    """The findings of one row group of a Parquet file, read with pyarrow (no pandas in between)."""
+def _row_group(fs: Any, path: str, index: int, v: Versions) -> tuple[Any, Sorted]:
+    """One row group of a Parquet file, read with pyarrow (no pandas in between), audited: findings and keys."""
     import pyarrow.parquet as pq
 
     from .records import COLUMN_BY_NAME
@@ -161,10 +171,18 @@ def _row_group(fs: Any, path: str, index: int, v: Versions, found: _Repeats) -> 
         ]
         parquet = pq.ParquetFile(handle, read_dictionary=text)
         table = parquet.read_row_group(index, columns=[n for n in names if n in COLUMN_BY_NAME])
-    auditor = _auditor(v)
-    with _lock:
-        findings = auditor.audit(table, found[0], _repeats(table.num_rows, found))
-    return findings.to_pandas()
+    return _audit(table, v)
+
+
+def _row_group_cells(fs: Any, path: str, index: int) -> pa.Table:
+    """A row group's id, issuer and issued (read for a row group where some record repeats an id)."""
+    import pyarrow.parquet as pq
+
+    with fs.open_input_file(path) as handle:
+        parquet = pq.ParquetFile(handle)
+        names = [n for n in ("id", "issuer", "issued") if n in parquet.schema_arrow.names]
+        table: pa.Table = parquet.read_row_group(index, columns=names)
+    return table
 
 
 def audit_parquet(
@@ -209,8 +227,12 @@ def audit_parquet(
         with filesystem.open_input_file(file) as handle:
             meta = pq.ParquetFile(handle).metadata
         groups.extend((file, i) for i in range(meta.num_row_groups))
-    found = _chain([delayed(_row_group_ids)(filesystem, file, i) for file, i in groups])
-    out = [delayed(_row_group)(filesystem, file, i, shared, f) for (file, i), f in zip(groups, found, strict=True)]
+    audited = [delayed(_row_group, nout=2)(filesystem, file, i, shared) for file, i in groups]
+    found = _chain([keys for _, keys in audited])
+    out = [
+        delayed(_finish)(findings, f, functools.partial(_row_group_cells, filesystem, file, i))
+        for (findings, _), f, (file, i) in zip(audited, found, groups, strict=True)
+    ]
     if not out:
         out.append(delayed(findings_meta)())
     return dd.from_delayed(out, meta=findings_meta(), verify_meta=False)
