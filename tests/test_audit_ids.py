@@ -339,6 +339,36 @@ def test_a_file_with_no_id_column(city: govrule.Ruleset, tmp_path: Path, ext: st
     assert code == 2 and "no id column" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("ext", [".csv", ".parquet"])
+def test_a_column_of_the_format_given_twice_is_refused(city: govrule.Ruleset, tmp_path: Path, ext: str) -> None:
+    path = tmp_path / f"a{ext}"
+    if ext == ".csv":
+        path.write_text("id,issued,备注,备注,id\na,2024-05-10,x,y,b\n", encoding="utf-8")
+    else:
+        arrays = [pa.array(["a"]), pa.array(["2024-05-10"]), pa.array(["b"])]
+        pq.write_table(pa.Table.from_arrays(arrays, names=["id", "issued", "id"]), path)
+    where = ":1:17:" if ext == ".csv" else ":1:1:"  # the second id's place on the CSV header line
+    with pytest.raises(ArchiveError, match=where + " the column id appears twice"):
+        run.audit_file(city, str(path))
+    code, _, err = _cli("audit", str(city.source.file), str(path))  # type: ignore[union-attr]
+    assert code == 2 and "appears twice" in err and "缺陷" not in err
+    # Other columns may repeat: they are ignored.
+    if ext == ".csv":
+        path.write_text("id,issued,备注,备注\na,2024-05-10,x,y\n", encoding="utf-8")
+    else:
+        arrays = [pa.array(["a"]), pa.array(["2024-05-10"]), pa.array(["x"]), pa.array(["y"])]
+        pq.write_table(pa.Table.from_arrays(arrays, names=["id", "issued", "备注", "备注"]), path)
+    summary = run.audit_file(city, str(path))
+    assert (summary.records, summary.by_kind["bad_row"]) == (1, 0)
+
+
+def test_an_empty_csv_file_has_no_records(city: govrule.Ruleset, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    summary = run.audit_file(city, str(path))
+    assert (summary.records, summary.findings) == (0, 0)
+
+
 @pytest.mark.parametrize("ext", FORMATS)
 def test_unknown_columns_are_ignored(city: govrule.Ruleset, tmp_path: Path, ext: str) -> None:
     rows = [

@@ -98,18 +98,38 @@ def _parquet(path: str, chunk_rows: int) -> Iterator[Chunk]:
         start += batch.num_rows
 
 
-def _need_id(path: str, columns: list[str]) -> None:
+def _need_id(path: str, columns: list[str], where: list[int] | None = None) -> None:
+    """Refuse a header without an id column, or with a column of the record format twice.
+
+    ``where``: each column's character position on the header line (CSV), for the message.
+    """
     if "id" not in columns:
         raise ArchiveError(f"{path}:1:1: the archive has no id column; every record needs an id")
+    first: dict[str, int] = {}
+    for i, name in enumerate(columns):
+        if name not in COLUMN_BY_NAME:
+            continue  # other columns are ignored, however often they appear
+        if name in first:
+            at = where[i] if where else 1
+            raise ArchiveError(
+                f"{path}:1:{at}: the column {name} appears twice (columns {first[name] + 1} and {i + 1}); "
+                "which one holds the records' value is not clear"
+            )
+        first[name] = i
 
 
 def _csv(path: str, chunk_rows: int) -> Iterator[Chunk]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), None)
+        line = handle.readline()
+    header = next(csv.reader([line]), None) if line else None
     if header is None:
-        return
+        return  # an empty file: no records
     header = [h.strip() for h in header]
-    _need_id(path, header)
+    where, at = [], 1
+    for raw in line.rstrip("\r\n").split(","):
+        where.append(at)
+        at += len(raw) + 1
+    _need_id(path, header, where if len(where) == len(header) else None)
     known = [h for h in header if h in COLUMN_BY_NAME]
     bad: list[tuple[int, str, str]] = []
 
