@@ -362,6 +362,19 @@ def test_a_column_of_the_format_given_twice_is_refused(city: govrule.Ruleset, tm
     assert (summary.records, summary.by_kind["bad_row"]) == (1, 0)
 
 
+def test_a_json_line_giving_a_column_twice_is_a_bad_row(city: govrule.Ruleset, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    record = json.dumps({"issued": "2024-05-10", **OK}, ensure_ascii=False)[1:-1]
+    path.write_text(
+        f'{{"id": "a", {record}}}\n{{"id": "b", "id": "c", {record}}}\n{{"id": "d", "备注": 1, "备注": 2, {record}}}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "f.jsonl"
+    run.audit_file(city, str(path), out=str(out))
+    found = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(f["row"], f["finding"], f["detail"]) for f in found] == [(2, "bad_row", "第2条中 id 出现两次")]
+
+
 def test_an_empty_csv_file_has_no_records(city: govrule.Ruleset, tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("", encoding="utf-8")

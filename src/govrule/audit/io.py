@@ -167,6 +167,18 @@ def _csv(path: str, chunk_rows: int) -> Iterator[Chunk]:
 
 
 def _jsonl(path: str, chunk_rows: int) -> Iterator[Chunk]:
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) < len(items):
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen and key in COLUMN_BY_NAME:
+                    twice.append(key)
+                seen.add(key)
+        return obj
+
     with open(path, encoding="utf-8-sig") as handle:
         position = 0
         while True:
@@ -179,14 +191,18 @@ def _jsonl(path: str, chunk_rows: int) -> Iterator[Chunk]:
             for line in lines:
                 if not line.strip():
                     continue  # blank lines are not records
+                twice.clear()
                 try:
-                    obj = json.loads(line)
+                    obj = json.loads(line, object_pairs_hook=pairs)
                 except json.JSONDecodeError as exc:
                     bad.append((position, line.rstrip("\n"), f"第{position + 1}条不是合法的 JSON：{exc.msg}"))
                     position += 1
                     continue
                 if not isinstance(obj, dict):
                     bad.append((position, line.rstrip("\n"), f"第{position + 1}条不是 JSON 对象"))
+                elif twice:  # json keeps the last of two values silently; which one is meant is not clear
+                    names = "、".join(dict.fromkeys(twice))
+                    bad.append((position, line.rstrip("\n"), f"第{position + 1}条中 {names} 出现两次"))
                 else:
                     rows.append(position)
                     records.append(obj)
