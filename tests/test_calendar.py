@@ -330,10 +330,10 @@ def test_a_lone_path_string_is_taken_as_one_file() -> None:
     [
         ("outside-year.yaml", 4, "2028-02-05 is outside the file's year 2027"),
         ("holiday-and-workday.yaml", 5, "2027-02-06 is listed both as a holiday"),
-        ("not-yaml.yaml", 3, "YAML syntax error"),
+        ("not-yaml.yaml", 3, "YAML 语法错误"),
         ("weekday-workday.yaml", 5, "is a Wednesday"),
         ("unknown-key.yaml", 2, "unknown key 'holiday'"),
-        ("impossible-date.yaml", 4, "invalid value '2027-02-30'"),
+        ("impossible-date.yaml", 4, "无效的值 '2027-02-30'"),
         ("no-holidays.yaml", 1, "missing key 'holidays'"),
         ("reversed-range.yaml", 3, "ends before it starts"),
         ("not-a-mapping.yaml", 1, "must be a mapping"),

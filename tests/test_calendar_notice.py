@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import chinese_calendar
@@ -90,6 +91,7 @@ def test_days_another_year_are_left_to_that_years_file_with_a_note() -> None:
     assert sorted(notice.calendar.holidays)[0] == dt.date(2019, 1, 1)
     assert notice.calendar.workdays == {dt.date(2019, 2, 2), dt.date(2019, 2, 3)}
     assert any("2018-12-29" in n and "2018" in n for n in notice.notes)
+    assert "2019.txt:2: 2018-12-29（元旦，上班）属于 2018 年，请写入 2018 年的日历文件" in notice.notes
     for day in notice.calendar.holidays | notice.calendar.workdays:
         assert chinese_calendar.is_workday(day) == (day in notice.calendar.workdays)
 
@@ -130,11 +132,11 @@ def test_import_prints_the_file_when_no_output_is_given() -> None:
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (ALIAS_BOMB, "alias"),
-        ("year: " + "[" * 5000 + "]" * 5000 + "\n", "nesting"),
+        (ALIAS_BOMB, "别名"),
+        ("year: " + "[" * 5000 + "]" * 5000 + "\n", "嵌套"),
         ("year: 2027\nholidays: [2027-01-01]\x07\n", "YAML"),
-        ("year: !!python/object:os.system 1\nholidays: []\n", "tag"),
-        ("year: 2027\nyear: 2028\nholidays: [2027-01-01]\n", "duplicate key"),
+        ("year: !!python/object:os.system 1\nholidays: []\n", "不允许使用标签"),
+        ("year: 2027\nyear: 2028\nholidays: [2027-01-01]\n", "重复的键 'year'"),
     ],
 )
 def test_hostile_calendar_files_end_in_a_calendar_error_with_file_and_line(
@@ -216,7 +218,7 @@ def test_a_deadline_warns_when_the_calendar_ends_soon_after_it() -> None:
     early = rs.deadline("meeting_documents_issuance", dt.date(last, 3, 2))
     assert early.warnings == ()
     code, out, err = run("deadline", EXAMPLE, "meeting_documents_issuance", "--from", f"{last}-12-01")
-    assert code == 0 and "注意" in out and "warning" in err
+    assert code == 0 and "注意" in out and err.startswith("govrule：注意：工作日历只覆盖到")
 
 
 OTHER_YEARS = {
@@ -255,3 +257,21 @@ def test_notices_of_other_years_and_styles(year: int) -> None:
     for day in days:
         worked = day in calendar.workdays or (day.weekday() < 5 and day not in calendar.holidays)
         assert worked == chinese_calendar.is_workday(day), day
+
+
+def test_import_prints_its_notes_and_what_it_wrote_in_chinese(tmp_path: Path) -> None:
+    """`calendar import` names the days left to another year's file and what it wrote, for a clerk."""
+    notice = tmp_path / "2019.txt"
+    notice.write_text(
+        "国务院办公厅关于2019年部分节假日安排的通知\n"
+        "一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。\n"
+        "二、春节：2月4日至10日放假调休，共7天。2月2日（星期六）、2月3日（星期日）上班。\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "2019.yaml"
+    code, _, err = run("calendar", "import", str(notice), "-o", str(output))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert f"提示：{notice}:2: 2018-12-29（元旦，上班）属于 2018 年，请写入 2018 年的日历文件" in lines
+    assert lines[-1] == f"已写入 {output}：2019 年，放假 8 天，调休上班 2 天"
+    assert not any(re.search(r"[A-Za-z]{4,} [a-z]{3,}", line.replace(str(tmp_path), "")) for line in lines), lines

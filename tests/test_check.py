@@ -465,4 +465,4 @@ def test_cli_missing_file_and_bad_ruleset_are_messages_not_tracebacks() -> None:
     assert code == 2 and "no/such/file.yaml" in err and "Traceback" not in err + out
     code, out, err = run(str(DEFECTS / "dangling_reference.yaml"))
     assert code == 1 and "Traceback" not in err + out
-    assert err.startswith(f"{DEFECTS / 'dangling_reference.yaml'}:23:40: undefined role 'secretary_genral'")
+    assert err.startswith(f"{DEFECTS / 'dangling_reference.yaml'}:23:40: 未定义的角色 'secretary_genral'")

@@ -26,7 +26,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def test_validate_accepts_a_valid_file() -> None:
     """A valid file exits 0 and says so."""
     code, out, _ = run("validate", EXAMPLE)
-    assert code == 0 and "valid" in out and "1 valid, 0 invalid" in out
+    assert code == 0 and out == f"{EXAMPLE}：有效\n1 个文件有效，0 个有误\n"
 
 
 @pytest.mark.parametrize("path", sorted(MALFORMED.glob("*.yaml")), ids=lambda p: p.name)
@@ -130,7 +130,7 @@ cases:
     code, out, _ = run("test", str(fixture))
     lines = out.strip().splitlines()
     assert code == 1
-    assert lines[-1] == "1 passed, 1 failed"
+    assert lines[-1] == "1 个用例通过，1 个未通过"
     assert "故意写错的期望" in lines[0] and "secretary_general" in lines[0] and "二十（一）" in lines[0]
 
 
@@ -156,4 +156,4 @@ def test_python_dash_m_works_like_the_script() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "govrule", "validate", EXAMPLE], capture_output=True, text=True, check=False
     )
-    assert proc.returncode == 0 and "1 valid" in proc.stdout
+    assert proc.returncode == 0 and "1 个文件有效" in proc.stdout

@@ -445,7 +445,7 @@ def test_a_fixture_file_naming_an_unknown_ruleset(tmp_path: Path) -> None:
     code, out, _ = run("test", str(fixture))
     assert code == 1
     assert out.startswith(f"{fixture}:1:1：没有名为“nope”的规则集（ruleset）。\n内置规则集：")
-    assert out.rstrip().endswith("0 passed, 1 failed")
+    assert out.rstrip().endswith("0 个用例通过，1 个未通过")
 
 
 def test_a_leave_occasion_outside_the_list_is_suggested_with_its_meaning() -> None:

@@ -149,7 +149,7 @@ deadlines:
 
 def test_format_1_file_using_a_format_2_construct_is_refused_at_the_key() -> None:
     found = problems(COMPETENCE, format=1)
-    assert any(p.startswith("competence: 'competence' is a format 2 construct") for p in found), found
+    assert any(p.startswith("competence: 'competence' 是格式 2 的写法") for p in found), found
     assert any("meetings.executive.quorum.of" in p for p in found), found
     assert any("meetings.executive.frequency.times_max" in p for p in found), found
     assert any("roles.executive_deputy_head.is_a" in p for p in found), found
@@ -397,7 +397,7 @@ def test_counting_words_half_or_more_includes_half_in_the_example() -> None:
 def test_undefined_subset_role_is_a_located_problem() -> None:
     body = "\n"
     text = HEADER.replace("of: [deputy_head]", "of: [vice_mayor]")
-    with pytest.raises(govrule.RulesetError, match="undefined role 'vice_mayor'"):
+    with pytest.raises(govrule.RulesetError, match="未定义的角色 'vice_mayor'"):
         loader.parse_text(
             text.format(id="t", kind="base", number="x", title="t", status="in_force", extra_meta="", format=2) + body,
             "t.yaml",
@@ -485,7 +485,7 @@ def test_not_encoded_needs_a_reason() -> None:
     ok = make("coverage:\n" + covered + "  - {article: 第九条, status: not_encoded, reason: 事后备案无可用的结构}\n")
     assert ok.spec.coverage[-1].reason
     old = problems("coverage:\n" + covered + "  - {article: 第九条, status: not_encoded, reason: x}\n", format=1)
-    assert any("not_encoded is a format 2 construct" in p for p in old), old
+    assert any("not_encoded 是格式 2 的写法" in p for p in old), old
 
 
 # ------------------------------------------------------------------ leave

@@ -245,7 +245,7 @@ def test_role_hierarchy_cycle_is_a_validate_error() -> None:
         "deputy_head: {label: 副县长, aliases: [副縣長]}",
         "deputy_head: {label: 副县长, is_a: [executive_deputy_head]}",
     )
-    with pytest.raises(RulesetError, match="cycle"):
+    with pytest.raises(RulesetError, match="成环"):
         loader.parse_text(text, "county.yaml")
 
 
@@ -270,7 +270,7 @@ def test_forbidden_rule_may_not_have_steps() -> None:
     text = _with(
         COUNTY, "        forbidden: true\n", "        forbidden: true\n        steps: [{action: sign, roles: [head]}]\n"
     )
-    with pytest.raises(RulesetError, match="exactly one outcome"):
+    with pytest.raises(RulesetError, match="须写且只写一种结果"):
         loader.parse_text(text, "county.yaml")
 
 
@@ -279,9 +279,9 @@ def test_format_1_file_using_a_format_2_construct_is_refused() -> None:
     with pytest.raises(RulesetError) as err:
         loader.parse_text(text, "county.yaml")
     messages = [p.message for p in err.value.problems]
-    assert any("'forbidden' is a format 2 construct" in m for m in messages)
-    assert any("'is_a' is a format 2 construct" in m for m in messages)
-    assert any("purpose: approve is a format 2 construct" in m for m in messages)
+    assert any("'forbidden' 是格式 2 的写法" in m for m in messages)
+    assert any("'is_a' 是格式 2 的写法" in m for m in messages)
+    assert any("purpose: approve 是格式 2 的写法" in m for m in messages)
 
 
 # ---------------------------------------------------------------------------- multi-article citations
@@ -413,7 +413,7 @@ def test_see_adopts_the_referenced_procedure(rs: Ruleset) -> None:
 
 def test_see_must_name_a_signing_rule() -> None:
     text = _with(COUNTY, "see: approve.department", "see: approve.departmnt")
-    with pytest.raises(RulesetError, match=r"did you mean .approve\.department."):
+    with pytest.raises(RulesetError, match=r"是否要写 .approve\.department."):
         loader.parse_text(text, "county.yaml")
 
 
@@ -438,7 +438,7 @@ def test_who_must_approve_meeting(rs: Ruleset) -> None:
 
 def test_meeting_table_conditions_are_checked_against_request_fields() -> None:
     text = _with(COUNTY, "when: {scope: jurisdiction_wide, half_days: {lte: 1}}", "when: {kind: request}")
-    with pytest.raises(RulesetError, match="unknown field 'kind'"):
+    with pytest.raises(RulesetError, match="未知的字段 'kind'"):
         loader.parse_text(text, "county.yaml")
 
 
@@ -518,7 +518,7 @@ cases:
     )
     results = run_file(fixture)
     assert [r.passed for r in results] == [True] * 7 + [False]
-    assert "alternatives: expected ['slow'], got ['urgent']" in results[-1].differences[0]
+    assert "alternatives：应为 ['slow']，实际为 ['urgent']" in results[-1].differences[0]
 
 
 def test_substitution_scoped_by_article_and_the_more_specific_role_first() -> None:
@@ -554,7 +554,7 @@ def test_substitution_scoped_by_article_and_the_more_specific_role_first() -> No
 
 def test_see_loops_are_validate_errors() -> None:
     text = _with(COUNTY, "see: approve.department", "see: approve.zone")
-    with pytest.raises(RulesetError, match=r"see: makes a loop \(approve\.zone -> approve\.zone\)"):
+    with pytest.raises(RulesetError, match=r"see: 形成循环（approve\.zone -> approve\.zone）"):
         loader.parse_text(text, "county.yaml")
     looped = _with(
         COUNTY,

@@ -337,7 +337,7 @@ def test_eq_on_a_list_field_takes_words_only() -> None:
     # Found by fuzzing: {subject_matter: {eq: [[1]]}} loaded without a problem.
     with_problems = only_govrule_errors(lambda: loader.parse_text(with_condition({"subject_matter": {"eq": [[1]]}})))
     assert isinstance(with_problems, govrule.RulesetError)
-    assert "subject_matter holds words" in str(with_problems)
+    assert "subject_matter 须为词语" in str(with_problems)
 
 
 def test_a_lone_surrogate_in_a_condition_word_is_a_problem() -> None:
@@ -345,7 +345,7 @@ def test_a_lone_surrogate_in_a_condition_word_is_a_problem() -> None:
     with_problems = only_govrule_errors(lambda: loader.parse_text(with_condition({"subject_matter": "\ud800"})))
     assert isinstance(with_problems, govrule.RulesetError)
     # LibYAML refuses the escape while parsing; the pure-Python parser lets it through to the checks.
-    assert "not valid Unicode" in str(with_problems) or "invalid Unicode" in str(with_problems)
+    assert "不是有效的 Unicode 文字" in str(with_problems) or "无效的 Unicode 转义" in str(with_problems)
 
 
 def test_a_lone_surrogate_in_a_name_is_an_unknown_term() -> None:
@@ -362,7 +362,7 @@ def test_a_quorum_that_is_not_a_share_is_refused_when_loading() -> None:
         quorum.pop("at_least", None)
         quorum["more_than"] = share
         result = only_govrule_errors(lambda data=data: loader.parse_text(yaml.safe_dump(data, allow_unicode=True)))
-        assert isinstance(result, govrule.RulesetError) and "not a share" in str(result), share
+        assert isinstance(result, govrule.RulesetError) and "不是组成人员中的比例" in str(result), share
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])

@@ -150,8 +150,8 @@ def _check_hook(cmd: list[str], consumer: Path, env: dict[str, str], invalid: st
     failed = _run(cmd, consumer, env)
     assert failed.returncode == 1, failed.stdout
     assert "validate govrule rulesets" in failed.stdout and "Failed" in failed.stdout, failed.stdout
-    assert f"rulesets/bad.yaml:{bad_line}:{bad_col}: undefined role 'secretary_genral'" in failed.stdout, failed.stdout
-    assert "rulesets/good.yaml: valid" in failed.stdout, failed.stdout
+    assert f"rulesets/bad.yaml:{bad_line}:{bad_col}: 未定义的角色 'secretary_genral'" in failed.stdout, failed.stdout
+    assert "rulesets/good.yaml：有效" in failed.stdout, failed.stdout
     assert "notes.yaml" not in failed.stdout, failed.stdout
 
     _git(consumer, env, "rm", "-q", "-f", "rulesets/bad.yaml")

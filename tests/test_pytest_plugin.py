@@ -31,4 +31,4 @@ cases:
     )
     result = pytester.runpytest()  # the plugin is registered through the pytest11 entry point
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*due: expected*2024-10-09*got*2024-10-10*"])
+    result.stdout.fnmatch_lines(["*due：应为*2024-10-09*实际为*2024-10-10*"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -79,5 +80,18 @@ def test_a_text_without_articles_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_an_oversize_text_is_refused_before_work() -> None:
-    with pytest.raises(govrule.GovruleError, match="at most"):
+    with pytest.raises(govrule.GovruleError, match="最多读取"):
         segment.segment("第一条 字\n" * (segment.MAX_CHARS // 6 + 1))
+
+
+def test_the_notes_and_what_was_written_read_as_chinese(tmp_path: Path) -> None:
+    """stderr names each repair or gap as `提示：第 N 行：…` and what was written, with no English sentence."""
+    source = tmp_path / "city.txt"
+    source.write_text("第一条  总则。\n第二条  组成。\n第四条  公文。\n", encoding="utf-8")
+    target = tmp_path / "city.yaml"
+    code, _, err = _run("scaffold", str(source), "-o", str(target))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines == [f"已写入 {target}：3 条", "提示：第 3 行：编号跳到 第四条；未找到：第三条"]
+    assert "# 提示：第 3 行：编号跳到 第四条；未找到：第三条" in target.read_text(encoding="utf-8")
+    assert not any(re.search(r"[A-Za-z]{4,} [a-z]{3,}", line.replace(str(tmp_path), "")) for line in lines)

@@ -186,8 +186,8 @@ def test_chongqing_reports_the_repeated_block_once() -> None:
     assert len(seg.duplicates) == 1
     report = seg.duplicates[0]
     assert "十三–六十三" in report
-    assert "51 articles" in report
-    assert "lines 142–250" in report
+    assert "（共 51 条）" in report
+    assert "在第 142–250 行再次出现" in report
     for injected in ("少殃再", "棕厚拘陵", "整付嬸"):
         assert injected in report
 
@@ -197,7 +197,7 @@ def test_chongqing_notes_the_characters_only_the_first_copy_has() -> None:
     seg = source("chongqing")
     art17 = seg.article("十七")
     assert "棕厚拘陵" in art17.text  # the first copy is the one kept
-    assert any("棕厚拘陵" in note and "整付嬸" in note and "line 150" in note for note in art17.notes)
+    assert any("棕厚拘陵" in note and "整付嬸" in note and "第 150 行" in note for note in art17.notes)
     assert any("少殃再" in note for note in seg.article(16).notes)
     # Copies that agree need no note of their own: the block report covers them.
     assert seg.article(13).notes == ()
@@ -210,7 +210,7 @@ def test_chongqing_chapters_come_from_split_headings_and_are_not_repeated() -> N
     assert seg.chapters[0] == "第一章 總則"
     assert seg.chapters[9] == "第十章 嚴格公文審批"
     assert seg.article(51).chapter == "第十章 嚴格公文審批"
-    assert any("line 7" in note and "list of chapter numbers" in note for note in seg.notes)
+    assert any("第 7 行" in note and "章号的列举" in note for note in seg.notes)
 
 
 @needs_sources
@@ -265,13 +265,13 @@ def test_wuhai_garbled_headers_are_repaired_with_a_note(number: int, line: int, 
     art = source("wuhai_hainan").article(number)
     assert art.line == line
     assert text in art.text.splitlines()[0]
-    assert any(f"line {line}" in note and captured in note for note in art.notes), art.notes
+    assert any(f"第 {line} 行" in note and captured in note for note in art.notes), art.notes
 
 
 @needs_sources
 def test_wuhai_every_header_that_lost_characters_has_a_note() -> None:
     seg = source("wuhai_hainan")
-    noted = {a.number for a in seg.articles if any("header" in n for n in a.notes)}
+    noted = {a.number for a in seg.articles if any("条标题" in n for n in a.notes)}
     assert noted == {1, 16, 23, 24, 25, 26, 43, 45, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 63}
     assert seg.article(2).notes == ()
 
@@ -283,7 +283,7 @@ def test_wuhai_article_1_lost_its_header_and_is_recovered_from_its_place() -> No
     assert art.line == 40
     assert art.text.startswith("加强和改进工作")
     assert art.chapter == "第一章 总则"
-    assert any("header lost" in note for note in art.notes)
+    assert any("条标题在采集时丢失" in note for note in art.notes)
 
 
 @needs_sources
@@ -293,7 +293,7 @@ def test_wuhai_items_whose_labels_were_lost_are_numbered_from_the_list() -> None
     assert [i.number for i in art47.items] == list(range(1, 9))
     assert art47.items[3].text.startswith("讨论需提交区委常委会会议")
     assert art47.items[5].text.startswith(")讨论决定区政府日常工作")
-    assert sum("item" in n for n in art47.notes) == 4
+    assert sum("项" in n for n in art47.notes) == 4
     art48 = seg.article(48)
     assert [i.number for i in art48.items] == [1, 2, 3, 4, 5]
     assert art48.items[4].text == "研究区政府日常工作中的的其他重要事项。"
@@ -324,7 +324,7 @@ def test_panjin_has_15_articles_without_pinyin_artifacts() -> None:
         assert not PINYIN.search(art.text), art.label
     assert "本規定自下發之日起執行" in seg.article(15).text
     assert "盤錦市人民政府辦公室" not in seg.article(15).text
-    assert any("pinyin" in n for n in seg.notes)
+    assert any("拼音标注" in n for n in seg.notes)
 
 
 @needs_sources
@@ -396,9 +396,9 @@ def test_a_repeated_article_that_differs_is_reported_as_differing() -> None:
     seg = segment(text)
     assert [a.number for a in seg.articles] == [1, 2, 3]
     assert len(seg.duplicates) == 1
-    assert "lines 5–6" in seg.duplicates[0]
+    assert "在第 5–6 行再次出现" in seg.duplicates[0]
     assert seg.article(2).text == "二、副市长协助市长工作。"
-    assert any("line 5" in n for n in seg.article(2).notes)
+    assert any("第 5 行" in n for n in seg.article(2).notes)
 
 
 def test_a_garbled_tiao_header_is_believed_only_when_the_next_header_confirms_it() -> None:
@@ -408,13 +408,13 @@ def test_a_garbled_tiao_header_is_believed_only_when_the_next_header_confirms_it
     assert "十  其他。" in seg.article(2).text
     seg = segment("第一条  总则。\n第二条  组成。\n三  会议。\n第四条  公文。\n")
     assert [a.number for a in seg.articles] == [1, 2, 3, 4]
-    assert any("第 and 条 lost" in n for n in seg.article(3).notes)
+    assert any("采集时丢失了“第”和“条”" in n for n in seg.article(3).notes)
 
 
 def test_a_missing_article_is_reported_as_a_gap() -> None:
     seg = segment("第一条  总则。\n第二条  组成。\n第四条  公文。\n")
     assert [a.number for a in seg.articles] == [1, 2, 4]
-    assert any("not found: 第三条" in n for n in seg.notes)
+    assert any("未找到：第三条" in n for n in seg.notes)
 
 
 def test_crlf_and_byte_order_mark_are_accepted() -> None:
@@ -425,15 +425,15 @@ def test_crlf_and_byte_order_mark_are_accepted() -> None:
 def test_text_without_headers_yields_no_articles() -> None:
     seg = segment("这是一段没有条文的文字。\n")
     assert seg.articles == ()
-    assert "no article headers found" in seg.notes
+    assert "未找到条标题" in seg.notes
 
 
 def test_segment_file_rejects_missing_and_non_utf8_files(tmp_path: Path) -> None:
-    with pytest.raises(GovruleError, match="cannot read"):
+    with pytest.raises(GovruleError, match="无法读取规则原文文件"):
         segment_file(tmp_path / "missing.txt")
     bad = tmp_path / "gbk.txt"
     bad.write_bytes("一、总则。".encode("gbk"))
-    with pytest.raises(GovruleError, match="not UTF-8"):
+    with pytest.raises(GovruleError, match="不是 UTF-8 编码"):
         segment_file(bad)
     good = tmp_path / "ok.txt"
     good.write_text("一、总则。\n二、组成。\n", encoding="utf-8")
@@ -482,7 +482,7 @@ def test_scaffold_comments_keep_each_article_whole(name: str) -> None:
     for art, start, end in zip(seg.articles, starts, [*starts[1:], len(lines)], strict=True):
         block: list[str] = []
         for ln in lines[start + 1 : end]:
-            if ln.startswith("    # note:"):
+            if ln.startswith("    # 提示："):
                 break
             block.append(ln)
         assert _comment_text(block) == re.sub(r"\s+", "", art.text)
@@ -501,9 +501,9 @@ def test_scaffold_meta_dates() -> None:
 @needs_sources
 def test_scaffold_carries_repairs_and_duplicates_as_comments() -> None:
     text = scaffold(source("chongqing"), ruleset_id="chongqing", source="chongqing.txt")
-    assert "# duplicate: articles 十三–六十三" in text
+    assert "# 重复：十三–六十三（共 51 条）" in text
     text = scaffold(source("wuhai_hainan"), ruleset_id="wuhai_hainan", source="wuhai_hainan.txt")
-    assert "# note: line 246: header reads '四十'" in text
+    assert "# 提示：第 246 行：条标题写作 '四十'" in text
 
 
 def test_scaffold_of_a_synthetic_text_round_trips_through_yaml() -> None:
@@ -528,4 +528,4 @@ def test_an_item_list_that_skips_labels_is_noted() -> None:
     seg = segment("一、会议任务是:\n(二)讨论重大事项;\n(三)审议规章。\n二、其他。\n")
     art = seg.article(1)
     assert [i.number for i in art.items] == [2, 3]
-    assert any("the items start at (二)" in n for n in art.notes)
+    assert any("项从 (二) 开始" in n for n in art.notes)

@@ -18,6 +18,7 @@ import yaml
 
 from ._text import MAX_BYTES, decode, read_source
 from .errors import Problem
+from .problems_zh import bad_value, hint, say, yaml_syntax
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "Loaded", "Path", "decode", "load_text", "read_source"]
 
@@ -109,7 +110,7 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 line, col = _pos(event.start_mark)
-                raise _Fail(line, col, f"nesting deeper than {MAX_DEPTH} levels")
+                raise _Fail(line, col, say("too_deep", limit=MAX_DEPTH))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -147,8 +148,8 @@ class _Builder:
             raise _Fail(
                 line,
                 col,
-                f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)",
-                "rulesets should not need YAML aliases on this scale",
+                say("alias_bomb", limit=f"{MAX_NODES:,}"),
+                hint("alias_bomb"),
             )
         self.values[path] = _pos(node.start_mark)
         if isinstance(node, yaml.MappingNode):
@@ -158,10 +159,10 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = _pos(key_node.start_mark)
-                    raise _Fail(line, col, "merge keys (<<) are not allowed in rulesets")
+                    raise _Fail(line, col, say("merge_key"))
                 if not isinstance(key_node, yaml.ScalarNode):
                     line, col = _pos(key_node.start_mark)
-                    raise _Fail(line, col, "mapping keys must be plain scalars")
+                    raise _Fail(line, col, say("key_not_scalar"))
                 key = self._scalar(key_node)
                 if not isinstance(key, str | int | bool) or key is None:
                     key = str(key)
@@ -173,8 +174,8 @@ class _Builder:
                     raise _Fail(
                         line,
                         col,
-                        f"duplicate key {key!r} (first defined at line {first[0]})",
-                        "each key may appear once in a mapping",
+                        say("duplicate_key", key=key, first=first[0]),
+                        hint("duplicate_key"),
                     )
                 self.keys[(*path, key)] = _pos(key_node.start_mark)
                 result[key] = self.build(value_node, (*path, key))
@@ -191,8 +192,8 @@ class _Builder:
             raise _Fail(
                 line,
                 col,
-                f"document expands to more than {MAX_TEXT:,} characters of text (aliases of long strings?)",
-                "write the text once; rulesets should not need YAML aliases on this scale",
+                say("text_bomb", limit=f"{MAX_TEXT:,}"),
+                hint("text_bomb"),
             )
         return self._scalar(node)
 
@@ -204,21 +205,21 @@ class _Builder:
             raise _Fail(
                 line,
                 col,
-                f"{node.value!r} is ambiguous: YAML 1.1 reads it as another number than it shows",
-                "write a plain decimal number (10, not 010 or 1_0; minutes as 90, not 1:30), or quote it as text",
+                say("ambiguous_number", value=node.value),
+                hint("ambiguous_number"),
             )
         if node.tag not in _SCALAR_TAGS:
             raise self._tag(node)
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        except (yaml.YAMLError, ValueError, OverflowError):
             line, col = _pos(node.start_mark)
-            raise _Fail(line, col, f"invalid value {node.value!r}: {exc}") from None
+            raise _Fail(line, col, bad_value(node.value)) from None
 
     @staticmethod
     def _tag(node: yaml.Node) -> _Fail:
         line, col = _pos(node.start_mark)
-        return _Fail(line, col, f"tag {node.tag!r} is not allowed; rulesets use plain YAML values only")
+        return _Fail(line, col, say("bad_tag", tag=node.tag))
 
 
 def load_text(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
@@ -231,7 +232,7 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
         finally:
             loader.dispose()
         if node is None:
-            return None, [Problem(file, 1, 1, "", "the file is empty; a ruleset is a YAML mapping")]
+            return None, [Problem(file, 1, 1, "", say("empty"))]
         builder = _Builder()
         data = builder.build(node, ())
     except _Fail as fail:
@@ -239,12 +240,11 @@ def load_text(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark)
-        message = str(exc.problem or exc.context or "YAML syntax error")
-        return None, [Problem(file, line, col, "", f"YAML syntax error: {message}")]
+        return None, [Problem(file, line, col, "", yaml_syntax(exc.problem, exc.context))]
     except yaml.YAMLError as exc:
-        return None, [Problem(file, 1, 1, "", f"YAML error: {exc}")]
+        return None, [Problem(file, 1, 1, "", say("yaml_error", what=repr(str(exc))))]
     except RecursionError:
-        return None, [Problem(file, 1, 1, "", "document nested too deeply")]
+        return None, [Problem(file, 1, 1, "", say("nested_too_deeply"))]
     return Loaded(data, builder.values, builder.keys), []
 
 

@@ -99,8 +99,8 @@ def parse_notice(text: str, name: str = "<notice>") -> ImportedNotice:
             for day in days:
                 if day.year != year:
                     notes.append(
-                        f"{name}:{line_no}: {day.isoformat()} ({holiday}, {'上班' if kind == 'work' else '放假'}) "
-                        f"belongs to {day.year}; add it to the calendar file for {day.year}"
+                        f"{name}:{line_no}: {day.isoformat()}（{holiday}，{'上班' if kind == 'work' else '放假'}）"
+                        f"属于 {day.year} 年，请写入 {day.year} 年的日历文件"
                     )
                     continue
                 (work if kind == "work" else off).setdefault(day, holiday)

@@ -422,8 +422,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bad += 1
     lines = []
     for name, problems in results:
-        lines.extend([f"{name}: valid"] if not problems else [str(p) for p in problems])
-    lines.append(f"{len(results) - bad} valid, {bad} invalid")
+        lines.extend([f"{name}：有效"] if not problems else [str(p) for p in problems])
+    lines.append(f"{len(results) - bad} 个文件有效，{bad} 个有误")
     data = {
         "results": [
             {"file": name, "valid": not problems, "problems": [problem_dict(p) for p in problems]}
@@ -510,7 +510,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             e.pop("schema", None)
         _emit(out, args, {"passed": passed, "failed": failed, "cases": cases, "errors": errors}, "")
     else:
-        out.write(f"{passed} passed, {failed} failed\n")
+        out.write(f"{passed} 个用例通过，{failed} 个未通过\n")
     return EXIT_FINDING if failed else EXIT_OK
 
 
@@ -662,7 +662,7 @@ def cmd_deadline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lines.append(d.explain())
     for warning in getattr(d, "warnings", ()):
         lines.append(f"注意：{warning}")
-        err.write(f"govrule: warning: {warning}\n")
+        err.write(f"govrule：注意：{warning}\n")
     _emit(out, args, lambda: _record(rs, "deadline", {"event": event, "start": start}, d), "\n".join(lines))
     return EXIT_OK
 
@@ -819,11 +819,11 @@ def cmd_scaffold(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
-        err.write(f"wrote {args.output}: {len(seg.articles)} articles\n")
+        err.write(f"已写入 {args.output}：{len(seg.articles)} 条\n")
     else:
         out.write(text)
     for note in (*seg.duplicates, *seg.notes):
-        err.write(f"note: {note}\n")
+        err.write(f"提示：{note}\n")
     if not seg.articles:
         err.write(f"{args.source}：未找到条文（没有“第一条”或“一、”这样的条标题）\n")
         return EXIT_FINDING
@@ -839,11 +839,13 @@ def cmd_calendar_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     year = notice.calendar
     text = render_calendar(year, source=args.notice)
     for note in notice.notes:
-        err.write(f"note: {note}\n")
+        err.write(f"提示：{note}\n")
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
-        err.write(f"wrote {args.output}: {year.year}, {len(year.holidays)} days off, {len(year.workdays)} workdays\n")
+        err.write(
+            f"已写入 {args.output}：{year.year} 年，放假 {len(year.holidays)} 天，调休上班 {len(year.workdays)} 天\n"
+        )
     if _format(args) == "json":
         _emit(out, args, _days(year), "")
     elif not args.output:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _hints, vocabulary
+from . import problems_zh as zh
 from ._dates import iso_date
 
 if TYPE_CHECKING:
@@ -124,8 +125,7 @@ class ConditionError(Exception):
 def _suggest(word: object, choices: Sequence[str]) -> str | None:
     if not isinstance(word, str):
         return None
-    close = _hints.close_matches(word, list(choices))
-    return f"did you mean {close[0]!r}?" if close else None
+    return zh.suggest(_hints.close_matches(word, list(choices))) or None
 
 
 def parse_condition(
@@ -141,14 +141,14 @@ def _parse(data: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[
     if data is None or data is True:
         return TRUE
     if not isinstance(data, Mapping):
-        out.append(ConditionError(path, f"a condition is a mapping of field: value, not {type(data).__name__}"))
+        out.append(ConditionError(path, zh.say("condition_not_mapping", kind=zh.kind_of(data))))
         return TRUE
     parts: list[Cond] = []
     for key, value in data.items():
         here = (*path, key)
         if key == "all" or key == "any":
             if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-                out.append(ConditionError(here, f"'{key}' takes a non-empty list of conditions"))
+                out.append(ConditionError(here, zh.say("connective_list", key=key)))
                 continue
             subs = tuple(_parse(v, vocab, (*here, i), out) for i, v in enumerate(value))
             parts.append(All(subs) if key == "all" else AnyOf(subs))
@@ -161,7 +161,7 @@ def _parse(data: Any, vocab: Vocabulary, path: tuple[str | int, ...], out: list[
             out.append(
                 ConditionError(
                     here,
-                    f"unknown field {key!r} in condition; allowed: {', '.join(allowed)}",
+                    zh.say("unknown_condition_field", field=key, allowed=allowed),
                     _suggest(key, allowed),
                 )
             )
@@ -179,42 +179,70 @@ def _check_value(
         if value not in words:
             out.append(
                 ConditionError(
-                    path, f"{field}={value!r} is not a {kind[5:]}; allowed: {', '.join(words)}", _suggest(value, words)
+                    path,
+                    zh.say(
+                        "not_in_words", field=zh.Raw(field), value=value, words=zh.Raw(kind[5:]), allowed=tuple(words)
+                    ),
+                    _suggest(value, words),
                 )
             )
     elif kind == "bool":
         if not isinstance(value, bool):
-            out.append(ConditionError(path, f"{field} takes true or false, not {value!r}"))
+            out.append(
+                ConditionError(
+                    path, zh.say("takes_kind", field=zh.Raw(field), expected=zh.expected("bool"), value=value)
+                )
+            )
     elif kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            out.append(ConditionError(path, f"{field} takes an integer, not {value!r}"))
+            out.append(
+                ConditionError(
+                    path, zh.say("takes_kind", field=zh.Raw(field), expected=zh.expected("int"), value=value)
+                )
+            )
     elif kind == "role":
         if not isinstance(value, str) or value not in vocab.roles:
-            out.append(ConditionError(path, f"undefined role {value!r}", _suggest(value, sorted(vocab.roles))))
+            out.append(ConditionError(path, zh.say("undefined_role", role=value), _suggest(value, sorted(vocab.roles))))
     elif kind == "meeting":
         if not isinstance(value, str) or value not in vocab.meetings:
-            out.append(ConditionError(path, f"undefined meeting {value!r}", _suggest(value, sorted(vocab.meetings))))
+            out.append(
+                ConditionError(
+                    path,
+                    zh.say("undefined_meeting", meeting=value, defined=sorted(vocab.meetings)),
+                    _suggest(value, sorted(vocab.meetings)),
+                )
+            )
     elif kind == "set":
         if field == "procedures_done" and value not in tuple(vocabulary.PROCEDURES):
             out.append(
                 ConditionError(
                     path,
-                    f"unknown procedure {value!r}; allowed: {', '.join(tuple(vocabulary.PROCEDURES))}",
+                    zh.say("unknown_procedure", value=value, allowed=tuple(vocabulary.PROCEDURES)),
                     _suggest(value, tuple(vocabulary.PROCEDURES)),
                 )
             )
         elif not isinstance(value, str):
-            out.append(ConditionError(path, f"{field} holds words, not {value!r}"))
+            out.append(
+                ConditionError(path, zh.say("takes_kind", field=zh.Raw(field), expected=zh.Raw("词语"), value=value))
+            )
         elif not _encodable(value):
-            out.append(ConditionError(path, f"{field} word {value!r} is not valid Unicode (a lone surrogate)"))
+            out.append(ConditionError(path, zh.say("lone_surrogate", field=zh.Raw(field), value=value)))
     elif kind == "date":
         if type(value) is not dt.date:  # a datetime is not a date here: it cannot be compared with one
-            out.append(ConditionError(path, f"{field} takes a date written YYYY-MM-DD, not {value!r}"))
+            out.append(
+                ConditionError(
+                    path, zh.say("takes_kind", field=zh.Raw(field), expected=zh.expected("date"), value=value)
+                )
+            )
     elif kind == "str":
         if not isinstance(value, str):
-            out.append(ConditionError(path, f"{field} takes text, not {value!r}"))
+            out.append(
+                ConditionError(
+                    path, zh.say("takes_kind", field=zh.Raw(field), expected=zh.expected("str"), value=value)
+                )
+            )
         elif not _encodable(value):
-            out.append(ConditionError(path, f"{field} text {value!r} is not valid Unicode (a lone surrogate)"))
+            out.append(ConditionError(path, zh.say("lone_surrogate", field=zh.Raw(field), value=value)))
 
 
 def _encodable(text: str) -> bool:
@@ -260,7 +288,7 @@ def _parse_field(
             if op not in OPERATORS:
                 out.append(
                     ConditionError(
-                        here, f"unknown operator {op!r}; allowed: {', '.join(OPERATORS)}", _suggest(op, OPERATORS)
+                        here, zh.say("unknown_operator", op=op, allowed=tuple(OPERATORS)), _suggest(op, OPERATORS)
                     )
                 )
                 continue
@@ -268,34 +296,37 @@ def _parse_field(
                 out.append(
                     ConditionError(
                         here,
-                        f"{op!r} does not apply to the list field {field}; "
-                        "use contains, contains_all, contains_any, known",
+                        zh.say("not_for_lists", op=op, field=zh.Raw(field)),
                     )
                 )
                 continue
             if kind != "set" and op in ("contains", "contains_all", "contains_any"):
-                out.append(ConditionError(here, f"{op!r} applies to list fields only, not {field}"))
+                out.append(ConditionError(here, zh.say("lists_only", op=op, field=zh.Raw(field))))
                 continue
             if op in _ORDER_OPS and kind not in ("int", "date"):
-                out.append(ConditionError(here, f"{op!r} compares numbers or dates; {field} is {kind}"))
+                out.append(
+                    ConditionError(here, zh.say("orders_only", op=op, field=zh.Raw(field), kind=zh.expected(kind)))
+                )
                 continue
             if op == "on_or_before_deadline":
                 if kind != "date":
-                    out.append(ConditionError(here, f"on_or_before_deadline applies to date fields, not {field}"))
+                    out.append(ConditionError(here, zh.say("deadline_dates_only", field=zh.Raw(field))))
                 elif not isinstance(arg, str) or arg not in vocab.events:
                     out.append(
-                        ConditionError(here, f"undefined deadline event {arg!r}", _suggest(arg, sorted(vocab.events)))
+                        ConditionError(
+                            here, zh.say("undefined_deadline_event", event=arg), _suggest(arg, sorted(vocab.events))
+                        )
                     )
                 tests.append(Test(field, op, arg))
                 continue
             if op == "known":
                 if not isinstance(arg, bool):
-                    out.append(ConditionError(here, "known takes true or false"))
+                    out.append(ConditionError(here, zh.say("known_bool")))
                 tests.append(Test(field, op, arg))
                 continue
             if op in ("in", "not_in", "contains_all", "contains_any"):
                 if not isinstance(arg, Sequence) or isinstance(arg, str):
-                    out.append(ConditionError(here, f"{op!r} takes a list"))
+                    out.append(ConditionError(here, zh.say("takes_list", op=op)))
                     continue
                 for i, item in enumerate(arg):
                     _check_value(field, item, vocab, (*here, i), out)
@@ -305,7 +336,7 @@ def _parse_field(
                 continue
             if op == "eq" and kind == "set":
                 if not isinstance(arg, Sequence) or isinstance(arg, str):
-                    out.append(ConditionError(here, f"eq on the list field {field} takes a list"))
+                    out.append(ConditionError(here, zh.say("eq_takes_list", field=zh.Raw(field))))
                     continue
                 for i, item in enumerate(arg):
                     _check_value(field, item, vocab, (*here, i), out)
@@ -316,7 +347,7 @@ def _parse_field(
             _check_value(field, arg, vocab, here, out)
             tests.append(Test(field, op, arg))
         if not tests and not out:
-            out.append(ConditionError(path, f"no operator given for {field}"))
+            out.append(ConditionError(path, zh.say("no_operator", field=zh.Raw(field))))
         return tests
     if isinstance(value, Sequence) and not isinstance(value, str):
         if kind == "set":

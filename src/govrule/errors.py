@@ -36,10 +36,10 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = f" in {self.path}" if self.path else ""
+        where = f"（位置：{self.path}）" if self.path else ""
         text = f"{self.file}:{self.line}:{self.column}: {self.message}{where}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  提示：{self.hint}"
         return text
 
     def to_dict(self) -> dict[str, object]:

@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 
 from . import _hints, _yaml, conditions, model
+from . import problems_zh as zh
 from .errors import Problem, RulesetError
 from .signing import article_of
 
@@ -83,8 +84,8 @@ def parse_text(text: str, file: str = "<string>") -> Source:
                     line,
                     col,
                     "",
-                    f"the top level must be a mapping of keys, not a {_kind(loaded.data)}",
-                    "a ruleset starts with `id:`, `kind:`, `meta:` ...",
+                    zh.say("top_not_mapping", kind=zh.kind_of(loaded.data)),
+                    zh.hint("top_not_mapping"),
                 )
             ]
         )
@@ -262,9 +263,14 @@ def _label_clashes(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) -> 
                             line,
                             col,
                             format_path(path),
-                            f"{name!r} names both {first[0]!r} ({first[1]}) and {key!r}: "
-                            "labels are matched in either script, so each must name one "
-                            f"{section[:-1]}",
+                            zh.say(
+                                "label_clash",
+                                name=name,
+                                first=repr(first[0]),
+                                first_label=zh.Raw(first[1]),
+                                key=key,
+                                what=zh.Raw("角色" if section == "roles" else "会议"),
+                            ),
                         )
                     )
     return problems
@@ -279,38 +285,36 @@ def _tuples(value: Any) -> Any:
     return value
 
 
-#: What a pydantic error type means, in words for a ruleset author.
+#: What a pydantic error type says a value must be (the kinds of `problems_zh.expected`).
 _EXPECTED = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text",
-    "date_type": "a date written YYYY-MM-DD",
-    "date_parsing": "a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "a date written YYYY-MM-DD",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "dict_type": "a mapping of keys",
-    "model_type": "a mapping of keys",
-    "model_attributes_type": "a mapping of keys",
-    "float_type": "a number",
-    "none_required": "nothing (null)",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "string_type": "str",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "tuple_type": "list",
+    "list_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "float_type": "number",
+    "none_required": "null",
 }
 
-
-def _yaml_repr(value: Any) -> str:
-    """A scalar as the author wrote it in YAML (true, not True)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else repr(value)
-
-
-def _kind(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), type(value).__name__
-    )
+#: Pydantic's constraint errors, by type: the reason in `problems_zh` and the context value it names.
+_BOUNDS = {
+    "string_too_long": ("text_too_long", "max_length"),
+    "too_short": ("list_too_short", "min_length"),
+    "too_long": ("list_too_long", "max_length"),
+    "greater_than_equal": ("too_small", "ge"),
+    "greater_than": ("not_greater", "gt"),
+    "less_than_equal": ("too_large", "le"),
+    "less_than": ("not_less", "lt"),
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -392,42 +396,46 @@ def _model_problems(exc: pydantic.ValidationError, loaded: _yaml.Loaded, file: s
             parent = path[:-1] if path and path[-1] == key else path
             cls = _model_at(parent)
             allowed = _allowed_keys(cls) if cls else []
-            message = f"unknown key {key!r}"
+            message = zh.say("unknown_key", key=key)
             if allowed:
                 close = _hints.close_matches(str(key), allowed)
-                hint = (f"did you mean {close[0]!r}? " if close else "") + f"allowed keys: {', '.join(allowed)}"
+                hint = zh.say("unknown_key.hint", suggest=zh.suggest(close), allowed=allowed)
             line, col = loaded.where((*parent, key), key=True)
             problems.append(Problem(file, line, col, format_path((*parent, key)), message, hint))
             continue
         if kind == "missing":
             key = loc[-1]
             line, col = loaded.where(path, key=True)
-            problems.append(Problem(file, line, col, format_path(path), f"missing required key {key!r}"))
+            problems.append(Problem(file, line, col, format_path(path), zh.say("missing_key", key=key)))
             continue
-        message = err["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
         value = err.get("input")
+        ctx: dict[str, Any] = dict(err.get("ctx") or {})
+        got = zh.kind_of(value) if isinstance(value, dict | list | tuple) else zh.Raw(zh.quote(value))
         if kind in _EXPECTED:
-            got = _kind(value) if isinstance(value, dict | list | tuple) else _yaml_repr(value)
-            problems.append(
-                Problem(file, *loaded.where(path), format_path(path), f"expected {_EXPECTED[kind]}, got {got}")
-            )
-            continue
-        if kind in ("literal_error", "enum") and isinstance(err.get("ctx"), dict):
-            expected = err["ctx"].get("expected", "")
-            message = f"{value!r} is not allowed here; expected {expected}"
-            choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ",").split(",")]
+            message = zh.say("wrong_type", expected=zh.expected(_EXPECTED[kind]), got=got)
+        elif kind in ("literal_error", "enum") and ctx:
+            expected = str(ctx.get("expected", ""))
+            choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+            message = zh.say("not_allowed", value=value, choices=zh.Raw(zh.listing(choices, quoted=True)))
             close = _hints.close_matches(str(value), choices)
-            hint = f"did you mean {close[0]!r}?" if close else None
+            hint = zh.suggest(close) or None
         elif kind.startswith(("date", "datetime")):
-            message = f"bad date {value!r}: {message}; write dates as YYYY-MM-DD"
+            message = zh.say("bad_date", value=value, why=zh.expected("date"))
         elif kind == "string_pattern_mismatch":
-            message = f"{value!r} is not a valid id here: {message}"
-            hint = "ids are ASCII snake_case, e.g. executive_deputy_head; rule ids may use dots (sign.request)"
-        elif isinstance(value, dict | list | str | int | float | bool) and kind not in ("model_type",):
-            shown = value if not isinstance(value, dict | list) else _kind(value)
-            message = f"{message} (got {shown!r})"
+            message = zh.say("bad_id", value=value)
+            hint = zh.hint("bad_id")
+        elif kind == "string_too_short":
+            message = zh.say("text_empty")
+        elif kind in _BOUNDS:
+            reason, bound = _BOUNDS[kind]
+            message = zh.say(reason, limit=ctx.get(bound), got=got)
+        elif kind == "value_error":
+            # A model validator's own message (written in Chinese in govrule.model).
+            why = str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+            scalar = isinstance(value, str | int | float | bool)  # a whole mapping is the model's own input
+            message = zh.say("invalid_got", why=why, got=got) if scalar else why
+        else:
+            message = zh.say("invalid", why=f"{kind}，实际是 {got}")
         line, col = loaded.where(path)
         problems.append(Problem(file, line, col, format_path(path), message, hint))
     return _dedupe(problems)
@@ -496,18 +504,16 @@ def _semantic_problems(
     def need_role(path: tuple[str | int, ...], role: str) -> None:
         if role not in spec.roles:
             close = _hints.close_matches(role, roles)
-            hint = (
-                f"did you mean {close[0]!r}? " if close else ""
-            ) + f"roles are defined at {file}:{roles_at[0]}:{roles_at[1]}"
-            add(path, f"undefined role {role!r}", hint)
+            hint = zh.say("undefined_role.hint", suggest=zh.suggest(close), where=f"{file}:{roles_at[0]}:{roles_at[1]}")
+            add(path, zh.say("undefined_role", role=role), hint)
 
     def need_meeting(path: tuple[str | int, ...], meeting: str) -> None:
         if meeting not in spec.meetings:
             close = _hints.close_matches(meeting, meetings)
             add(
                 path,
-                f"undefined meeting {meeting!r}; defined: {', '.join(meetings) or '(none)'}",
-                f"did you mean {close[0]!r}?" if close else None,
+                zh.say("undefined_meeting", meeting=meeting, defined=meetings),
+                zh.suggest(close) or None,
             )
 
     def need_roles(path: tuple[str | int, ...], values: tuple[str, ...] | None) -> None:
@@ -539,17 +545,17 @@ def _semantic_problems(
                     if step.authorized_by not in step.roles:
                         add(
                             ("signing", t, "rules", r, "steps", s, "authorized_by"),
-                            f"authorized_by {step.authorized_by!r} must be one of the step's roles",
+                            zh.say("authorized_by_not_step", role=step.authorized_by),
                         )
             if table.hit_policy == "priority" and rule.priority is None:
-                add(("signing", t, "rules", r), f"rule {rule.id!r} of a priority table needs `priority`")
+                add(("signing", t, "rules", r), zh.say("priority_needed", rule=rule.id))
             _signing_rule_problems(spec, ("signing", t, "rules", r), rule, need_role, need_roles, add)
         table_fields = model.MEETING_REQUEST_FIELDS if table.purpose == "meeting" else model.DOCUMENT_FIELDS
         for field in table.domain:
             if field not in table_fields:
                 add(
                     ("signing", t, "domain", field),
-                    f"unknown field {field!r} in domain; allowed: {', '.join(table_fields)}",
+                    zh.say("unknown_domain_field", field=field, allowed=table_fields),
                 )
     if spec.acting_head is not None:
         need_roles(("acting_head", "roles"), spec.acting_head.roles)
@@ -562,13 +568,13 @@ def _semantic_problems(
             if target not in signing_ids and article_of(target) not in signing_articles:
                 add(
                     ("substitutions", i, "applies_to", j),
-                    f"applies_to {target!r} is neither a signing rule id nor the article of a signing rule",
+                    zh.say("applies_to_unknown", target=target),
                 )
     for key, role_def in spec.roles.items():
         for j, parent in enumerate(role_def.is_a):
             need_role(("roles", key, "is_a", j), parent)
             if parent == key or key in _role_ancestors(spec, parent):
-                add(("roles", key, "is_a", j), f"role {key!r} is_a {parent!r} makes a cycle in the role hierarchy")
+                add(("roles", key, "is_a", j), zh.say("is_a_cycle", role=key, parent=parent))
     for i, dele in enumerate(spec.delegations):
         need_role(("delegations", i, "role"), dele.role)
         need_roles(("delegations", i, "delegates"), dele.delegates)
@@ -602,14 +608,13 @@ def _semantic_problems(
             close = _hints.close_matches(deadline.event, events)
             add(
                 ("deadlines", i, "event"),
-                f"undefined event {deadline.event!r}",
-                (f"did you mean {close[0]!r}? " if close else "") + "declare new events under `events:`",
+                zh.say("undefined_event", event=deadline.event),
+                zh.hint("undefined_event", suggest=zh.suggest(close)),
             )
         if deadline.event in seen_events:
             add(
                 ("deadlines", i, "event"),
-                f"event {deadline.event!r} already has a time limit (deadlines[{seen_events[deadline.event]}]); "
-                "one rule per event",
+                zh.say("event_twice", event=deadline.event, first=f"deadlines[{seen_events[deadline.event]}]"),
             )
         seen_events.setdefault(deadline.event, i)
 
@@ -617,18 +622,18 @@ def _semantic_problems(
     ids: dict[str, tuple[str | int, ...]] = {}
     for path, rule in _rules(spec):
         if rule.id in ids:
-            add((*path, "id"), f"duplicate rule id {rule.id!r} (first at {format_path(ids[rule.id])})")
+            add((*path, "id"), zh.say("duplicate_rule_id", rule=rule.id, first=format_path(ids[rule.id])))
         else:
             ids[rule.id] = path
         if getattr(rule, "overrides", ()) and spec.kind != "supplement":
-            add((*path, "overrides"), "only a supplement overrides rules (this ruleset is kind: base)")
+            add((*path, "overrides"), zh.say("overrides_in_base"))
     covered: set[str] = set()
     articles: dict[str, int] = {}
     for i, entry in enumerate(spec.coverage):
         if entry.article in articles:
             add(
                 ("coverage", i, "article"),
-                f"article {entry.article} listed twice (first at coverage[{articles[entry.article]}])",
+                zh.say("article_twice", article=entry.article, first=f"coverage[{articles[entry.article]}]"),
             )
         articles.setdefault(entry.article, i)
         for j, rid in enumerate(entry.rules):
@@ -637,19 +642,19 @@ def _semantic_problems(
                 close = _hints.close_matches(rid, list(ids))
                 add(
                     ("coverage", i, "rules", j),
-                    f"undefined rule {rid!r}",
-                    f"did you mean {close[0]!r}?" if close else None,
+                    zh.say("undefined_rule", rule=rid),
+                    zh.suggest(close) or None,
                 )
     if spec.coverage:
         for rid, path in ids.items():
             if rid not in covered:
-                add((*path, "id"), f"rule {rid!r} is not listed under any article in `coverage`")
+                add((*path, "id"), zh.say("not_covered", rule=rid))
 
     # Supplements name their base; bases name none.
     if spec.kind == "supplement" and spec.meta.supplements is None:
-        add(("meta",), "a supplement names the document it supplements in meta.supplements")
+        add(("meta",), zh.say("supplement_without_base"))
     if spec.kind == "base" and spec.meta.supplements is not None:
-        add(("meta", "supplements"), "a base document does not supplement another; use kind: supplement")
+        add(("meta", "supplements"), zh.say("base_supplements"))
 
     # Conditions.
     conds: dict[tuple[str | int, ...], conditions.Cond] = {}
@@ -715,7 +720,7 @@ def _format2_problems(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) 
                             line,
                             col,
                             format_path((*path, key)),
-                            f"{key!r} is a format 2 construct: write `format: 2` at the top of the file",
+                            zh.say("format2_key", key=key),
                         )
                     )
                     continue
@@ -728,7 +733,7 @@ def _format2_problems(spec: model.RulesetFile, loaded: _yaml.Loaded, file: str) 
                             line,
                             col,
                             format_path((*path, key)),
-                            f"{key}: {value} is a format 2 construct: write `format: 2` at the top of the file",
+                            zh.say("format2_value", key=zh.Raw(key), value=zh.Raw(value)),
                         )
                     )
                     continue
@@ -776,7 +781,7 @@ def _signing_rule_problems(
                 if step.authorized_by is not None and step.authorized_by not in step.roles:
                     add(
                         (*path, part, a, "steps", s, "authorized_by"),
-                        f"authorized_by {step.authorized_by!r} must be one of the step's roles",
+                        zh.say("authorized_by_not_step", role=step.authorized_by),
                     )
     if rule.see is not None:
         targets = {r.id: r for table in spec.signing for r in table.rules}
@@ -785,8 +790,8 @@ def _signing_rule_problems(
             close = _hints.close_matches(rule.see, list(targets))
             add(
                 (*path, "see"),
-                f"see: {rule.see!r} is not a signing rule of this ruleset",
-                f"did you mean {close[0]!r}?" if close else None,
+                zh.say("see_unknown", target=rule.see),
+                zh.suggest(close) or None,
             )
         else:
             chain = [rule.id]
@@ -794,4 +799,4 @@ def _signing_rule_problems(
                 chain.append(target.id)
                 target = targets.get(target.see) if target.see is not None else None
             if target is not None:
-                add((*path, "see"), f"see: makes a loop ({' -> '.join([*chain, target.id])}); no rule gives the steps")
+                add((*path, "see"), zh.say("see_loop", chain=" -> ".join([*chain, target.id])))

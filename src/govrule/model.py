@@ -229,7 +229,7 @@ class Comparison(_Strict):
     @model_validator(mode="after")
     def _one_at_least(self) -> Comparison:
         if not self.model_fields_set:
-            raise ValueError("a comparison needs at least one operator")
+            raise ValueError("比较须至少写一个运算符")
         return self
 
 
@@ -273,9 +273,9 @@ def _shallow_enough(value: Any) -> Any:
         node, depth = stack.pop()
         seen += 1
         if depth > MAX_CONDITION_DEPTH:
-            raise ValueError(f"condition nested deeper than {MAX_CONDITION_DEPTH} levels")
+            raise ValueError(f"条件嵌套超过 {MAX_CONDITION_DEPTH} 层")
         if seen > 200_000:
-            raise ValueError("condition has more than 200,000 parts")
+            raise ValueError("条件超过 200,000 个部分")
         if isinstance(node, Mapping):
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list | tuple):
@@ -391,19 +391,18 @@ class Frequency(_Strict):
             if found:
                 low, high = found.group(1), found.group(2)
                 raise ValueError(
-                    f"{value!r} is a range: write `times: {low}` and `times_max: {high}` (format 2), "
-                    f"not `times: {value}`"
+                    f"{value!r} 是一个范围：请写 `times: {low}` 和 `times_max: {high}`（格式 2），不写 `times: {value}`"
                 )
         return value
 
     @model_validator(mode="after")
     def _shape(self) -> Frequency:
         if self.as_needed == (self.every is not None):
-            raise ValueError("give either every+unit or as_needed: true")
+            raise ValueError("须写 every 与 unit，或写 as_needed: true")
         if (self.every is None) != (self.unit is None):
-            raise ValueError("every and unit go together")
+            raise ValueError("every 与 unit 须一起写")
         if self.times_max is not None and self.times_max < self.times:
-            raise ValueError(f"times_max ({self.times_max}) is less than times ({self.times})")
+            raise ValueError(f"times_max（{self.times_max}）小于 times（{self.times}）")
         return self
 
 
@@ -431,11 +430,11 @@ class QuorumRule(_Strict):
     @model_validator(mode="after")
     def _one(self) -> QuorumRule:
         if (self.more_than is None) == (self.at_least is None):
-            raise ValueError("give exactly one of more_than or at_least (a fraction such as '1/2')")
+            raise ValueError("more_than 与 at_least 须写且只写一个（写分数，如 '1/2'）")
         share = self.more_than or self.at_least or ""
         top, _, bottom = share.partition("/")
         if len(top) > 6 or len(bottom) > 6 or int(bottom) == 0 or int(top) > int(bottom):
-            raise ValueError(f"quorum {share!r} is not a share of the members: write a fraction from 0/1 to 1/1")
+            raise ValueError(f"法定人数 {share!r} 不是组成人员中的比例：请写 0/1 至 1/1 之间的分数")
         return self
 
 
@@ -462,7 +461,7 @@ class MinutesRule(_Strict):
     @model_validator(mode="after")
     def _something(self) -> MinutesRule:
         if self.signers is None and self.formed is None:
-            raise ValueError("give the minutes' signers, or whether minutes are formed (formed:)")
+            raise ValueError("须写纪要的签发人（signers），或是否形成纪要（formed:）")
         return self
 
 
@@ -581,14 +580,14 @@ class SigningRule(Provision):
         given = [name for name, on in outcomes if on]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one outcome: `steps`, `forbidden: true` or `see: <rule id>`"
-                + (f" (got {' and '.join(given)})" if given else "")
+                "须写且只写一种结果：`steps`、`forbidden: true` 或 `see: <规则 id>`"
+                + (f"（现在写了 {' 和 '.join(given)}）" if given else "")
             )
         if self.forbidden and (self.alternatives or self.absent):
-            raise ValueError("a forbidden rule has no alternatives or absence paths")
+            raise ValueError("禁止性规则（forbidden: true）不写 alternatives 或 absent")
         names = [a.name for a in self.alternatives]
         if len(set(names)) != len(names):
-            raise ValueError("alternative names must be unique within a rule")
+            raise ValueError("同一规则中 alternatives 的 name 不能重复")
         return self
 
 
@@ -633,7 +632,7 @@ class AgendaRule(Provision):
     @model_validator(mode="after")
     def _shape(self) -> AgendaRule:
         if self.severity == "failure" and self.require is None:
-            raise ValueError("a failure rule needs `require` (what must hold)")
+            raise ValueError("severity: failure 的规则须写 `require`（须满足的条件）")
         return self
 
 
@@ -666,11 +665,10 @@ class DeadlineRule(Provision):
     @model_validator(mode="after")
     def _anchor_shape(self) -> DeadlineRule:
         if self.anchor is not None and (self.unit not in ("months", "years") or self.amount != 1 or self.back):
-            raise ValueError("anchor: period_end takes amount: 1 and unit months or years, counted forward")
+            raise ValueError("anchor: period_end 须写 amount: 1、unit 为 months 或 years，且向后计算（不写 back）")
         if self.rest_day == "next_workday" and (self.back or self.unit == "working_days"):
             raise ValueError(
-                "rest_day: next_workday moves a period counted forward in calendar days, months or years; "
-                "a period counted back, or in working days, never takes it"
+                "rest_day: next_workday 只用于按日历日、月或年向后计算的期限；向前倒推的期限或按工作日计算的期限不写它"
             )
         return self
 
@@ -735,7 +733,7 @@ class LeaveRule(Provision):
     @model_validator(mode="after")
     def _who(self) -> LeaveRule:
         if (self.role is None) == (not self.roles):
-            raise ValueError("give either `role` (one role) or `roles` (a list), not both")
+            raise ValueError("`role`（一个角色）与 `roles`（角色列表）只写一个")
         return self
 
     @property
@@ -778,13 +776,13 @@ class CoverageEntry(_Strict):
     @model_validator(mode="after")
     def _shape(self) -> CoverageEntry:
         if self.status == "encoded" and not self.rules:
-            raise ValueError("an encoded article lists its rule ids")
+            raise ValueError("status: encoded 的条须列出其规则 id（rules）")
         if self.status == "principle" and self.rules:
-            raise ValueError("a principle article lists no rules")
+            raise ValueError("status: principle 的条不列规则")
         if self.status == "not_encoded" and not (self.reason and self.reason.strip()):
-            raise ValueError("a not_encoded article gives its `reason` (what the format cannot hold)")
+            raise ValueError("status: not_encoded 的条须写 `reason`（格式无法表达的内容）")
         if self.status != "not_encoded" and self.reason is not None:
-            raise ValueError("`reason` goes with status not_encoded; use `note` otherwise")
+            raise ValueError("`reason` 只用于 status: not_encoded；其他情况请写 `note`")
         return self
 
 

@@ -288,7 +288,7 @@ def _chapter_heading(lines: list[str], i: int) -> _Chapter | str | None:
     if value is None:
         return None
     if rest[:1] in _SENTENCE_PUNCT:
-        return "a list of chapter numbers, not a chapter heading"
+        return "章号的列举，不是章标题"
     name = re.sub(r"\s+", "", rest)
     if len(name) > 30 or _SENTENCE_PUNCT & set(name):
         return None
@@ -380,13 +380,11 @@ class _Segmenter:
             if i in consumed or not s:
                 continue
             if self.order and _is_footer(self.lines, i):
-                self.notes.append(
-                    f"line {i + 1}: page footer or signature from here on ({_short(s)}); not part of any article"
-                )
+                self.notes.append(f"第 {i + 1} 行：从此处起是页脚或落款（{_short(s)}），不属于任何条")
                 break
             heading = _chapter_heading(self.lines, i)
             if isinstance(heading, str):
-                self.notes.append(f"line {i + 1}: {_short(s)} is {heading}; ignored")
+                self.notes.append(f"第 {i + 1} 行：{_short(s)} 是{heading}，已略过")
                 continue
             if heading is not None:
                 if heading.name_line is not None:
@@ -405,12 +403,10 @@ class _Segmenter:
                 self.dup.chapters.append(heading.label)
                 self.dup_current = None
             else:
-                self.notes.append(f"line {i + 1}: chapter heading {heading.label} repeats an earlier chapter; ignored")
+                self.notes.append(f"第 {i + 1} 行：章标题 {heading.label} 与前面的章重复，已略过")
             return
         if heading.number != self.chapter_no + 1:
-            self.notes.append(
-                f"line {i + 1}: chapter numbering jumps from {self.chapter_no} to {heading.number} ({heading.label})"
-            )
+            self.notes.append(f"第 {i + 1} 行：章的编号从 {self.chapter_no} 跳到 {heading.number}（{heading.label}）")
         self.finish_orphans()
         self.dup = None
         self.dup_current = None
@@ -442,10 +438,10 @@ class _Segmenter:
             self.add_dup(cand, i)
             return True
         if self.garbled_fits(cand, i, e):
-            prev = f"{self.label(e - 1)}" if e > 1 else "the start"
+            prev = f"{self.label(e - 1)}" if e > 1 else "开头"
             note = (
-                f"line {i + 1}: header reads {cand.head!r}; read as {self.label(e)} from the numbering "
-                f"(it follows {prev} and the next header carries a higher number)"
+                f"第 {i + 1} 行：条标题写作 {cand.head!r}，按编号读作 {self.label(e)}"
+                f"（它在 {prev} 之后，下一个条标题的编号更大）"
             )
             self.accept(e, cand, i, note)
             return True
@@ -454,21 +450,17 @@ class _Segmenter:
                 self.recover_from_orphans(e, i)
             else:
                 missing = ", ".join(self.label(n) for n in range(e, v))
-                self.notes.append(f"line {i + 1}: numbering jumps to {self.label(v)}; not found: {missing}")
+                self.notes.append(f"第 {i + 1} 行：编号跳到 {self.label(v)}；未找到：{missing}")
             self.accept(v, cand, i, None)
             return True
         if not self.order and cand.strong and v is not None and v > e and self.starts_excerpt(i, v):
-            self.notes.append(
-                f"line {i + 1}: the text starts at {self.label(v)}: an excerpt, whose earlier articles "
-                "are not in the file"
-            )
+            self.notes.append(f"第 {i + 1} 行：正文从 {self.label(v)} 开始，是节选（excerpt），此前的条不在文件中")
             self.accept(v, cand, i, None)
             return True
         if cand.strong and v is not None:
-            where = f"text of {self.label(self.current.number)}" if self.current else "text outside any article"
+            where = f"{self.label(self.current.number)} 的正文" if self.current else "不属于任何条的文字"
             self.notes.append(
-                f"line {i + 1}: {cand.head!r} starts a line but does not continue the numbering "
-                f"(expected {self.label(e)}); kept as {where}"
+                f"第 {i + 1} 行：{cand.head!r} 在行首，但不接续编号（应为 {self.label(e)}），作为{where}保留"
             )
         return False
 
@@ -482,13 +474,13 @@ class _Segmenter:
 
     def form_note(self, cand: _Candidate, i: int, n: int) -> str:
         if self.style == "tiao":
-            lost = " and ".join(
+            lost = "和".join(
                 part
-                for part, present in (("第", cand.head.startswith("第")), ("条", cand.head[-1:] in "条條"))
+                for part, present in (("“第”", cand.head.startswith("第")), ("“条”", cand.head[-1:] in "条條"))
                 if not present
             )
-            return f"line {i + 1}: header reads {cand.head!r} ({lost} lost in capture); read as {self.label(n)}"
-        return f"line {i + 1}: header reads {cand.head!r}; read as {self.label(n)}"
+            return f"第 {i + 1} 行：条标题写作 {cand.head!r}（采集时丢失了{lost}），读作 {self.label(n)}"
+        return f"第 {i + 1} 行：条标题写作 {cand.head!r}，读作 {self.label(n)}"
 
     def garbled_fits(self, cand: _Candidate, i: int, e: int) -> bool:
         expected = to_chinese_numeral(e)
@@ -524,8 +516,8 @@ class _Segmenter:
         first = self.orphans[0][0]
         draft = _Draft(n, first, self.chapter, self.orphans[0][1], list(self.orphans))
         draft.notes.append(
-            f"line {first}: header lost in capture; the text between {self.chapter or 'the start'} "
-            f"and {self.label(n + 1)} (line {i + 1}) is read as {self.label(n)}"
+            f"第 {first} 行：条标题在采集时丢失；{self.chapter or '开头'} 与 {self.label(n + 1)}"
+            f"（第 {i + 1} 行）之间的文字读作 {self.label(n)}"
         )
         self.orphans = []
         self.drafts[n] = draft
@@ -534,10 +526,10 @@ class _Segmenter:
     def finish_orphans(self) -> None:
         """Report text that sits between a chapter heading and its first article."""
         if self.orphans:
-            lines = ", ".join(str(ln) for ln, _ in self.orphans)
+            lines = "、".join(str(ln) for ln, _ in self.orphans)
             self.notes.append(
-                f"lines {lines}: text after {self.chapter or 'the start'} before any article "
-                f"belongs to no article: {_short(self.orphans[0][1])}"
+                f"第 {lines} 行：{self.chapter or '开头'} 之后、第一条之前的文字不属于任何条："
+                f"{_short(self.orphans[0][1])}"
             )
             self.orphans = []
 
@@ -584,7 +576,7 @@ def _items(draft: _Draft) -> tuple[tuple[Item, ...], list[str]]:
     def take(idx: int, n: int, why: str) -> None:
         line, text = body[idx]
         items.append(Item(n, rebuilt(n), text))
-        notes.append(f"line {line}: {why}; read as item {rebuilt(n)}")
+        notes.append(f"第 {line} 行：{why}，读作第 {rebuilt(n)} 项")
 
     for idx, (kind, value, label) in enumerate(kinds):
         if kind != "item":
@@ -595,22 +587,20 @@ def _items(draft: _Draft) -> tuple[tuple[Item, ...], list[str]]:
         gap = value - expected
         if gap > 0 and items and len(pending) == gap:
             for k, p in enumerate(pending):
-                what = "item label lost in capture" if kinds[p][0] == "text" else f"item label reads {kinds[p][2]!r}"
+                what = "项的序号在采集时丢失" if kinds[p][0] == "text" else f"项的序号写作 {kinds[p][2]!r}"
                 take(p, expected + k, what)
         elif gap > 0 and items:
             for k, p in enumerate(q for q in pending if kinds[q][0] == "lost"):
-                take(p, expected + k, f"item label reads {kinds[p][2]!r}")
+                take(p, expected + k, f"项的序号写作 {kinds[p][2]!r}")
             expected = items[-1].number + 1
             if value > expected:
-                missing = ", ".join(rebuilt(n) for n in range(expected, value))
-                notes.append(f"line {body[idx][0]}: items jump to {label}; not found: {missing}")
+                missing = "、".join(rebuilt(n) for n in range(expected, value))
+                notes.append(f"第 {body[idx][0]} 行：项跳到 {label}；未找到：{missing}")
         elif gap > 0:
-            missing = ", ".join(rebuilt(n) for n in range(1, value))
-            notes.append(f"line {body[idx][0]}: the items start at {label}; not found: {missing}")
+            missing = "、".join(rebuilt(n) for n in range(1, value))
+            notes.append(f"第 {body[idx][0]} 行：项从 {label} 开始；未找到：{missing}")
         elif value < expected:
-            notes.append(
-                f"line {body[idx][0]}: {label} does not continue the items (expected {rebuilt(expected)}); kept as text"
-            )
+            notes.append(f"第 {body[idx][0]} 行：{label} 不接续前面的项（应为 {rebuilt(expected)}），作为正文保留")
             pending.append(idx)
             continue
         items.append(Item(value, label, body[idx][1]))
@@ -622,13 +612,13 @@ def _items(draft: _Draft) -> tuple[tuple[Item, ...], list[str]]:
         for p in trailing:
             if kinds[p][0] != "lost":
                 break
-            take(p, items[-1].number + 1, f"item label reads {kinds[p][2]!r}")
+            take(p, items[-1].number + 1, f"项的序号写作 {kinds[p][2]!r}")
             lost_run += 1
         rest = trailing[lost_run:]
         if lost_run and len(rest) == 1 and rest[0] == len(body) - 1:
             # The list already shows labels lost in capture, and this unlabelled line ends
             # the article right after it: it is the list's last item.
-            take(rest[0], items[-1].number + 1, "unlabelled last line of a list whose labels were lost in capture")
+            take(rest[0], items[-1].number + 1, "列举的最后一行没有序号（这一列举的序号在采集时丢失）")
     return tuple(items), notes
 
 
@@ -743,8 +733,8 @@ def _compare_copies(block: _DupBlock, drafts: dict[int, _Draft], style: str) -> 
             continue
         if len(a) > _COMPARE_CHARS or len(b) > _COMPARE_CHARS:
             first.notes.append(
-                f"line {dup.line}: repeated, and the copies differ; they are too long "
-                f"(over {_COMPARE_CHARS:,} characters) to compare character by character; the first copy is kept"
+                f"第 {dup.line} 行：重复出现，两份不同；篇幅过长（超过 {_COMPARE_CHARS:,} 字），"
+                "无法逐字比较；保留第一份"
             )
             differ.append(label(dup.number))
             continue
@@ -754,37 +744,30 @@ def _compare_copies(block: _DupBlock, drafts: dict[int, _Draft], style: str) -> 
             only_second = [b[j1:j2] for op, _, _, j1, j2 in ops if op == "insert"]
             parts = []
             if only_first:
-                parts.append(f"this copy has {', '.join(only_first)} which the repeat lacks")
+                parts.append(f"此份有而重复的一份没有：{'、'.join(only_first)}")
             if only_second:
-                parts.append(f"the repeat has {', '.join(only_second)} which this copy lacks")
+                parts.append(f"重复的一份有而此份没有：{'、'.join(only_second)}")
             first.notes.append(
-                f"line {dup.line}: repeated; the copies agree once characters found in only one copy are removed "
-                f"(probably injected): {'; '.join(parts)}"
+                f"第 {dup.line} 行：重复出现；去掉只见于一份的字（可能是混入的）后两份一致：{'；'.join(parts)}"
             )
             extra.append(f"{label(dup.number)} {'/'.join(only_first + only_second)}")
         else:
-            first.notes.append(f"line {dup.line}: repeated, and the copies differ; the first copy is kept")
+            first.notes.append(f"第 {dup.line} 行：重复出现，两份不同；保留第一份")
             differ.append(label(dup.number))
 
     nums = [d.number for d in block.drafts]
     firsts = [drafts[n].line for n in nums]
     span = f"{label(nums[0])}–{label(nums[-1])}" if len(nums) > 1 else label(nums[0])
     end_line = block.drafts[-1].lines[-1][0]
-    text = (
-        f"articles {span} ({len(nums)} articles) appear a second time at lines {block.start}–{end_line}; "
-        f"the first copies (from line {min(firsts)}) are kept"
-    )
+    text = f"{span}（共 {len(nums)} 条）在第 {block.start}–{end_line} 行再次出现；保留第一份（自第 {min(firsts)} 行起）"
     if block.chapters:
-        text += f"; the repeat also repeats chapter headings {block.chapters[0]} to {block.chapters[-1]}"
+        text += f"；重复部分还重复了章标题 {block.chapters[0]} 至 {block.chapters[-1]}"
     if differ:
-        text += f"; the copies differ in {', '.join(differ)}"
+        text += f"；两份在 {'、'.join(differ)} 不同"
     if extra:
-        text += (
-            "; the copies agree once characters found in only one copy are removed (probably injected): "
-            + "; ".join(extra)
-        )
+        text += "；去掉只见于一份的字（可能是混入的）后两份一致：" + "；".join(extra)
     elif not differ:
-        text += "; the copies agree after normalisation"
+        text += "；规范化后两份一致"
     return text
 
 
@@ -792,8 +775,8 @@ def segment(text: str) -> Segmented:
     """Split a rules text into chapters, articles and items, repairing what capture garbled."""
     if len(text) > MAX_CHARS:
         raise GovruleError(
-            f"the source text has {len(text):,} characters; scaffold reads at most {MAX_CHARS:,} "
-            "(a rules document is far shorter: split the file or remove what is not the rules)"
+            f"规则原文有 {len(text):,} 个字符；scaffold 最多读取 {MAX_CHARS:,} 个"
+            "（规则文件远比这短：请拆分文件，或删去不属于规则的内容）"
         )
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     notes: list[str] = []
@@ -802,9 +785,7 @@ def segment(text: str) -> Segmented:
         example = _PINYIN.search(text)
         assert example is not None
         sample = text[example.start() - 1 : example.end()]
-        notes.append(
-            f"{len(pinyin)} pinyin annotations after characters (e.g. {sample}) are a conversion artifact; removed"
-        )
+        notes.append(f"字后的 {len(pinyin)} 处拼音标注（如 {sample}）是格式转换留下的，已去掉")
         text = _PINYIN.sub("", text)
     lines = text.split("\n")
 
@@ -816,7 +797,7 @@ def segment(text: str) -> Segmented:
     seg = _Segmenter(lines, style)
     seg.run(start)
     if not seg.order:
-        notes.append("no article headers found")
+        notes.append("未找到条标题")
     notes.extend(seg.notes)
 
     duplicates = tuple(_compare_copies(block, seg.drafts, style) for block in seg.blocks)
@@ -841,7 +822,7 @@ def segment(text: str) -> Segmented:
     for i in range(min(start, first_article)):
         heading = _chapter_heading(lines, i)
         if isinstance(heading, str):
-            notes.append(f"line {i + 1}: {_short(lines[i])} is {heading}; ignored")
+            notes.append(f"第 {i + 1} 行：{_short(lines[i])} 是{heading}，已略过")
 
     all_dates: list[str] = []
     for line in lines:
@@ -853,8 +834,7 @@ def segment(text: str) -> Segmented:
             readings = _garbled_date_readings(m.group(0))
             if readings:
                 notes.append(
-                    f"line {i + 1}: {m.group(0)!r} looks like a date that lost 年/月/日 in capture "
-                    f"({' or '.join(readings)}?); not read"
+                    f"第 {i + 1} 行：{m.group(0)!r} 像是采集时丢失了年/月/日的日期（{' 或 '.join(readings)}？），未读取"
                 )
 
     return Segmented(
@@ -879,7 +859,7 @@ MAX_NOTES = 100
 def _capped(notes: list[str]) -> tuple[str, ...]:
     if len(notes) <= MAX_NOTES:
         return tuple(notes)
-    return (*notes[:MAX_NOTES], f"… and {len(notes) - MAX_NOTES:,} more notes like the ones above, not listed")
+    return (*notes[:MAX_NOTES], f"……另有 {len(notes) - MAX_NOTES:,} 条类似的提示，未列出")
 
 
 def _garbled_date_readings(digits: str) -> list[str]:
@@ -910,18 +890,18 @@ def segment_file(path: str | os.PathLike[str]) -> Segmented:
         size = os.path.getsize(path)
         if size > 4 * MAX_CHARS:
             raise GovruleError(
-                f"source text {os.fspath(path)!r} is {size:,} bytes; scaffold reads at most {MAX_CHARS:,} characters"
+                f"规则原文文件 {os.fspath(path)!r} 有 {size:,} 字节；scaffold 最多读取 {MAX_CHARS:,} 个字符"
             )
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        raise GovruleError(f"cannot read source text {os.fspath(path)!r}: {exc.strerror or exc}") from exc
+        raise GovruleError(f"无法读取规则原文文件 {os.fspath(path)!r}：{exc.strerror or exc}") from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise GovruleError(
-            f"source text {os.fspath(path)!r} is not UTF-8: byte {exc.start} ({data[exc.start]:#04x}) "
-            "cannot be decoded; convert the file to UTF-8 first"
+            f"规则原文文件 {os.fspath(path)!r} 不是 UTF-8 编码：第 {exc.start} 个字节（{data[exc.start]:#04x}）"
+            "无法解码；请先将文件转为 UTF-8"
         ) from exc
     return segment(text)
 
@@ -982,8 +962,8 @@ def ruleset_id_from(path: str | os.PathLike[str]) -> str:
     rid = "_".join(words).lstrip("0123456789_")[:64].rstrip("_")
     if not _ID.fullmatch(rid):
         raise GovruleError(
-            f"cannot make a ruleset id from the file name {os.path.basename(os.fspath(path))!r}: "
-            "pass --id (ASCII snake_case, e.g. --id ezhou)"
+            f"无法从文件名 {os.path.basename(os.fspath(path))!r} 得出规则集 id："
+            "请用 --id 指定（ASCII 小写字母、数字和下划线，如 --id ezhou）"
         )
     return rid
 
@@ -1032,9 +1012,9 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
     if any(word in (seg.title or "") for word in ("补充", "補充")):
         out += _comment("The title says this is a supplement: set kind: supplement and name what it supplements.", "")
     for line in seg.duplicates:
-        out += _comment(line, "", "duplicate: ")
+        out += _comment(line, "", "重复：")
     for line in seg.notes:
-        out += _comment(line, "", "note: ")
+        out += _comment(line, "", "提示：")
     if seg.dates:
         out += _comment("dates in the text: " + ", ".join(seg.dates), "")
     level, head = _guess_level(seg)
@@ -1078,5 +1058,5 @@ def scaffold(seg: Segmented, *, ruleset_id: str, source: str) -> str:
         out.append(f"  - {{article: {_q(art.label)}, status: not_encoded, reason: {_q(_TODO_REASON)}}}")
         out += _comment(art.text, "    ")
         for note in art.notes:
-            out += _comment(note, "    ", "note: ")
+            out += _comment(note, "    ", "提示：")
     return "\n".join(out) + "\n"

@@ -19,6 +19,7 @@ from ..conditions import as_date
 from ..engine import Ruleset
 from ..errors import GovruleError, Problem, RulesetError
 from ..loader import format_path
+from ..problems_zh import say
 
 __all__ = ["QUERIES", "Case", "CaseResult", "FixtureFile", "parse_fixture", "read_fixture", "run_case", "run_file"]
 
@@ -103,8 +104,8 @@ class CaseResult:
 
     def describe(self) -> str:
         """One line for a failing case: where, name, expected vs actual, citation."""
-        cite = f" [{self.citation}]" if self.citation else ""
-        return f"{self.file}:{self.case.line}: FAIL {self.case.name}: {'; '.join(self.differences)}{cite}"
+        cite = f"（答案依据：{self.citation}）" if self.citation else ""
+        return f"{self.file}:{self.case.line}: 用例 {self.case.name!r} 未通过：{'；'.join(self.differences)}{cite}"
 
 
 def read_fixture(file: str | os.PathLike[str]) -> FixtureFile:
@@ -129,45 +130,47 @@ def parse_fixture(text: str, name: str = "<fixture>") -> FixtureFile:
 
     errors: list[Problem] = []
     if not isinstance(data, dict):
-        raise RulesetError([problem((), "a fixture file is a mapping with `ruleset` and `cases`")])
+        raise RulesetError([problem((), say("fixture_not_mapping"))])
     for key in data:
         if key not in ("ruleset", "cases", "$schema", "compose", "calendar"):
-            errors.append(problem((key,), f"unknown key {key!r}; allowed: ruleset, cases"))
+            errors.append(problem((key,), say("fixture_unknown_key", key=key, allowed=("ruleset", "cases"))))
     ruleset = data.get("ruleset")
     if not isinstance(ruleset, str):
-        errors.append(problem(("ruleset",), "`ruleset` names a bundled id or a ruleset file"))
+        errors.append(problem(("ruleset",), say("fixture_ruleset")))
     raw_cases = data.get("cases")
     if not isinstance(raw_cases, list):
-        errors.append(problem(("cases",), "`cases` is a list of cases"))
+        errors.append(problem(("cases",), say("fixture_cases")))
         raw_cases = []
     cases = []
     for i, raw in enumerate(raw_cases):
         here: tuple[str | int, ...] = ("cases", i)
         if not isinstance(raw, dict):
-            errors.append(problem(here, "a case is a mapping with name, query, input, expect"))
+            errors.append(problem(here, say("case_not_mapping")))
             continue
         for key in raw:
             if key not in ("name", "query", "input", "expect", "note"):
-                errors.append(problem((*here, key), f"unknown key {key!r}; allowed: name, query, input, expect, note"))
+                allowed_keys = ("name", "query", "input", "expect", "note")
+                errors.append(problem((*here, key), say("fixture_unknown_key", key=key, allowed=allowed_keys)))
         query = raw.get("query")
         if not isinstance(query, str) or query not in QUERIES:
-            errors.append(problem((*here, "query"), f"unknown query {query!r}; allowed: {', '.join(QUERIES)}"))
+            errors.append(problem((*here, "query"), say("unknown_query", query=query, allowed=tuple(QUERIES))))
             continue
         expect = raw.get("expect")
         if not isinstance(expect, dict) or not expect:
-            errors.append(problem((*here, "expect"), "`expect` is a non-empty mapping of the fields to check"))
+            errors.append(problem((*here, "expect"), say("expect_mapping")))
             continue
         allowed = QUERIES[query][1] | _ALWAYS_EXPECT
         for key in expect:
             if key not in allowed:
                 errors.append(
                     problem(
-                        (*here, "expect", key), f"{query} cannot check {key!r}; allowed: {', '.join(sorted(allowed))}"
+                        (*here, "expect", key),
+                        say("cannot_check", query=query, key=key, allowed=tuple(sorted(allowed))),
                     )
                 )
         inp = raw.get("input") or {}
         if not isinstance(inp, dict):
-            errors.append(problem((*here, "input"), "`input` is a mapping"))
+            errors.append(problem((*here, "input"), say("input_mapping")))
             continue
         line, _ = loaded.where(here)
         cases.append(Case(str(raw.get("name") or f"case {i + 1}"), query, inp, expect, line))
@@ -220,7 +223,7 @@ def _call(rs: Ruleset, case: Case) -> Any:
     if q == "check_agenda":
         _only(inp, QUERIES[q][0], q)
         if "meeting" not in inp:
-            raise GovruleError("check_agenda needs input.meeting")
+            raise GovruleError(say("case_needs_meeting"))
         return rs.check_agenda(inp.get("item") or {}, inp["meeting"], as_date(inp.get("meeting_date")))
     if q == "deadline":
         _only(inp, QUERIES[q][0], q)
@@ -240,13 +243,13 @@ def _call(rs: Ruleset, case: Case) -> Any:
     if q == "quotas":
         _only(inp, QUERIES[q][0], q)
         return rs.quotas(inp.get("role"))
-    raise GovruleError(f"unknown query {q}")
+    raise GovruleError(say("unknown_query", query=q, allowed=tuple(QUERIES)))
 
 
 def _only(inp: Mapping[str, Any], allowed: frozenset[str], query: str) -> None:
     extra = sorted(set(inp) - allowed)
     if extra:
-        raise GovruleError(f"{query} input has unknown key {extra[0]!r}; allowed: {', '.join(sorted(allowed))}")
+        raise GovruleError(say("case_unknown_input", query=query, key=extra[0], allowed=tuple(sorted(allowed))))
 
 
 def _error_names(exc: BaseException) -> set[str]:
@@ -381,7 +384,7 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
         return value.isoformat() if isinstance(value, dt.date) else repr(value)
 
     def differ(key: str, want: Any, got: Any) -> None:
-        diffs.append(f"{key}: expected {shown(want)}, got {shown(got)}")
+        diffs.append(f"{key}：应为 {shown(want)}，实际为 {shown(got)}")
 
     for key, want in expect.items():
         if key == "error":
@@ -442,7 +445,7 @@ def _compare(query: str, expect: Mapping[str, Any], answer: Any, rule: Any) -> l
             unmatched = [w for w in wanted if not any(_quota_matches(w, q) for q in answer)]
             extra = [q for q in answer if not any(_quota_matches(w, q) for w in wanted)]
             if unmatched or extra:
-                differ(key, wanted, [f"{q.rule.id}: {q.bound} {q.amount} {q.unit} per {q.per}" for q in answer])
+                differ(key, wanted, [f"{q.rule.id}：{q.bound} {q.amount} {q.unit}/{q.per}" for q in answer])
             continue
         got = getattr(answer, key, None)
         if isinstance(got, dt.date):
@@ -481,8 +484,11 @@ def run_case(rs: Ruleset, case: Case, file: str = "<fixture>") -> CaseResult:
     except GovruleError as exc:
         if want_error and want_error in _error_names(exc):
             return CaseResult(file, case, True)
-        detail = f"{type(exc).__name__}: {exc}"
-        return CaseResult(file, case, False, (f"expected {want_error or 'an answer'}, got {detail}",))
+        from ..messages import render
+
+        wanted = f"应报错 {want_error!r}" if want_error else "应得到答案"
+        detail = render(exc).replace("\n", "；")
+        return CaseResult(file, case, False, (f"{wanted}，实际出错 {type(exc).__name__!r}：{detail}",))
     rule = getattr(answer, "rule", None)
     if case.query == "quorum_met":
         try:
@@ -492,6 +498,6 @@ def run_case(rs: Ruleset, case: Case, file: str = "<fixture>") -> CaseResult:
     citation = f"{rule.id} {rule.citation}" if rule is not None else None
     if want_error:
         got = answer.to_dict() if hasattr(answer, "to_dict") else answer
-        return CaseResult(file, case, False, (f"expected error {want_error}, got an answer {got!r}",), citation)
+        return CaseResult(file, case, False, (f"应报错 {want_error!r}，实际得到答案 {got!r}",), citation)
     diffs = _compare(case.query, case.expect, answer, rule)
     return CaseResult(file, case, not diffs, tuple(diffs), citation)
