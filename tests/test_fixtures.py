@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
+import pytest
+
 from govrule.answers import RuleRef
+from govrule.errors import RulesetError
 from govrule.testing import run_file
-from govrule.testing.fixtures import _frequency_names, _frequency_text, _quorum_text, _rule_matches
+from govrule.testing.fixtures import (
+    QUERIES,
+    _frequency_names,
+    _frequency_text,
+    _quorum_text,
+    _rule_matches,
+    read_fixture,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "minimal.yaml"
 
@@ -83,3 +95,94 @@ def test_citations_match_in_any_usual_spelling() -> None:
     para = RuleRef("d", "第五十四条第二款", "t")
     assert _rule_matches("第五十四条", para) and _rule_matches("第五十四条第二款", para)
     assert not _rule_matches("第五十四条第一款", para)
+
+
+# ------------------------------------------------------------------ what `govrule test` prints, in Chinese
+
+
+def _english(line: str) -> list[str]:
+    """Runs of English words once quoted values, file names and ids in the citation are set aside."""
+    line = re.sub(r"'[^']*'", "", line)
+    line = re.sub(r"\S+\.ya?ml(?::\d+)*", "", line)
+    return re.findall(r"[A-Za-z]{4,} [a-z]{3,}", line)
+
+
+def test_failing_cases_are_described_in_chinese(tmp_path: Path) -> None:
+    """Each failing case: `file:line: 用例 'name' 未通过：field：应为 …，实际为 …（答案依据：…）`."""
+    fixture = tmp_path / "cases.yaml"
+    fixture.write_text(
+        f"""ruleset: {EXAMPLE}
+cases:
+  - name: wrong signer
+    query: who_must_sign
+    input: {{issuer: government, kind: request, recipient: higher_government}}
+    expect: {{signers: [secretary_general]}}
+  - name: silent text
+    query: who_must_sign
+    input: {{issuer: department, kind: request, recipient: government}}
+    expect: {{signers: [head]}}
+  - name: expected an error
+    query: who_must_sign
+    input: {{issuer: government, kind: request, recipient: higher_government}}
+    expect: {{error: NoApplicableRule}}
+  - name: wrong error
+    query: who_must_sign
+    input: {{issuer: department, kind: request, recipient: government}}
+    expect: {{error: QueryError}}
+""",
+        encoding="utf-8",
+    )
+    signer, silent, wanted_error, wrong_error = (r.describe() for r in run_file(fixture))
+    assert signer == (
+        f"{fixture}:3: 用例 'wrong signer' 未通过：signers：应为 ['secretary_general']，实际为 ['head']"
+        "（答案依据：sign.to_province 二十（一））"
+    )
+    assert silent.startswith(
+        f"{fixture}:7: 用例 'silent text' 未通过：应得到答案，实际出错 'NoApplicableRule'：没有规则回答这个问题："
+    )
+    assert wanted_error.startswith(
+        f"{fixture}:11: 用例 'expected an error' 未通过：应报错 'NoApplicableRule'，实际得到答案 "
+    )
+    assert wrong_error.startswith(
+        f"{fixture}:15: 用例 'wrong error' 未通过：应报错 'QueryError'，实际出错 'NoApplicableRule'："
+    )
+    for line in (signer, silent, wanted_error, wrong_error):
+        assert "\n" not in line and not _english(line), line
+
+
+def test_a_malformed_fixture_file_is_reported_in_chinese(tmp_path: Path) -> None:
+    """The shape problems of a fixture file are located and worded like a ruleset's."""
+    fixture = tmp_path / "cases.yaml"
+    fixture.write_text(
+        "ruleset: ezhou\nextra: 1\ncases:\n  - name: x\n    query: who_must_sing\n    expect: {signers: [head]}\n"
+        "  - name: y\n    query: deadline\n    expect: {signers: [head]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError) as caught:
+        read_fixture(fixture)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages == [
+        f"{fixture}:2:8: 未知的键 'extra'；可用：ruleset、cases（位置：extra）",
+        f"{fixture}:5:12: 未知的查询 'who_must_sing'；可用：{'、'.join(QUERIES)}（位置：cases[0].query）",
+        f"{fixture}:9:23: 'deadline' 不能核对 'signers'；可用："
+        + "、".join(sorted(QUERIES["deadline"][1] | {"error", "rule"}))
+        + "（位置：cases[1].expect.signers）",
+    ]
+    assert not any(_english(m) for m in messages), messages
+
+
+def test_the_command_prints_the_case_lines_and_a_chinese_count(tmp_path: Path) -> None:
+    from govrule.cli import main
+
+    fixture = tmp_path / "cases.yaml"
+    fixture.write_text(
+        f"ruleset: {EXAMPLE}\ncases:\n  - name: wrong signer\n    query: who_must_sign\n"
+        "    input: {issuer: government, kind: request, recipient: higher_government}\n"
+        "    expect: {signers: [secretary_general]}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["test", str(fixture)], out, err) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"{fixture}:3: 用例 'wrong signer' 未通过：signers：应为")
+    assert lines[-1] == "0 个用例通过，1 个未通过"

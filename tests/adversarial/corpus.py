@@ -82,21 +82,21 @@ case(
     "unbounded",
     files={"r.yaml": lambda: _undefined(1000, False)},
     cli=("validate", "r.yaml"),
-    says="undefined role",
+    says="未定义的角色",
 )
 case(
     "hints-1000x1000",
     "unbounded",
     files={"r.yaml": lambda: _undefined(1000, True)},
     cli=("validate", "r.yaml"),
-    says="undefined role",
+    says="未定义的角色",
 )
 case(
     "hints-8000x1000",
     "unbounded",
     files={"r.yaml": lambda: _undefined(8000, True)},
     cli=("validate", "r.yaml"),
-    says="undefined role",
+    says="未定义的角色",
 )
 case(
     "hints-check-1000x1000",
@@ -104,7 +104,7 @@ case(
     files={"r.yaml": lambda: _undefined(1000, True)},
     cli=("check", "r.yaml"),
     exit=(1, 2),
-    says="undefined role",
+    says="未定义的角色",
 )
 
 
@@ -122,14 +122,14 @@ for command in ("validate", "check", "show"):
         files={"r.yaml": lambda: _alias_string(4000)},
         cli=(command, "r.yaml"),
         exit=(1, 2),
-        says="characters of text",
+        says="个字符的文字",
     )
 case(
     "alias-long-string-load",
     "unbounded",
     files={"r.yaml": lambda: _alias_string(4000)},
     py="govrule.load('r.yaml')",
-    says="characters of text",
+    says="个字符的文字",
 )
 case(
     "alias-long-string-sign",
@@ -137,13 +137,13 @@ case(
     files={"r.yaml": lambda: _alias_string(4000)},
     cli=("sign", "r.yaml", "--issuer", "government", "--kind", "request", "--recipient", "higher_government"),
     exit=(1, 2),
-    says="characters of text",
+    says="个字符的文字",
 )
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join('*' + chr(97 + i) for _ in range(10))}]\n" for i in range(9)
 )
-case("billion-laughs-ruleset", "unbounded", files={"r.yaml": LAUGHS}, cli=("validate", "r.yaml"), says="alias")
+case("billion-laughs-ruleset", "unbounded", files={"r.yaml": LAUGHS}, cli=("validate", "r.yaml"), says="别名")
 case(
     "billion-laughs-calendar",
     "unbounded",
@@ -167,7 +167,7 @@ case(
     "unbounded",
     files={"r.yaml": "id: " + DEEP + "\n"},
     cli=("validate", "r.yaml"),
-    says="nest",
+    says="嵌套",
 )
 case(
     "deep-brackets-calendar",
@@ -189,7 +189,7 @@ case(
     "unbounded",
     files={"r.yaml": lambda: "# " + "x" * (6 * 1024 * 1024) + "\n"},
     cli=("validate", "r.yaml"),
-    says="bytes",
+    says="字节",
 )
 
 
@@ -284,7 +284,7 @@ case(
     files={"s.txt": lambda: "第一条 字\n" * 400_000},
     cli=("scaffold", "s.txt", "--id", "s"),
     exit=(1, 2),
-    says="at most",
+    says="最多读取",
 )
 case(
     "scaffold-long-repeated-copies",
@@ -380,7 +380,7 @@ print(govrule.validate('r2.yaml'))
 raise SystemExit(1 if govrule.validate('r2.yaml') else 0)
 """,
     exit=(1,),
-    says="date",
+    says="须为日期",
 )
 for arg in ("5", "'ezhou.yaml'", "[]", "object()"):
     case(f"load-calendar-{arg}", "traceback", py=f"govrule.load('ezhou', calendar={arg})", exit=(1,), says="calendar")
@@ -430,25 +430,25 @@ except pydantic.ValidationError as exc:
     print(exc.errors()[0]['msg'])
     raise SystemExit(1)
 """,
-        says="deeper than",
+        says="条件嵌套超过",
     )
 
 # ----------------------------------------------------------------------------------- silent wrong answers
 
 for name, old, new, words in [
-    ("amount-true", "    amount: 5\n", "    amount: true\n", "whole number"),
-    ("amount-octal", "    amount: 5\n", "    amount: 010\n", "ambiguous"),
-    ("amount-sexagesimal", "    amount: 5\n", "    amount: 1:30\n", "ambiguous"),
-    ("amount-string", "    amount: 5\n", "    amount: '5'\n", "whole number"),
-    ("amount-float", "    amount: 5\n", "    amount: 5.0\n", "whole number"),
-    ("amount-hex", "    amount: 5\n", "    amount: 0x5\n", "ambiguous"),
-    ("amount-underscore", "    amount: 5\n", "    amount: 1_0\n", "ambiguous"),
-    ("effective-zero", "  effective: 2024-01-15\n", "  effective: 0\n", "date"),
-    ("effective-unix-time", "  effective: 2024-01-15\n", "  effective: 1704067200\n", "date"),
-    ("effective-datetime", "  effective: 2024-01-15\n", "  effective: 2024-01-15T08:00:00\n", "date"),
-    ("effective-compact", "  effective: 2024-01-15\n", "  effective: '20240115'\n", "date"),
-    ("back-yes", "    amount: 5\n", "    amount: 5\n    back: yes\n", "true or false"),
-    ("bool-on", "    amount: 5\n", "    amount: 5\n    silence_means_consent: on\n", "true or false"),
+    ("amount-true", "    amount: 5\n", "    amount: true\n", "应为整数"),
+    ("amount-octal", "    amount: 5\n", "    amount: 010\n", "有歧义"),
+    ("amount-sexagesimal", "    amount: 5\n", "    amount: 1:30\n", "有歧义"),
+    ("amount-string", "    amount: 5\n", "    amount: '5'\n", "应为整数"),
+    ("amount-float", "    amount: 5\n", "    amount: 5.0\n", "应为整数"),
+    ("amount-hex", "    amount: 5\n", "    amount: 0x5\n", "有歧义"),
+    ("amount-underscore", "    amount: 5\n", "    amount: 1_0\n", "有歧义"),
+    ("effective-zero", "  effective: 2024-01-15\n", "  effective: 0\n", "日期"),
+    ("effective-unix-time", "  effective: 2024-01-15\n", "  effective: 1704067200\n", "日期"),
+    ("effective-datetime", "  effective: 2024-01-15\n", "  effective: 2024-01-15T08:00:00\n", "日期"),
+    ("effective-compact", "  effective: 2024-01-15\n", "  effective: '20240115'\n", "日期"),
+    ("back-yes", "    amount: 5\n", "    amount: 5\n    back: yes\n", "true 或 false"),
+    ("bool-on", "    amount: 5\n", "    amount: 5\n    silence_means_consent: on\n", "true 或 false"),
     (
         "role-key-on",
         "  head: {label: 市长, aliases: [市長]}\n",
@@ -459,7 +459,7 @@ for name, old, new, words in [
         "labels-differ-only-in-script",
         "  secretary_general: {label: 秘书长, aliases: [秘書長]}\n",
         "  secretary_general: {label: 秘书长, aliases: [秘書長]}\n  other_head: {label: 市長}\n",
-        "either script",
+        "简繁两种写法",
     ),
 ]:
     expect = 0 if not words else 1
@@ -497,7 +497,7 @@ case(
         )
     },
     cli=("validate", "r.yaml"),
-    says="either script",
+    says="简繁两种写法",
 )
 case(
     "abolished-before-effective",
@@ -702,28 +702,28 @@ case(
     says="r.yaml:",
 )
 case("yaml-not-utf8", "traceback", files={"r.yaml": "id: \udcff\n"}, cli=("validate", "r.yaml"), says="UTF-8")
-case("yaml-empty", "traceback", files={"r.yaml": ""}, cli=("validate", "r.yaml"), says="empty")
-case("yaml-list-top", "traceback", files={"r.yaml": "- a\n- b\n"}, cli=("validate", "r.yaml"), says="mapping")
+case("yaml-empty", "traceback", files={"r.yaml": ""}, cli=("validate", "r.yaml"), says="空的")
+case("yaml-list-top", "traceback", files={"r.yaml": "- a\n- b\n"}, cli=("validate", "r.yaml"), says="映射")
 case(
     "yaml-python-tag",
     "traceback",
     files={"r.yaml": "id: !!python/object:os.system ls\n"},
     cli=("validate", "r.yaml"),
-    says="tag",
+    says="标签",
 )
 case(
     "yaml-merge-key",
     "traceback",
     files={"r.yaml": "a: &a {x: 1}\nb:\n  <<: *a\n"},
     cli=("validate", "r.yaml"),
-    says="merge",
+    says="合并键",
 )
 case(
     "yaml-duplicate-key",
     "silent",
     files={"r.yaml": edit("kind: base\n", "kind: base\nkind: supplement\n")},
     cli=("validate", "r.yaml"),
-    says="duplicate key",
+    says="重复的键",
 )
 case(
     "check-supersession-cycle",
