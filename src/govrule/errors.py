@@ -73,8 +73,8 @@ class RulesetError(GovruleError):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
         count = len(self.problems)
         head = "\n".join(str(p) for p in self.problems[:20])
-        more = f"\n... and {count - 20} more" if count > 20 else ""
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in ruleset:\n{head}{more}")
+        more = f"\n……另有 {count - 20} 处" if count > 20 else ""
+        super().__init__(f"规则集文件有误（{count} 处）：\n{head}{more}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.problems,))
