@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["Raw", "expected", "kind_of", "listing", "quote", "say", "suggest", "yaml_syntax"]
+__all__ = ["Raw", "bad_value", "expected", "hint", "kind_of", "listing", "quote", "say", "suggest", "yaml_syntax"]
 
 
 class Raw(str):
