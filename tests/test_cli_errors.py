@@ -4,11 +4,9 @@ in the shape of schema/answer.schema.json (its ``message`` is the exception's En
 
 from __future__ import annotations
 
-import io
 import json
 import pickle
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import jsonschema
 import pytest
 
 from govrule import messages
-from govrule.cli import main
+from test_cli_queries import run  # the CLI run in-process, shared with the query tests
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "minimal.yaml")
@@ -40,18 +38,6 @@ CLASS_NAMES = (
 ENGLISH = re.compile(r"[A-Za-z]{4,} [a-z]{3,}")
 #: Commands a message may tell the clerk to run (their words are not sentences).
 COMMANDS = re.compile(r"govrule( (calendar import|validate|check|sign|quorum))?")
-
-
-def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    if stdin is not None:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
-    try:
-        code = main(list(argv), out, err)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_readable(text: str, *typed: str) -> None:
