@@ -73,29 +73,12 @@ def envelope(data: Mapping[str, Any]) -> dict[str, Any]:
 def rule_dict(rule: Any) -> dict[str, Any] | None:
     """A rule (``RuleRef``) as ``{"id", "citation", "text", "note", "document"}``; None stays None.
 
-    A rule that carries warnings or cites further articles adds ``warnings``, ``citations``
-    (every article, the primary first) and ``also_cite`` (``{"cite", "text"}`` each).
+    This is the rule's own ``to_dict()``: a rule that carries warnings or cites further articles
+    adds ``warnings``, ``citations`` (every article, the primary first) and ``also_cite``.
     """
     if rule is None:
         return None
-    if hasattr(rule, "to_dict"):  # a RuleRef: its own plain form
-        return _plain(rule.to_dict())  # type: ignore[no-any-return]
-    out: dict[str, Any] = {
-        "id": str(rule.id),
-        "citation": str(rule.citation),
-        "text": str(rule.text),
-        "note": rule.note,
-        "document": str(getattr(rule, "document", "") or ""),
-    }
-    # Present only when the rule has them: warnings (e.g. an abolished supplement) and further citations.
-    warnings = getattr(rule, "warnings", ())
-    if warnings:
-        out["warnings"] = [str(w) for w in warnings]
-    also = getattr(rule, "also_cite", ())
-    if also:
-        out["citations"] = [str(rule.citation), *(str(c) for c, _ in also)]
-        out["also_cite"] = [{"cite": str(c), "text": str(t)} for c, t in also]
-    return out
+    return _plain(rule.to_dict())  # type: ignore[no-any-return]
 
 
 def location_dict(
@@ -162,16 +145,10 @@ def answer_dict(answer: Any) -> dict[str, Any]:
     carries ``"schema"`` and ``"type"`` (the answer's class name).
     """
     name = type(answer).__name__
-    body = dict(answer.to_dict())
+    body = dict(answer.to_dict())  # every rule in it is already the rule's to_dict()
     rule = getattr(answer, "rule", None)
-    if rule is not None and not isinstance(rule, str):
-        body["rule"] = rule_dict(rule)
-        if getattr(rule, "warnings", ()) and "warnings" not in body:  # e.g. an abolished part of a composition
-            body["warnings"] = list(rule.warnings)
-    for key in ("also", "rules"):
-        value = getattr(answer, key, None)
-        if isinstance(value, tuple) and all(hasattr(r, "citation") for r in value):
-            body[key] = [rule_dict(r) for r in value]
+    if getattr(rule, "warnings", ()) and "warnings" not in body:  # e.g. an abolished part of a composition
+        body["warnings"] = list(rule.warnings)  # type: ignore[union-attr]
     if name == "LeaveAnswer":
         body["others"] = [answer_dict(o) for o in answer.others]
         for other in body["others"]:
