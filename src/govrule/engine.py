@@ -297,8 +297,11 @@ class Ruleset:
     @property
     def meta(self) -> Meta:
         """What the document is: title, number, dates, status, supersession; None where unknown."""
-        spec = self.spec
-        return Meta.from_spec(spec, self._revision, self._parts if self._origin is None else (spec.meta,))
+        return Meta.from_spec(self.spec, self._revision, self._model_parts())
+
+    def _model_parts(self) -> tuple[model.Meta, ...]:
+        # The parts' metadata as file models (a compiled form holds records: its one part is read again).
+        return self._parts if self._origin is None else (self.spec.meta,)
 
     @property
     def document(self) -> str:
@@ -364,10 +367,7 @@ class Ruleset:
             self._revision,
             spec.model_dump(mode="json", by_alias=True),
             self._calendar,
-            tuple(
-                p.model_dump(mode="json", by_alias=True)
-                for p in (self._parts if self._origin is None else (spec.meta,))
-            ),
+            tuple(p.model_dump(mode="json", by_alias=True) for p in self._model_parts()),
             self._n_supplement_tables,
         )
         return (_restore, payload)
