@@ -175,12 +175,17 @@ def _code() -> bytes:
     return _code_stamp
 
 
-def _key(text: str) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(_code())
-    digest.update(b"\0")
-    digest.update(text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+def content_digest(text: str) -> bytes:
+    """A ruleset text's content hash: the process's load cache and the entries' keys are made from it."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _key(text: str, digest: bytes | None = None) -> str:
+    key = hashlib.blake2b(digest_size=20)
+    key.update(_code())
+    key.update(b"\0")
+    key.update(digest or content_digest(text))
+    return key.hexdigest()
 
 
 #: What an entry may contain: the plain types of a validated file, and nothing that runs code.
@@ -201,14 +206,14 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _path(text: str) -> str | None:
+def _path(text: str, digest: bytes | None) -> str | None:
     where = cache_dir()
-    return None if where is None else os.path.join(where, _key(text) + ".pickle")
+    return None if where is None else os.path.join(where, _key(text, digest) + ".pickle")
 
 
-def load(file: str, text: str) -> Ruleset | None:
+def load(file: str, text: str, digest: bytes | None = None) -> Ruleset | None:
     """The ruleset compiled from the cached form of this text, or None when there is none to use."""
-    path = _path(text)
+    path = _path(text, digest)
     if path is None:
         return None
     try:
@@ -235,9 +240,9 @@ def _labels(spec: Any) -> Iterable[str]:
     yield from spec.events.values()
 
 
-def store(text: str, rs: Ruleset) -> None:
+def store(text: str, rs: Ruleset, digest: bytes | None = None) -> None:
     """Keep the compiled form of a ruleset validated from this text (quietly nothing when it cannot)."""
-    path = _path(text)
+    path = _path(text, digest)
     if path is None:
         return
     from .engine import normalize_label

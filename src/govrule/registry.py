@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import os
 import re
 import threading
@@ -69,19 +68,20 @@ def _load_path(path: str) -> Ruleset:
     text, problems = read_source(path)
     if text is None:
         raise RulesetError(problems)
-    key = (os.path.realpath(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+    digest = _compiled.content_digest(text)
+    key = (os.path.realpath(path), digest)
     hit = _cache.get(key)
     if hit is not None:
         return hit
     # The compiled form of the same text, validated by an earlier process (see govrule._compiled), or the text
     # validated now (and its compiled form kept for the next process).
-    rs = _compiled.load(path, text)
+    rs = _compiled.load(path, text, digest)
     if rs is None:
         from . import loader
 
         source = loader.parse_text(text, path)
         rs = Ruleset(source.spec, source=source)
-        _compiled.store(text, rs)
+        _compiled.store(text, rs, digest)
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
